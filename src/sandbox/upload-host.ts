@@ -205,13 +205,29 @@ async function handle(
   else await work();
 }
 
-/** Create (not yet listening) the upload host's HTTP server; `requestTimeout: 0` so long PATCHes live. */
-export function createUploadHost(ctx: SandboxContext, tus: TusServer): HttpServer {
+/** The upload host's HTTP server and a way to wait for its in-flight requests. */
+export interface UploadHost {
+  readonly server: HttpServer;
+  /** Resolves once every request being handled has finished (bytes written, records saved). */
+  idle(): Promise<void>;
+}
+
+/** Create (not yet listening) the upload host; `requestTimeout: 0` so long PATCHes live. */
+export function createUploadHost(ctx: SandboxContext, tus: TusServer): UploadHost {
   const mutex = new UploadMutex();
-  return createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(ctx, tus, mutex, req, res).catch(() => {
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+    const work = handle(ctx, tus, mutex, req, res).catch(() => {
       if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Internal sandbox error\n');
       else res.destroy();
     });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   });
+  return {
+    server,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
 }
