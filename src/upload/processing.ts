@@ -3,7 +3,7 @@
  * growing delay, until both are final or the timeout passes. Vimeo has no webhook for this.
  */
 import { VerificationError } from '../errors.js';
-import { abortableSleep } from '../vimeo/abortable-sleep.js';
+import { sleep as abortableSleep } from '../tus/sleep.js';
 import { VimeoClient } from '../vimeo/client.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_PROCESSING_TIMEOUT_MS } from './resolve-options.js';
 import type { VimeoStatus } from './types.js';

@@ -2,13 +2,14 @@
  * Checks and completes the options of an upload once, before anything is sent.
  */
 import { ConfigError } from '../errors.js';
+import {
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_STALL_TIMEOUT_MS,
+  MIN_CHUNK_SIZE_BYTES,
+} from '../tus/constants.js';
 import type { ProcessingWaitOptions, UploadOptions } from './types.js';
 
-/** 1 MiB: the smallest chunk (Vimeo is very slow below ~10 MB; tests use 1 MiB). */
-export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
-/** 128 MiB, as Vimeo advises for chunked tus clients. */
-export const DEFAULT_CHUNK_SIZE_BYTES = 128 * 1024 * 1024;
-export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };
 export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
 export const DEFAULT_PROCESSING_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;

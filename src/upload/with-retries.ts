@@ -2,8 +2,8 @@
  * Runs an idempotent step (HEAD, GET) again after retryable errors, with backoff.
  */
 import { isRetryable, type VimeoTusError } from '../errors.js';
-import { abortableSleep } from '../vimeo/abortable-sleep.js';
-import { computeBackoffMs } from '../vimeo/retry-shim.js';
+import { computeBackoffMs } from '../tus/retry.js';
+import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy } from './types.js';
 
 const DEFAULT_MAX_ATTEMPTS = 8;

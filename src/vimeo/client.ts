@@ -8,12 +8,12 @@
  * anything was sent.
  */
 import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
+import { computeBackoffMs } from '../tus/retry.js';
+import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
-import { abortableSleep } from './abortable-sleep.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
 import { parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
-import { computeBackoffMs } from './retry-shim.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
 
 /** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */

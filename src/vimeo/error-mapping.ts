@@ -15,7 +15,7 @@ import {
   type VimeoErrorDetails,
   type VimeoTusError,
 } from '../errors.js';
-import { parseRateLimitReset, parseRetryAfter } from './retry-shim.js';
+import { parseRateLimitReset, parseRetryAfter } from '../tus/retry.js';
 
 /** Vimeo error codes that mean "quota used up" (storage, periodic, total cap, video counts). */
 export const QUOTA_ERROR_CODES: ReadonlySet<number> = new Set([3428, 4101, 4102, 4103, 4104]);
