@@ -97,7 +97,8 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
         : undefined,
   });
   const apiServer = createApiServer(ctx);
-  const uploadServer = createUploadHost(ctx, tus);
+  const uploadHost = createUploadHost(ctx, tus);
+  const uploadServer = uploadHost.server;
   const previous = store.ports;
   const uploadPort = await listenPreferring(uploadServer, options.uploadPort, previous.uploadPort);
   let apiPort: number;
@@ -122,6 +123,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     close: (closeOptions = {}) => {
       closed ??= (async () => {
         await Promise.all([closeServer(apiServer), closeServer(uploadServer)]);
+        await uploadHost.idle();
         await store.save();
         if (ownsDataDir && closeOptions.keepDataDir !== true) {
           await rm(dataDir, { recursive: true, force: true });

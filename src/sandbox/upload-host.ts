@@ -170,6 +170,13 @@ async function handle(
     });
     return;
   }
+  const version = req.headers['tus-resumable'];
+  if (kind !== 'options' && version !== undefined && version !== '1.0.0') {
+    // The Server MUST answer 412 to a protocol version it does not support.
+    await drain(req);
+    sendText(res, 412, 'unsupported version\n', { 'Tus-Version': '1.0.0' });
+    return;
+  }
   if (kind === 'options') {
     await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)));
     return;
@@ -185,22 +192,42 @@ async function handle(
     sendText(res, expiredStatus, 'Upload link expired\n');
     return;
   }
-  await mutex.run(uploadId, async () => {
+  const work = async (): Promise<void> => {
     if (kind === 'head') {
       await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)));
       return;
     }
     await handlePatch(ctx, tus, req, res, uploadId, n);
-  });
+  };
+  // Without drop-partial, @tus/server's own lock applies (a HEAD makes a running PATCH let go, as
+  // in tusd). With it, requests of one upload queue up so nobody reads an offset before the rollback.
+  if (ctx.faults.faults.dropPartial === true) await mutex.run(uploadId, work);
+  else await work();
 }
 
-/** Create (not yet listening) the upload host's HTTP server; `requestTimeout: 0` so long PATCHes live. */
-export function createUploadHost(ctx: SandboxContext, tus: TusServer): HttpServer {
+/** The upload host's HTTP server and a way to wait for its in-flight requests. */
+export interface UploadHost {
+  readonly server: HttpServer;
+  /** Resolves once every request being handled has finished (bytes written, records saved). */
+  idle(): Promise<void>;
+}
+
+/** Create (not yet listening) the upload host; `requestTimeout: 0` so long PATCHes live. */
+export function createUploadHost(ctx: SandboxContext, tus: TusServer): UploadHost {
   const mutex = new UploadMutex();
-  return createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(ctx, tus, mutex, req, res).catch(() => {
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+    const work = handle(ctx, tus, mutex, req, res).catch(() => {
       if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Internal sandbox error\n');
       else res.destroy();
     });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   });
+  return {
+    server,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
 }
