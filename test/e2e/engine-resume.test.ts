@@ -81,9 +81,9 @@ describe('abort and resume', () => {
     // Only what the server lacked went over the wire the second time.
     expect(result.bytesSent).toBeLessThanOrEqual(file.sizeBytes - ackedAtAbort);
     expectAckedNeverDecreases(progress.events);
-    expect(progress.events.find((e) => e.phase === 'uploading' && e.bytesAcked > 0)?.bytesAcked).toBeGreaterThanOrEqual(
-      ackedAtAbort,
-    );
+    expect(
+      progress.events.find((e) => e.phase === 'uploading' && e.bytesAcked > 0)?.bytesAcked,
+    ).toBeGreaterThanOrEqual(ackedAtAbort);
   });
 
   it('an already aborted signal creates nothing', async () => {
