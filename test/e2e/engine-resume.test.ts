@@ -3,6 +3,7 @@ import { AbortError } from '../../src/errors.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { CreatedEvent } from '../../src/upload/types.js';
 import { createUpload, uploadVideo } from '../../src/upload/upload.js';
+import { verifyUpload } from '../../src/upload/verify.js';
 import {
   expectAckedNeverDecreases,
   expectStoredExactly,
@@ -61,13 +62,27 @@ describe('abort and resume', () => {
     expect(mid.videos[0]?.storedBytes).toBeGreaterThanOrEqual(ackedAtAbort);
     expect(mid.videos[0]?.storedBytes).toBeLessThan(file.sizeBytes);
 
+    // verifyUpload sees the gap without sending a byte.
+    const report = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: created[0]?.videoUri ?? '',
+      uploadLink,
+      expectedSizeBytes: file.sizeBytes,
+    });
+    expect(report.complete).toBe(false);
+    expect(report.uploadOffset).toBe(mid.videos[0]?.storedBytes);
+    expect(report.bytesMissing).toBe(file.sizeBytes - (mid.videos[0]?.storedBytes ?? 0));
+    expect(report.uploadStatus).toBe('in_progress');
+
     sandbox.setFaults({});
     const second = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       chunkSizeBytes: MiB,
       progressIntervalMs: 0,
-      resume: { videoUri: created[0]?.videoUri ?? '', uploadLink, link: created[0]?.link ?? '' },
+      // No page link given: the engine reads it from the API.
+      resume: { videoUri: created[0]?.videoUri ?? '', uploadLink },
     });
     const resumedCreated: CreatedEvent[] = [];
     second.on('created', (e) => resumedCreated.push(e));
