@@ -84,6 +84,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     tusStore,
     uploadsDir,
     uploadUrl: '',
+    apiRequestsWithTusHeaders: 0,
     now: () => Date.now(),
   };
   const tus = new TusServer({
@@ -117,7 +118,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     uploadUrl: ctx.uploadUrl,
     token,
     dataDir,
-    state: () => sandboxState(ctx),
+    state: (stateOptions = {}) => sandboxState(ctx, stateOptions.hashes ?? true),
     setFaults: (next: Faults) => faults.set(next),
     setOptions: (changes) => applyRuntimeOptions(runtime, changes),
     close: (closeOptions = {}) => {

@@ -82,6 +82,21 @@ describe('restart on the same data dir', () => {
     expect((await videoState(sandbox, video.id)).sha256).toBe(sha256(bytes));
   });
 
+  it('keeps completion times and the token record across a restart', async () => {
+    const first = await startSandbox({ dataDir, uploadCompleteDelayMs: 0, transcodeDelayMs: 0 });
+    const bytes = randomFile(100);
+    const video = await createVideo(first, bytes.length);
+    await patch(video.uploadLink, 0, bytes, { Authorization: 'Bearer leaked' });
+    await first.close();
+    sandbox = await startSandbox({ dataDir, uploadCompleteDelayMs: 0, transcodeDelayMs: 0 });
+    expect(await videoState(sandbox, video.id)).toMatchObject({
+      uploadHostSawToken: true,
+      uploadStatus: 'complete',
+      transcodeStatus: 'complete',
+      sha256: sha256(bytes),
+    });
+  });
+
   it('keeps deleted videos deleted and new ids unique across restarts', async () => {
     const first = await startSandbox({ dataDir });
     const a = await createVideo(first, 10);

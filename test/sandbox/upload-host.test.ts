@@ -65,11 +65,14 @@ describe('upload host (tus 1.0.0 core)', () => {
     expect((await head(video.uploadLink)).headers['upload-offset']).toBe('0');
   });
 
-  it('answers OPTIONS with the tus version', async () => {
+  it('answers OPTIONS with the tus version and only the methods it serves', async () => {
     const video = await createVideo(sandbox, 10);
     const res = await raw(video.uploadLink, 'OPTIONS', {});
-    expect([200, 204]).toContain(res.status);
+    expect(res.status).toBe(204);
     expect(String(res.headers['tus-version'])).toContain('1.0.0');
+    // No creation or termination here, so none is advertised.
+    expect(res.headers['tus-extension']).toBeUndefined();
+    expect(res.headers['access-control-allow-methods']).toBe('HEAD, PATCH, OPTIONS');
   });
 
   it('offers no creation and no download: POST and GET → 405', async () => {
