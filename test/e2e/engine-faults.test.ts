@@ -120,5 +120,6 @@ describe('engine survives faults of the upload host', () => {
     expect(state.videos[0]?.sha256).toBe(file.sha256);
     expect(result.videoUri).toBe(state.videos[0]?.uri);
     expect(retries.map((r) => r.code)).toEqual(['E_VIMEO_API']);
+    expect(result.retries).toBe(1);
   });
 });
