@@ -127,7 +127,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
         await uploadHost.idle();
         await store.save();
         if (ownsDataDir && closeOptions.keepDataDir !== true) {
-          await rm(dataDir, { recursive: true, force: true });
+          await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
         }
       })();
       return closed;
