@@ -1,0 +1,120 @@
+/**
+ * Opening the SQLite ledger file: create its folder (0700) and file (0600) when missing, check that
+ * an existing file is a vimeo-tus ledger this version understands, set the connection up, and
+ * apply pending migrations in one transaction. An unusable file is refused, never overwritten.
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LedgerError } from '../errors.js';
+import { ledgerFailure } from './sqlite-errors.js';
+import { LEDGER_APPLICATION_ID, LEDGER_SCHEMA_VERSION, MIGRATIONS, type Migration } from './sqlite-schema.js';
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/** Creates the folder (owner-only) and an empty file (owner-only) when they do not exist yet. */
+function ensureFile(path: string): void {
+  const dir = dirname(path);
+  try {
+    if (mkdirSync(dir, { recursive: true, mode: DIR_MODE }) !== undefined) chmodSync(dir, DIR_MODE);
+  } catch (error) {
+    throw ledgerFailure(path, 'create the folder of', error);
+  }
+  try {
+    // 'wx': create only if absent; an existing file (or one another process just made) is kept.
+    closeSync(openSync(path, 'wx', FILE_MODE));
+    chmodSync(path, FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ledgerFailure(path, 'create', error);
+  }
+}
+
+/** SQLite creates -wal and -shm with the database file's mode; make sure of it (never wider). */
+function tightenSidecars(path: string): void {
+  for (const sidecar of [`${path}-wal`, `${path}-shm`]) {
+    try {
+      if (existsSync(sidecar)) chmodSync(sidecar, FILE_MODE);
+    } catch {
+      // Owned by another user or gone again: nothing we may or need to do.
+    }
+  }
+}
+
+/** Refuses files that are not a ledger this version can use. Reads only; writes nothing. */
+function checkIdentity(db: Database.Database, path: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (version > LEDGER_SCHEMA_VERSION) {
+    throw new LedgerError(
+      `The vimeo-tus ledger at ${path} has schema version ${version}, but this vimeo-tus only knows up to ` +
+        `${LEDGER_SCHEMA_VERSION}: it was written by a newer vimeo-tus. Nothing was changed. Upgrade ` +
+        'vimeo-tus, or use another ledger with --state-dir DIR or VIMEO_TUS_STATE_DIR.',
+    );
+  }
+  const userTables = db
+    .prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .pluck()
+    .get() as number;
+  // Ours: marked with our application_id, or still blank (a new or empty file, no tables).
+  const ours =
+    applicationId === LEDGER_APPLICATION_ID || (version === 0 && applicationId === 0 && userTables === 0);
+  const foreign = !ours;
+  if (foreign) {
+    throw new LedgerError(
+      `The file at ${path} is a SQLite database, but not a vimeo-tus ledger. Nothing was changed. Move it ` +
+        'aside, or use another ledger with --state-dir DIR or VIMEO_TUS_STATE_DIR.',
+    );
+  }
+  return version;
+}
+
+/**
+ * Applies `migrations[from..]` in one IMMEDIATE transaction (all or none), re-reading the version
+ * inside it so two processes opening a fresh ledger at once do not both migrate.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (const migration of migrations.slice(current)) {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+    return db.pragma('user_version', { simple: true }) as number;
+  });
+  return run.immediate();
+}
+
+/** Options for `openDatabase`. */
+export interface OpenDatabaseOptions {
+  /** @default DEFAULT_BUSY_TIMEOUT_MS */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating when missing) the ledger database at `path`, migrated to the current schema.
+ * Throws `LedgerError` when the file cannot be created, is not a ledger, or is from a newer version.
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
+  ensureFile(path);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+    checkIdentity(db, path);
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed record survives power loss too (the "creating" row is what prevents a
+    // duplicate video); writes are few, one per acknowledged chunk.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    tightenSidecars(path);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw ledgerFailure(path, 'open', error);
+  }
+}
