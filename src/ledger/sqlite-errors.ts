@@ -5,8 +5,8 @@
 import { LedgerError } from '../errors.js';
 
 const MOVE_ASIDE =
-  'Nothing was changed. Move the file aside (keep it: it may hold uploads you can still resume), ' +
-  'or use another ledger with --state-dir DIR or VIMEO_TUS_STATE_DIR.';
+  'Nothing was changed. Move the file aside to start a new ledger there, or use another ledger ' +
+  'with --state-dir DIR or VIMEO_TUS_STATE_DIR.';
 const CHOOSE_ANOTHER = 'Choose a writable location with --state-dir DIR or VIMEO_TUS_STATE_DIR.';
 
 function codeOf(error: unknown): string {
@@ -24,13 +24,16 @@ function hintFor(code: string): string {
     return `it is not writable by this user (${code}). Fix its permissions, or ${CHOOSE_ANOTHER.toLowerCase()}`;
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full. Free some space and try again.';
-  if (code === 'ENOTDIR' || code === 'EISDIR' || code.startsWith('SQLITE_CANTOPEN')) {
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return `a file is in the way where a folder should be (${code}). ${CHOOSE_ANOTHER}`;
+  }
+  if (code === 'EISDIR' || code.startsWith('SQLITE_CANTOPEN')) {
     return `the path cannot hold a database file (${code}). ${CHOOSE_ANOTHER}`;
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
     return `a disk read or write failed (${code}). Check the disk, then try again.`;
   }
-  return code ? `${code}` : 'unexpected error';
+  return `${code || 'unexpected error'}. If it persists, use another ledger: ${CHOOSE_ANOTHER.toLowerCase()}`;
 }
 
 /**

@@ -13,6 +13,9 @@ import type {
   UploadKey,
   UploadRecordPatch,
 } from '../../src/ledger/types.js';
+import { SAMPLE_KEY, sampleRecord } from './sample-record.js';
+
+export { SAMPLE_KEY, sampleRecord };
 
 /** What a factory returns: a fresh, empty ledger and how to dispose of it. */
 export interface LedgerHandle {
@@ -23,31 +26,7 @@ export interface LedgerHandle {
 /** Makes a fresh, empty ledger that uses `hooks.now` as its clock and `hooks.isPidAlive` as its probe. */
 export type LedgerFactory = (hooks: Required<LedgerClockOptions>) => Promise<LedgerHandle>;
 
-const KEY: UploadKey = {
-  filePath: '/videos/talk.mp4',
-  apiUrl: 'https://api.vimeo.com',
-  accountUri: '/users/1',
-};
-
-/** A complete new record for `KEY`, with `overrides`. */
-export function sampleRecord(overrides: Partial<NewUploadRecord> = {}): NewUploadRecord {
-  return {
-    ...KEY,
-    fileSize: 3 * 1024 * 1024,
-    fileMtimeMs: 1_700_000_000_123.456,
-    fingerprint: 'v1:0000000000000000000000000000000000000000000000000000000000000000',
-    videoName: 'talk.mp4',
-    videoUri: null,
-    videoLink: null,
-    uploadLink: null,
-    ackedBytes: 0,
-    state: 'creating',
-    errorCode: null,
-    errorMessage: null,
-    createRequestedAt: null,
-    ...overrides,
-  };
-}
+const KEY: UploadKey = SAMPLE_KEY;
 
 const A: LockOwner = { pid: 4101, hostname: 'host-a' };
 const B: LockOwner = { pid: 4102, hostname: 'host-a' };
