@@ -1,6 +1,8 @@
 /**
  * When a lock may be taken over. Shared by every ledger backend so that they decide alike.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { LedgerError } from '../errors.js';
 import type { LockInfo, LockOwner, UploadKey } from './types.js';
 
@@ -40,6 +42,14 @@ export const isPidAlive: PidProbe = (pid) => {
 /** The lock name that guards one file's upload to one account (use before creating a record). */
 export function uploadLockName(key: UploadKey): string {
   return `upload:${JSON.stringify([key.apiUrl, key.accountUri, key.filePath])}`;
+}
+
+/**
+ * The lock owner for this process: its pid, this host's name, and a fresh `instanceId` so that
+ * two uploads in one process are two owners. Keep the returned object for the upload's lifetime.
+ */
+export function currentLockOwner(instanceId: string = randomUUID()): LockOwner {
+  return { pid: process.pid, hostname: hostname(), instanceId };
 }
 
 /** True when `a` and `b` are the same owner. */

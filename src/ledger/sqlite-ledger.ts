@@ -153,6 +153,7 @@ export class SqliteLedger implements Ledger {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #probe: PidProbe;
+  readonly #statements = new Map<string, Database.Statement>();
   #closed = false;
 
   /** @internal use `openSqliteLedger` */
@@ -164,23 +165,38 @@ export class SqliteLedger implements Ledger {
     this.#probe = options.isPidAlive ?? isPidAlive;
   }
 
+  /** Runs `fn` as one IMMEDIATE transaction: the write lock is taken before anything is read. */
+  #immediate<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
   /** Runs `fn` on the open database, turning any failure into a `LedgerError` naming the file. */
-  #run<T>(action: string, fn: (db: Database.Database) => T): Promise<T> {
+  #run<T>(action: string, fn: () => T): Promise<T> {
     try {
       if (this.#closed) throw new LedgerError(`The vimeo-tus ledger at ${this.path} is closed`);
-      return Promise.resolve(fn(this.#db));
+      return Promise.resolve(fn());
     } catch (error) {
       return Promise.reject(ledgerFailure(this.path, action, error));
     }
   }
 
-  #get(db: Database.Database, id: string): UploadRecord | undefined {
-    const row = db.prepare(SQL.get).get(id) as UploadRow | undefined;
+  /** The prepared statement for `sql`, compiled once per connection. */
+  #stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #get(id: string): UploadRecord | undefined {
+    const row = this.#stmt(SQL.get).get(id) as UploadRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   insert(record: NewUploadRecord): Promise<UploadRecord> {
-    return this.#run('add a record to', (db) => {
+    return this.#run('add a record to', () => {
       const nowMs = this.#now();
       const stored: UploadRecord = {
         ...checkNewRecord(record),
@@ -188,111 +204,105 @@ export class SqliteLedger implements Ledger {
         createdAt: nowMs,
         updatedAt: nowMs,
       };
-      db.prepare(SQL.insert).run(toParams(stored));
+      this.#stmt(SQL.insert).run(toParams(stored));
       return stored;
     });
   }
 
   update(id: string, patch: UploadRecordPatch): Promise<UploadRecord> {
-    return this.#run('update a record in', (db) =>
-      db
-        .transaction(() => {
-          const current = this.#get(db, id);
-          if (!current) throw new LedgerError(`No ledger record with id ${id} in ${this.path}`);
-          const next = mergePatch(current, patch, this.#now());
-          db.prepare(SQL.update).run(toParams(next));
-          return next;
-        })
-        .immediate(),
+    return this.#run('update a record in', () =>
+      this.#immediate(() => {
+        const current = this.#get(id);
+        if (!current) throw new LedgerError(`No ledger record with id ${id} in ${this.path}`);
+        const next = mergePatch(current, patch, this.#now());
+        this.#stmt(SQL.update).run(toParams(next));
+        return next;
+      }),
     );
   }
 
   get(id: string): Promise<UploadRecord | undefined> {
-    return this.#run('read', (db) => this.#get(db, id));
+    return this.#run('read', () => this.#get(id));
   }
 
   findUnfinished(key: UploadKey): Promise<UploadRecord | undefined> {
-    return this.#run('read', (db) => {
-      const row = db.prepare(SQL.findUnfinished).get(keyParams(key)) as UploadRow | undefined;
+    return this.#run('read', () => {
+      const row = this.#stmt(SQL.findUnfinished).get(keyParams(key)) as UploadRow | undefined;
       return row ? toRecord(row) : undefined;
     });
   }
 
   findLatest(key: UploadKey): Promise<UploadRecord | undefined> {
-    return this.#run('read', (db) => {
-      const row = db.prepare(SQL.findLatest).get(keyParams(key)) as UploadRow | undefined;
+    return this.#run('read', () => {
+      const row = this.#stmt(SQL.findLatest).get(keyParams(key)) as UploadRow | undefined;
       return row ? toRecord(row) : undefined;
     });
   }
 
   findByVideo(videoUri: string): Promise<UploadRecord[]> {
-    return this.#run('read', (db) =>
-      (db.prepare(SQL.findByVideo).all(videoUri) as UploadRow[]).map(toRecord),
-    );
+    return this.#run('read', () => (this.#stmt(SQL.findByVideo).all(videoUri) as UploadRow[]).map(toRecord));
   }
 
   list(): Promise<UploadRecord[]> {
-    return this.#run('read', (db) => (db.prepare(SQL.list).all() as UploadRow[]).map(toRecord));
+    return this.#run('read', () => (this.#stmt(SQL.list).all() as UploadRow[]).map(toRecord));
   }
 
   remove(id: string): Promise<boolean> {
-    return this.#run('remove a record from', (db) => db.prepare(SQL.remove).run(id).changes > 0);
+    return this.#run('remove a record from', () => this.#stmt(SQL.remove).run(id).changes > 0);
   }
 
   tryLock(name: string, owner: LockOwner, staleAfterMs = DEFAULT_LOCK_STALE_AFTER_MS): Promise<boolean> {
-    return this.#run('take a lock in', (db) => {
+    return this.#run('take a lock in', () => {
       checkLockArgs(name, owner, staleAfterMs);
       // IMMEDIATE: the write lock is taken before the read, so two processes cannot both see
       // the lock free (or stale) and both take it.
-      return db
-        .transaction(() => {
-          const nowMs = this.#now();
-          const row = db.prepare(SQL.getLock).get(name) as LockRow | undefined;
-          const held = row ? toLock(row) : undefined;
-          if (held && sameOwner(held, owner)) {
-            db.prepare(SQL.heartbeat).run(nowMs, name);
-            return true;
-          }
-          if (held && !isLockTakeable(held, owner, nowMs, staleAfterMs, this.#probe)) return false;
-          db.prepare(SQL.putLock).run({
-            name,
-            pid: owner.pid,
-            hostname: owner.hostname,
-            instanceId: owner.instanceId ?? '',
-            acquiredAt: nowMs,
-            heartbeatAt: nowMs,
-          });
+      return this.#immediate(() => {
+        const nowMs = this.#now();
+        const row = this.#stmt(SQL.getLock).get(name) as LockRow | undefined;
+        const held = row ? toLock(row) : undefined;
+        if (held && sameOwner(held, owner)) {
+          this.#stmt(SQL.heartbeat).run(nowMs, name);
           return true;
-        })
-        .immediate();
+        }
+        if (held && !isLockTakeable(held, owner, nowMs, staleAfterMs, this.#probe)) return false;
+        this.#stmt(SQL.putLock).run({
+          name,
+          pid: owner.pid,
+          hostname: owner.hostname,
+          instanceId: owner.instanceId ?? '',
+          acquiredAt: nowMs,
+          heartbeatAt: nowMs,
+        });
+        return true;
+      });
     });
   }
 
   refreshLock(name: string, owner: LockOwner): Promise<void> {
-    return this.#run('refresh a lock in', (db) => {
+    return this.#run('refresh a lock in', () => {
       checkLockArgs(name, owner);
-      db.transaction(() => {
-        const row = db.prepare(SQL.getLock).get(name) as LockRow | undefined;
+      this.#immediate(() => {
+        const row = this.#stmt(SQL.getLock).get(name) as LockRow | undefined;
         const held = row ? toLock(row) : undefined;
         if (!held || !sameOwner(held, owner)) throw lockLostError(name, held);
-        db.prepare(SQL.heartbeat).run(this.#now(), name);
-      }).immediate();
+        this.#stmt(SQL.heartbeat).run(this.#now(), name);
+      });
     });
   }
 
   unlock(name: string, owner: LockOwner): Promise<void> {
-    return this.#run('release a lock in', (db) => {
+    return this.#run('release a lock in', () => {
       checkLockArgs(name, owner);
-      db.transaction(() => {
-        const row = db.prepare(SQL.getLock).get(name) as LockRow | undefined;
-        if (row && sameOwner(toLock(row), owner)) db.prepare(SQL.deleteLock).run(name);
-      }).immediate();
+      this.#immediate(() => {
+        const row = this.#stmt(SQL.getLock).get(name) as LockRow | undefined;
+        if (row && sameOwner(toLock(row), owner)) this.#stmt(SQL.deleteLock).run(name);
+      });
     });
   }
 
   getLock(name: string): Promise<LockInfo | undefined> {
-    return this.#run('read', (db) => {
-      const row = db.prepare(SQL.getLock).get(name) as LockRow | undefined;
+    return this.#run('read', () => {
+      const row = this.#stmt(SQL.getLock).get(name) as LockRow | undefined;
       return row ? toLock(row) : undefined;
     });
   }

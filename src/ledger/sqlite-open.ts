@@ -3,7 +3,7 @@
  * an existing file is a vimeo-tus ledger this version understands, set the connection up, and
  * apply pending migrations in one transaction. An unusable file is refused, never overwritten.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LedgerError } from '../errors.js';
@@ -33,11 +33,15 @@ function ensureFile(path: string): void {
   }
 }
 
-/** SQLite creates -wal and -shm with the database file's mode; make sure of it (never wider). */
-function tightenSidecars(path: string): void {
-  for (const sidecar of [`${path}-wal`, `${path}-shm`]) {
+/**
+ * Makes the file and its -wal/-shm owner-only when they are wider (SQLite gives the side files the
+ * database's mode; an older or hand-made file may be 0644). Called only once the file is known to
+ * be a ledger: permissions of a refused file are not touched either.
+ */
+function tightenFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     try {
-      if (existsSync(sidecar)) chmodSync(sidecar, FILE_MODE);
+      if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, FILE_MODE);
     } catch {
       // Owned by another user or gone again: nothing we may or need to do.
     }
@@ -111,7 +115,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    tightenSidecars(path);
+    tightenFiles(path);
     return db;
   } catch (error) {
     db?.close();

@@ -83,6 +83,15 @@ describe('SqliteLedger file', () => {
     }
   });
 
+  it('tightens an existing ledger file that is readable by others to 0600', async () => {
+    await mkdir(join(dir, 'state'));
+    writeFileSync(dbPath, '');
+    await chmod(dbPath, 0o644);
+    const ledger = await openLedger({ path: dbPath });
+    await ledger.close();
+    expect(modeOf(dbPath)).toBe(0o600);
+  });
+
   it('sets the connection up: WAL, busy timeout, foreign keys, full sync', () => {
     const db = openDatabase(dbPath, { busyTimeoutMs: 1234 });
     try {
@@ -192,10 +201,12 @@ describe('SqliteLedger refuses unusable files', () => {
     const garbage = Buffer.concat([Buffer.from('this is not a database\n'), randomBytes(16 * 1024)]);
     writeFileSync(dbPath, garbage, { mode: 0o600 });
 
+    await chmod(dbPath, 0o644);
     const error = await rejection(openLedger({ path: dbPath }));
     expect(error.code).toBe('E_LEDGER');
     expect(error.message).toContain(dbPath);
     expect(error.message).toMatch(/not a SQLite database/);
+    expect(modeOf(dbPath)).toBe(0o644); // not even its permissions are touched
     expect(error.message).toMatch(/--state-dir/);
     expect(readFileSync(dbPath).equals(garbage)).toBe(true);
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
