@@ -105,6 +105,11 @@ export class MemoryLedger implements Ledger {
     return this.#sorted((record) => sameKey(record, key))[0];
   }
 
+  async findByFile(filePath: string): Promise<UploadRecord[]> {
+    this.#open();
+    return this.#sorted((record) => record.filePath === filePath);
+  }
+
   async findByVideo(videoUri: string): Promise<UploadRecord[]> {
     this.#open();
     return this.#sorted((record) => record.videoUri === videoUri);

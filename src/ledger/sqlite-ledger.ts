@@ -132,6 +132,7 @@ const SQL = {
   get: 'SELECT * FROM uploads WHERE id = ?',
   findUnfinished: `SELECT * FROM uploads WHERE ${BY_KEY} AND ${UNFINISHED} ${NEWEST_FIRST} LIMIT 1`,
   findLatest: `SELECT * FROM uploads WHERE ${BY_KEY} ${NEWEST_FIRST} LIMIT 1`,
+  findByFile: `SELECT * FROM uploads WHERE file_path = ? ${NEWEST_FIRST}`,
   findByVideo: `SELECT * FROM uploads WHERE video_uri = ? ${NEWEST_FIRST}`,
   list: `SELECT * FROM uploads ${NEWEST_FIRST}`,
   remove: 'DELETE FROM uploads WHERE id = ?',
@@ -237,6 +238,10 @@ export class SqliteLedger implements Ledger {
       const row = this.#stmt(SQL.findLatest).get(keyParams(key)) as UploadRow | undefined;
       return row ? toRecord(row) : undefined;
     });
+  }
+
+  findByFile(filePath: string): Promise<UploadRecord[]> {
+    return this.#run('read', () => (this.#stmt(SQL.findByFile).all(filePath) as UploadRow[]).map(toRecord));
   }
 
   findByVideo(videoUri: string): Promise<UploadRecord[]> {

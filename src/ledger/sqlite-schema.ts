@@ -41,7 +41,8 @@ CREATE TABLE uploads (
   created_at          INTEGER NOT NULL,
   updated_at          INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX uploads_by_key ON uploads (api_url, account_uri, file_path, created_at);
+-- file_path first: serves both findByFile and the key lookups.
+CREATE INDEX uploads_by_key ON uploads (file_path, api_url, account_uri, created_at);
 CREATE INDEX uploads_by_video ON uploads (video_uri) WHERE video_uri IS NOT NULL;
 CREATE TABLE locks (
   name         TEXT PRIMARY KEY NOT NULL,

@@ -104,6 +104,8 @@ export interface Ledger {
   findUnfinished(key: UploadKey): Promise<UploadRecord | undefined>;
   /** The newest record for this file and account, whatever its state. */
   findLatest(key: UploadKey): Promise<UploadRecord | undefined>;
+  /** Every record of this local file (absolute path), for any account, newest first. */
+  findByFile(filePath: string): Promise<UploadRecord[]>;
   /** Every record of this video (several after `--new` or a replace), newest first. */
   findByVideo(videoUri: string): Promise<UploadRecord[]>;
   /** All records, newest first (by `createdAt`, then by insertion order). */

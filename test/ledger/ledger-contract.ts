@@ -225,6 +225,15 @@ export function runLedgerContract(name: string, factory: LedgerFactory): void {
         expect((await ledger.findLatest(KEY))?.id).toBe(tie.id);
       });
 
+      it('findByFile returns every record of that path, for any account, newest first', async () => {
+        const a = await ledger.insert(sampleRecord());
+        clockMs += 1;
+        const b = await ledger.insert(sampleRecord({ accountUri: '/users/2', apiUrl: 'http://127.0.0.1:9' }));
+        await ledger.insert(sampleRecord({ filePath: '/videos/other.mp4' }));
+        expect((await ledger.findByFile(SAMPLE_KEY.filePath)).map((r) => r.id)).toEqual([b.id, a.id]);
+        expect(await ledger.findByFile('/videos/none.mp4')).toEqual([]);
+      });
+
       it('findByVideo returns every record of that video, newest first', async () => {
         const a = await ledger.insert(sampleRecord({ videoUri: '/videos/1' }));
         clockMs += 1;

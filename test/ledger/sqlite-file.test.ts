@@ -270,6 +270,25 @@ describe('SqliteLedger refuses unusable files', () => {
   });
 });
 
+describe('SqliteLedger under contention', () => {
+  it('a write lock held past the busy timeout: LedgerError that says to try again, then it works', async () => {
+    const ledger = openSqliteLedger(dbPath, { busyTimeoutMs: 20 });
+    const other = new Database(dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const error = await rejection(ledger.insert(sampleRecord()));
+      expect(error.message).toContain(dbPath);
+      expect(error.message).toMatch(/locked for too long\. Try again/);
+      other.exec('ROLLBACK');
+      await ledger.insert(sampleRecord());
+      expect(await ledger.list()).toHaveLength(1);
+    } finally {
+      other.close();
+      await ledger.close();
+    }
+  });
+});
+
 describe('SqliteLedger stores no token', () => {
   const TOKEN = 'f3c1b2a9d8e7f6a5b4c3d2e1f0a9b8c7';
 
