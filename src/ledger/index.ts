@@ -2,6 +2,7 @@
  * The ledger module's public surface: the `Ledger` interface and its types, the SQLite and
  * in-memory backends, the lock helpers, and the record rules the orchestration relies on.
  */
+export { type AcquireLockOptions, type AcquireResult, acquireLock, type HeldLock } from './lock-holder.js';
 export {
   currentLockOwner,
   DEFAULT_LOCK_HEARTBEAT_MS,
