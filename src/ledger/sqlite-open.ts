@@ -92,6 +92,31 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   return run.immediate();
 }
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * Runs `step` again while it fails with SQLITE_BUSY, for up to `timeoutMs`. Needed when several
+ * processes open a brand-new file at once: switching it to WAL needs an exclusive lock, and
+ * SQLite answers BUSY at once (without the busy handler) where waiting could deadlock. `step`
+ * must be idempotent. Sleeps synchronously (a few ms) because opening is synchronous.
+ */
+function retryWhileBusy(timeoutMs: number, step: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(sleeper, 0, 0, Math.min(5 * attempt, 50) + Math.random() * 5);
+    }
+  }
+}
+
 /** Options for `openDatabase`. */
 export interface OpenDatabaseOptions {
   /** @default DEFAULT_BUSY_TIMEOUT_MS */
@@ -106,17 +131,21 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   ensureFile(path);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { fileMustExist: true });
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-    checkIdentity(db, path);
-    db.pragma('journal_mode = WAL');
+    const opened = new Database(path, { fileMustExist: true });
+    db = opened;
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    opened.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // FULL: a committed record survives power loss too (the "creating" row is what prevents a
     // duplicate video); writes are few, one per acknowledged chunk.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+    opened.pragma('synchronous = FULL');
+    opened.pragma('foreign_keys = ON');
+    retryWhileBusy(busyTimeoutMs, () => {
+      checkIdentity(opened, path);
+      opened.pragma('journal_mode = WAL');
+      migrate(opened);
+    });
     tightenFiles(path);
-    return db;
+    return opened;
   } catch (error) {
     db?.close();
     throw ledgerFailure(path, 'open', error);
