@@ -83,6 +83,13 @@ function checkIdentity(db: Database.Database, path: string): number {
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
   const run = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      // A newer vimeo-tus migrated the file between our identity check and now.
+      throw new LedgerError(
+        `The ledger has schema version ${current}, newer than this vimeo-tus knows (${migrations.length}): ` +
+          'upgrade vimeo-tus. Nothing was changed.',
+      );
+    }
     for (const migration of migrations.slice(current)) {
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);

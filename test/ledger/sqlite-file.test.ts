@@ -156,6 +156,7 @@ describe('SqliteLedger schema', () => {
       };
       expect(() => migrate(db, [step(1), step(2), step(3), step(4), broken])).toThrow('boom');
       expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(() => migrate(db, [step(1), step(2)])).toThrow(LedgerError); // the file is newer than these
       const tables = db
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
