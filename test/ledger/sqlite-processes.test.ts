@@ -3,9 +3,11 @@
  * other instead of failing, and a dead holder's lock is taken over (real pids, real probe).
  */
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPidAlive, uploadLockName } from '../../src/ledger/lock-policy.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite-ledger.js';
@@ -106,6 +108,41 @@ describe('SqliteLedger across processes', () => {
     const ledger = openSqliteLedger(dbPath);
     try {
       expect(await ledger.list()).toHaveLength(15);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('a writer killed with SIGKILL mid-write leaves a consistent ledger that opens and reads', async () => {
+    const child = spawnLedgerChild(['churn', dbPath, '50']);
+    children = [child];
+    expect(await child.nextLine()).toBe('ready');
+    child.process.stdin.write('go\n');
+    expect(await child.nextLine()).toBe('writing');
+    const exited = once(child.process, 'exit');
+    child.process.kill('SIGKILL');
+    await exited;
+
+    const check = new Database(dbPath);
+    try {
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      check.close();
+    }
+    const ledger = openSqliteLedger(dbPath);
+    try {
+      const records = await ledger.list();
+      expect(records.length).toBeGreaterThan(50);
+      // Every record is whole: an update either landed completely or not at all.
+      for (const record of records) {
+        const n = Number(record.videoName?.slice('churn-'.length));
+        if (record.state === 'uploading') {
+          expect(record).toMatchObject({ ackedBytes: n, uploadLink: `https://up.example/${n}` });
+        } else {
+          expect(record).toMatchObject({ state: 'creating', ackedBytes: 0, uploadLink: null });
+        }
+      }
+      await ledger.insert(sampleRecord()); // and it is writable again
     } finally {
       await ledger.close();
     }
