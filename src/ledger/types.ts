@@ -74,6 +74,21 @@ export interface UploadKey {
 export interface LockOwner {
   readonly pid: number;
   readonly hostname: string;
+  /**
+   * Tells apart two owners inside one process (two concurrent uploads of one file from one
+   * program). Two owners are the same only when pid, hostname and instanceId all match.
+   * @default ''
+   */
+  readonly instanceId?: string;
+}
+
+/** A held lock, as stored. */
+export interface LockInfo extends Required<LockOwner> {
+  readonly name: string;
+  /** Epoch ms when the current owner took the lock. */
+  readonly acquiredAt: number;
+  /** Epoch ms of the owner's last `tryLock`/`refreshLock`. */
+  readonly heartbeatAt: number;
 }
 
 /**
@@ -89,18 +104,34 @@ export interface Ledger {
   findUnfinished(key: UploadKey): Promise<UploadRecord | undefined>;
   /** The newest record for this file and account, whatever its state. */
   findLatest(key: UploadKey): Promise<UploadRecord | undefined>;
+  /** Every record of this local file (absolute path), for any account, newest first. */
+  findByFile(filePath: string): Promise<UploadRecord[]>;
+  /** Every record of this video (several after `--new` or a replace), newest first. */
   findByVideo(videoUri: string): Promise<UploadRecord[]>;
-  /** All records, newest first. */
+  /** All records, newest first (by `createdAt`, then by insertion order). */
   list(): Promise<UploadRecord[]>;
+  /** Deletes one record (the video on Vimeo stays). True when it existed. */
   remove(id: string): Promise<boolean>;
   /**
-   * Takes the lock on one upload. Returns false when another live owner holds it. A lock whose
-   * owner process is gone (same host, pid not alive) or that was not refreshed within
-   * `staleAfterMs` is taken over.
+   * Takes a lock, atomically. `name` is any string: a record id, or (to stop two processes from
+   * both creating a video for one file) `uploadLockName(key)` from src/ledger/lock-policy.ts.
+   * Locks are independent of records (a lock may exist before its record does).
+   *
+   * Returns true when the caller now holds it: it was free, already held by this same owner
+   * (the heartbeat is refreshed), or held by an owner that is gone: same hostname and its pid
+   * is not alive, or its heartbeat is at least `staleAfterMs` old
+   * (@default DEFAULT_LOCK_STALE_AFTER_MS). Returns false when another live owner holds it.
    */
-  tryLock(id: string, owner: LockOwner, staleAfterMs?: number): Promise<boolean>;
-  /** Refreshes a held lock (heartbeat). */
-  refreshLock(id: string, owner: LockOwner): Promise<void>;
-  unlock(id: string, owner: LockOwner): Promise<void>;
+  tryLock(name: string, owner: LockOwner, staleAfterMs?: number): Promise<boolean>;
+  /**
+   * Refreshes a held lock (heartbeat). Throws `LedgerError` with code `E_UPLOAD_LOCKED` when the
+   * caller does not hold it (anymore): it was taken over as stale, or never held.
+   */
+  refreshLock(name: string, owner: LockOwner): Promise<void>;
+  /** Releases the lock if `owner` holds it; does nothing otherwise. */
+  unlock(name: string, owner: LockOwner): Promise<void>;
+  /** Who holds this lock now, if anyone (a stale lock is still reported). */
+  getLock(name: string): Promise<LockInfo | undefined>;
+  /** Closes the backend. Idempotent; any later call throws `LedgerError`. */
   close(): Promise<void>;
 }
