@@ -1,0 +1,451 @@
+/**
+ * One ledger-backed upload, once the file is identified and its lock is held: decide from the
+ * ledger whether to start, continue, recover or only re-check, then run the engine with hooks
+ * that keep the record true at every step.
+ */
+import { basename } from 'node:path';
+import { LedgerError, VimeoApiError } from '../errors.js';
+import { FINISHED_STATES } from '../ledger/record-rules.js';
+import type { Ledger, UploadKey, UploadRecord, UploadRecordPatch } from '../ledger/types.js';
+import type { FileSnapshot } from '../sources/file-source.js';
+import { pollProcessing } from '../upload/processing.js';
+import { resolveUploadOptions } from '../upload/resolve-options.js';
+import type {
+  NoticeEvent,
+  UploadEvents,
+  UploadHooks,
+  UploadOptions,
+  UploadResult,
+  VimeoStatus,
+} from '../upload/types.js';
+import { createUpload } from '../upload/upload.js';
+import { STATUS_FIELDS, statusesOf } from '../upload/verify.js';
+import type { VimeoClient } from '../vimeo/client.js';
+import type { VideoInfo } from '../vimeo/types.js';
+import { failurePatch, SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
+import { describeChange, type FileIdentity, sameFile } from './file-identity.js';
+import { findPlaceholder, isUsablePlaceholder } from './placeholder.js';
+import type { LedgerUploadOptions } from './types.js';
+
+/** Where the session sends its events (the handle). */
+export interface SessionEvents {
+  emit<E extends keyof UploadEvents>(event: E, ...args: UploadEvents[E]): boolean;
+}
+
+/** Everything a session needs, prepared by `startLedgerUpload`. */
+export interface SessionContext {
+  readonly options: LedgerUploadOptions;
+  readonly ledger: Ledger;
+  readonly client: VimeoClient;
+  readonly file: FileSnapshot;
+  readonly identity: FileIdentity;
+  readonly key: UploadKey;
+  /** The caller's signal combined with the lock's "lost" signal. */
+  readonly signal: AbortSignal;
+  /** True once the lock was lost: then the record belongs to someone else and is not written. */
+  readonly lockLost: () => boolean;
+  readonly events: SessionEvents;
+  readonly startedMs: number;
+}
+
+type EngineMode =
+  | { readonly kind: 'create' }
+  | { readonly kind: 'resume'; readonly videoUri: string; readonly uploadLink: string; readonly link: string }
+  | { readonly kind: 'version'; readonly videoUri: string };
+
+/** Runs the upload the ledger calls for and resolves with its verified result. */
+export class LedgerSession {
+  readonly #ctx: SessionContext;
+  /** True when an earlier record of this file was taken up (for `UploadResult.resumed`). */
+  #continued = false;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  async run(): Promise<UploadResult> {
+    const { ledger, key, identity, options } = this.#ctx;
+    const latest = await ledger.findLatest(key);
+    if (!latest) return this.#fresh(undefined);
+
+    if (FINISHED_STATES.includes(latest.state)) {
+      if (options.newUpload || options.replaceVideoUri !== undefined) return this.#fresh(undefined);
+      if (sameFile(latest, identity)) return this.#alreadyVerified(latest);
+      return this.#fileChanged(latest);
+    }
+    if (latest.state === 'failed') {
+      this.#notice(
+        'restarted',
+        `The last upload of this file ended in ${latest.errorCode ?? 'failure'}: starting a new upload.`,
+      );
+      return this.#fresh(undefined);
+    }
+    if (!sameFile(latest, identity)) return this.#fileChanged(latest);
+    if (options.newUpload) {
+      await this.#supersede(latest, 'a new upload was asked for');
+      return this.#fresh(undefined);
+    }
+    this.#continued = true;
+    if (latest.videoUri === null) return this.#recoverCreate(latest);
+    if (latest.uploadLink === null) return this.#recoverVersion(latest, latest.videoUri);
+    return this.#continue(latest, latest.videoUri, latest.uploadLink);
+  }
+
+  /** The file differs from the one recorded: refuse, or (newUpload) supersede and start again. */
+  async #fileChanged(record: UploadRecord): Promise<UploadResult> {
+    const { file, identity, options } = this.#ctx;
+    const change = describeChange(record, identity);
+    if (!options.newUpload) {
+      const what = record.videoUri ? ` to ${record.videoUri}` : '';
+      throw new LedgerError(
+        `${file.path} was modified since its upload${what} was recorded (${change}): it will not be ` +
+          'continued onto the old video. Use --new (newUpload) to start a new upload.',
+        { code: 'E_FILE_MODIFIED_SINCE_LEDGER' },
+      );
+    }
+    if (!FINISHED_STATES.includes(record.state) && record.state !== 'failed') {
+      await this.#supersede(record, `the file was modified (${change})`);
+    }
+    return this.#fresh(undefined);
+  }
+
+  /** Marks `record` given up; a crashed create's placeholder is deleted (it has no bytes). */
+  async #supersede(record: UploadRecord, why: string): Promise<void> {
+    const { ledger } = this.#ctx;
+    if (record.state === 'creating' && record.videoUri === null) {
+      const found = await this.#placeholder(record);
+      if (found) await this.#ctx.client.deleteVideo(found.uri, this.#ctx.signal);
+    }
+    await ledger.update(record.id, {
+      state: 'failed',
+      errorCode: SUPERSEDED_CODE,
+      errorMessage: `Superseded: ${why}`,
+    });
+    const kept = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
+    this.#notice('superseded', `Starting a new upload: ${why}${kept}.`, record.videoUri);
+  }
+
+  /** A new video (or, with replaceVideoUri, a new version), recorded before the create call. */
+  async #fresh(reuse: UploadRecord | undefined): Promise<UploadResult> {
+    const { ledger, key, identity, options, file } = this.#ctx;
+    const replaceUri = options.replaceVideoUri ?? null;
+    const videoName = replaceUri === null ? (options.video?.name ?? basename(file.path)) : null;
+    let recordId = reuse?.id;
+    const hooks: UploadHooks = {
+      beforeCreate: async () => {
+        const createRequestedAt = Date.now();
+        const fields = { ...identity, videoName, createRequestedAt, errorCode: null, errorMessage: null };
+        if (recordId !== undefined) {
+          await ledger.update(recordId, { ...fields, state: 'creating' });
+        } else {
+          const inserted = await ledger.insert({
+            ...key,
+            ...fields,
+            videoUri: replaceUri,
+            videoLink: null,
+            uploadLink: null,
+            ackedBytes: 0,
+            state: 'creating',
+          });
+          recordId = inserted.id;
+        }
+      },
+      afterCreate: async (info) => {
+        if (recordId === undefined) return;
+        await ledger.update(recordId, {
+          videoUri: info.videoUri,
+          videoLink: info.link === '' ? null : info.link,
+          uploadLink: info.uploadLink,
+          ackedBytes: 0,
+          state: 'uploading',
+        });
+      },
+    };
+    return this.#runEngine(
+      replaceUri === null ? { kind: 'create' } : { kind: 'version', videoUri: replaceUri },
+      () => recordId,
+      hooks,
+    );
+  }
+
+  /** Continues the recorded upload link on the same video (HEAD, then PATCH from the offset). */
+  async #continue(record: UploadRecord, videoUri: string, uploadLink: string): Promise<UploadResult> {
+    const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload.status', 'upload.size']);
+    if (!video) return this.#videoGone(record, videoUri);
+    if (video.upload?.status === 'error') {
+      return this.#newVersion(record, videoUri, 'Vimeo reports an error for its upload');
+    }
+    this.#notice(
+      'resumed',
+      `Continuing the earlier upload of ${basename(record.filePath)} on ${videoUri} ` +
+        `(${record.ackedBytes} of ${record.fileSize} bytes were acknowledged when last recorded).`,
+      videoUri,
+    );
+    const link = video.link ?? record.videoLink ?? '';
+    try {
+      return await this.#runEngine({ kind: 'resume', videoUri, uploadLink, link }, () => record.id, {});
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'E_UPLOAD_LINK_GONE' || this.#ctx.signal.aborted)
+        throw error;
+      const again = await this.#videoOrGone(videoUri, STATUS_FIELDS);
+      if (!again) return this.#videoGone(record, videoUri);
+      // Vimeo drops the link once an upload is complete: then its statuses are what is left.
+      if (again.upload?.status === 'complete') return this.#completeByStatus(record, again);
+      return this.#newVersion(record, videoUri, 'its upload link no longer works');
+    }
+  }
+
+  /** A fresh upload link for the SAME video through `POST /videos/{id}/versions`. */
+  async #newVersion(record: UploadRecord, videoUri: string, why: string): Promise<UploadResult> {
+    const { ledger } = this.#ctx;
+    this.#notice(
+      'new-version',
+      `The upload to ${videoUri} cannot continue (${why}): sending the file again as a new version of ` +
+        'the same video (no second video is created).',
+      videoUri,
+    );
+    const hooks: UploadHooks = {
+      beforeCreate: async () => {
+        await ledger.update(record.id, {
+          createRequestedAt: Date.now(),
+          errorCode: null,
+          errorMessage: null,
+        });
+      },
+      afterCreate: async (info) => {
+        await ledger.update(record.id, {
+          uploadLink: info.uploadLink,
+          ackedBytes: 0,
+          state: 'uploading',
+          ...(info.link !== '' ? { videoLink: info.link } : {}),
+        });
+      },
+    };
+    return this.#runEngine({ kind: 'version', videoUri }, () => record.id, hooks);
+  }
+
+  /** A crash inside the create call: adopt the video it made, or delete it, or start again. */
+  async #recoverCreate(record: UploadRecord): Promise<UploadResult> {
+    const { client, ledger, file, signal } = this.#ctx;
+    const found = await this.#placeholder(record);
+    if (!found) {
+      this.#notice(
+        'no-placeholder',
+        'An earlier run stopped inside its create call; it left no video on Vimeo, so the upload starts again.',
+      );
+      return this.#fresh(record);
+    }
+    const video = await client.getVideo(found.uri, ['uri', 'link', 'upload'], signal);
+    if (video.upload?.uploadLink && isUsablePlaceholder(video, file.sizeBytes)) {
+      const adopted = await ledger.update(record.id, {
+        videoUri: video.uri,
+        videoLink: video.link ?? null,
+        uploadLink: video.upload.uploadLink,
+        state: 'uploading',
+      });
+      this.#notice(
+        'adopted',
+        `An earlier run stopped inside its create call after Vimeo had made ${video.uri}: continuing on it.`,
+        video.uri,
+      );
+      return this.#continue(adopted, video.uri, video.upload.uploadLink);
+    }
+    await client.deleteVideo(found.uri, signal);
+    this.#notice(
+      'deleted-placeholder',
+      `An earlier run stopped inside its create call; the video it left (${found.uri}) could not take ` +
+        'the upload and was deleted. Starting again.',
+      found.uri,
+    );
+    return this.#fresh(record);
+  }
+
+  /** A crash inside a version call (replace): adopt the version's link if usable, else a new one. */
+  async #recoverVersion(record: UploadRecord, videoUri: string): Promise<UploadResult> {
+    const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload']);
+    if (!video) return this.#videoGone(record, videoUri);
+    if (video.upload?.uploadLink && isUsablePlaceholder(video, this.#ctx.file.sizeBytes)) {
+      const adopted = await this.#ctx.ledger.update(record.id, {
+        uploadLink: video.upload.uploadLink,
+        state: 'uploading',
+      });
+      return this.#continue(adopted, videoUri, video.upload.uploadLink);
+    }
+    return this.#fresh(record);
+  }
+
+  async #placeholder(record: UploadRecord): Promise<VideoInfo | undefined> {
+    const { client, ledger, options, signal } = this.#ctx;
+    return findPlaceholder(client, ledger, record, {
+      signal,
+      ...(options.createSkewMs !== undefined ? { skewMs: options.createSkewMs } : {}),
+    });
+  }
+
+  /** The video, or undefined when Vimeo says it does not exist (404). */
+  async #videoOrGone(videoUri: string, fields: readonly string[]): Promise<VideoInfo | undefined> {
+    try {
+      return await this.#ctx.client.getVideo(videoUri, fields, this.#ctx.signal);
+    } catch (error) {
+      if (error instanceof VimeoApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #videoGone(record: UploadRecord, videoUri: string): Promise<UploadResult> {
+    await this.#ctx.ledger.update(record.id, {
+      state: 'failed',
+      errorCode: VIDEO_GONE_CODE,
+      errorMessage: `${videoUri} no longer exists on Vimeo`,
+    });
+    this.#notice('restarted', `${videoUri} no longer exists on Vimeo: starting a new upload.`, videoUri);
+    return this.#fresh(undefined);
+  }
+
+  /** The ledger says verified: no byte is sent; Vimeo's statuses are read (and waited for if asked). */
+  async #alreadyVerified(record: UploadRecord): Promise<UploadResult> {
+    const videoUri = record.videoUri ?? '';
+    const video = await this.#videoOrGone(videoUri, STATUS_FIELDS);
+    if (!video) return this.#videoGone(record, videoUri);
+    this.#notice(
+      'already-verified',
+      `${basename(record.filePath)} is already uploaded and verified as ${videoUri}: nothing to send ` +
+        '(use --new to upload it again as another video).',
+      videoUri,
+    );
+    this.#continued = true;
+    return this.#finishWithoutTransfer(record, video);
+  }
+
+  /** The link is gone but Vimeo says the upload is complete: done, without a HEAD. */
+  async #completeByStatus(record: UploadRecord, video: VideoInfo): Promise<UploadResult> {
+    if (video.upload?.size !== undefined && video.upload.size !== record.fileSize) {
+      return this.#newVersion(record, video.uri, 'Vimeo holds a file of another size');
+    }
+    return this.#finishWithoutTransfer(record, video);
+  }
+
+  async #finishWithoutTransfer(record: UploadRecord, video: VideoInfo): Promise<UploadResult> {
+    const { ledger, events, options, file, signal } = this.#ctx;
+    const link = video.link ?? record.videoLink ?? '';
+    events.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
+    let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
+    const processing = resolveUploadOptions(options).processing;
+    if (processing) {
+      statuses = await pollProcessing(this.#ctx.client, video.uri, {
+        ...processing,
+        signal,
+        initial: statuses,
+      });
+    }
+    await ledger.update(record.id, {
+      state: processing ? 'processed' : record.state === 'processed' ? 'processed' : 'verified',
+      ackedBytes: file.sizeBytes,
+      errorCode: null,
+      errorMessage: null,
+    });
+    const result: UploadResult = {
+      videoUri: video.uri,
+      link,
+      filePath: file.path,
+      bytesTotal: file.sizeBytes,
+      bytesSent: 0,
+      uploadOffset: file.sizeBytes,
+      uploadLength: file.sizeBytes,
+      ...statuses,
+      requests: 0,
+      retries: 0,
+      durationMs: Date.now() - this.#ctx.startedMs,
+      resumed: true,
+    };
+    events.emit('verified', result);
+    return result;
+  }
+
+  /** Runs the engine once, keeping the record (`recordId()`) in step with it. */
+  async #runEngine(
+    mode: EngineMode,
+    recordId: () => string | undefined,
+    hooks: UploadHooks,
+  ): Promise<UploadResult> {
+    const { options, ledger, file, events, signal } = this.#ctx;
+    let answered = mode.kind === 'resume';
+    const engineOptions: UploadOptions = {
+      ...engineOnly(options),
+      signal,
+      ...(mode.kind === 'resume'
+        ? { resume: { videoUri: mode.videoUri, uploadLink: mode.uploadLink, link: mode.link } }
+        : {}),
+      ...(mode.kind === 'version' ? { replaceVideoUri: mode.videoUri } : {}),
+      hooks: {
+        ...hooks,
+        afterCreate: async (info) => {
+          await hooks.afterCreate?.(info);
+          answered = true;
+        },
+        onAcked: async (offset) => {
+          const id = recordId();
+          if (id === undefined) return;
+          const patch: UploadRecordPatch = { ackedBytes: offset };
+          await ledger.update(id, offset >= file.sizeBytes ? { ...patch, state: 'uploaded' } : patch);
+        },
+      },
+    };
+    const upload = createUpload(file.path, engineOptions);
+    upload.on('progress', (p) => events.emit('progress', p));
+    upload.on('retry', (e) => events.emit('retry', e));
+    upload.on('created', (e) => events.emit('created', { ...e, created: mode.kind === 'create' }));
+    try {
+      const result = await upload.done;
+      const id = recordId();
+      if (id !== undefined) {
+        const processed = result.uploadStatus === 'complete' && result.transcodeStatus === 'complete';
+        await ledger.update(id, {
+          state: options.waitForProcessing && processed ? 'processed' : 'verified',
+          ackedBytes: result.uploadOffset,
+          videoLink: result.link === '' ? null : result.link,
+          errorCode: null,
+          errorMessage: null,
+        });
+      }
+      const final = { ...result, resumed: this.#continued || result.resumed };
+      events.emit('verified', final);
+      return final;
+    } catch (error) {
+      await this.#recordFailure(recordId(), error, !answered);
+      throw error;
+    }
+  }
+
+  /** Notes an error on the record (see failure-rules.ts); a ledger failure here is not fatal. */
+  async #recordFailure(id: string | undefined, error: unknown, createStep: boolean): Promise<void> {
+    if (id === undefined || this.#ctx.lockLost()) return;
+    try {
+      const current = await this.#ctx.ledger.get(id);
+      if (current) await this.#ctx.ledger.update(id, failurePatch(current, error, createStep));
+    } catch {
+      // The upload's own error is what the caller must see.
+    }
+  }
+
+  #notice(kind: NoticeEvent['kind'], message: string, videoUri?: string | null): void {
+    this.#ctx.events.emit('notice', { kind, message, ...(videoUri ? { videoUri } : {}) });
+  }
+}
+
+/** The engine's options without the ledger layer's own (and without resume/replace/hooks). */
+function engineOnly(options: LedgerUploadOptions): UploadOptions {
+  const {
+    ledger: _ledger,
+    newUpload: _newUpload,
+    lockOwner: _lockOwner,
+    accounts: _accounts,
+    lockStaleAfterMs: _stale,
+    createSkewMs: _skew,
+    resume: _resume,
+    replaceVideoUri: _replace,
+    hooks: _hooks,
+    ...rest
+  } = options;
+  return rest;
+}
