@@ -6,4 +6,10 @@ export { AccountCache } from './account-cache.js';
 export { SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
 export { startLedgerUpload, uploadWithLedger } from './ledger-upload.js';
 export { DEFAULT_CREATE_SKEW_MS } from './placeholder.js';
+export {
+  createLedgerStarter,
+  type LedgerStarter,
+  type LedgerStarterOptions,
+  type LedgerStartIntent,
+} from './starter.js';
 export type { LedgerUploadOptions } from './types.js';
