@@ -3,8 +3,11 @@
  * only translate flags into typed options and call the command functions; the exit code they
  * return is stored on the context for run.ts.
  */
+
+import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../errors.js';
+import { sandboxCommand } from '../sandbox/command.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
 import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
@@ -184,6 +187,18 @@ Examples:
         deps,
       );
     });
+
+  const sandbox = sandboxCommand({ stdout: io.stdout as unknown as Writable, signal: io.signal });
+  sandbox.copyInheritedSettings(program);
+  sandbox.addHelpText(
+    'after',
+    `
+Examples:
+  $ vimeo-tus sandbox                       # prints the API URL and token to use
+  $ vimeo-tus sandbox --port 8080 --throttle 1048576 --json
+  $ VIMEO_API_URL=http://127.0.0.1:8080 VIMEO_TOKEN=sandbox-token vimeo-tus upload clip.mp4`,
+  );
+  program.addCommand(sandbox);
 
   for (const register of registrars) register(program, context);
   return program;

@@ -4,13 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { VimeoTusError } from '../errors.js';
+import { startSandbox } from '../sandbox/index.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
 
-// Module paths as strings: the engine and the sandbox are built on other branches; until they are
-// merged, a missing module is reported as "not available in this build" instead of breaking types.
+// A module path as a string: the engine is built on another branch; until it is merged, a missing
+// export is reported as "not available in this build" instead of breaking the types.
 const ENGINE_MODULE = '../index.js';
-const SANDBOX_MODULE = '../sandbox/index.js';
 
 /** The dependencies bin.ts passes to the commands. */
 export function realDeps(): CliDeps {
@@ -28,21 +28,14 @@ async function loadEngine(): Promise<StartUpload> {
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
-  let mod: { startSandbox?: unknown };
-  try {
-    mod = (await import(SANDBOX_MODULE)) as { startSandbox?: unknown };
-  } catch (cause) {
-    throw notAvailable('the embedded sandbox', cause);
-  }
-  if (typeof mod.startSandbox !== 'function') throw notAvailable('the embedded sandbox');
-  const start = mod.startSandbox as (o: Record<string, unknown>) => Promise<EmbeddedSandbox>;
-  return start(
+  const sandbox = await startSandbox(
     options.throttleBytesPerSecond === undefined
       ? {}
-      : { throttleBytesPerSecond: options.throttleBytesPerSecond },
+      : { faults: { throttleBytesPerSecond: options.throttleBytesPerSecond } },
   );
+  return { apiUrl: sandbox.apiUrl, token: sandbox.token, close: () => sandbox.close() };
 }
 
-function notAvailable(what: string, cause?: unknown): VimeoTusError {
-  return new VimeoTusError('E_CONFIG', `${what} is not available in this build`, cause ? { cause } : {});
+function notAvailable(what: string): VimeoTusError {
+  return new VimeoTusError('E_CONFIG', `${what} is not available in this build`);
 }
