@@ -1,16 +1,11 @@
 /**
- * The real dependencies of the CLI: the upload engine and the embedded sandbox, loaded lazily so
- * that `--help` stays fast and so that a command that needs neither does not load them.
+ * The real dependencies of the CLI: the upload engine, the embedded sandbox, the file system.
  */
 import { readFile } from 'node:fs/promises';
-import { VimeoTusError } from '../errors.js';
 import { startSandbox } from '../sandbox/index.js';
+import { createUpload } from '../upload/upload.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
-
-// A module path as a string: the engine is built on another branch; until it is merged, a missing
-// export is reported as "not available in this build" instead of breaking the types.
-const ENGINE_MODULE = '../index.js';
 
 /** The dependencies bin.ts passes to the commands. */
 export function realDeps(): CliDeps {
@@ -21,10 +16,12 @@ export function realDeps(): CliDeps {
   };
 }
 
+/**
+ * The plain engine: every run creates a new video. The ledger layer (issue 4) replaces this with a
+ * starter that records each upload and resumes known ones (using `stateDir`, `ledger`, `forceNew`).
+ */
 async function loadEngine(): Promise<StartUpload> {
-  const mod = (await import(ENGINE_MODULE)) as { createUpload?: unknown };
-  if (typeof mod.createUpload !== 'function') throw notAvailable('the upload engine');
-  return mod.createUpload as StartUpload;
+  return (filePath, options) => createUpload(filePath, options);
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
@@ -34,8 +31,4 @@ async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<Em
       : { faults: { throttleBytesPerSecond: options.throttleBytesPerSecond } },
   );
   return { apiUrl: sandbox.apiUrl, token: sandbox.token, close: () => sandbox.close() };
-}
-
-function notAvailable(what: string): VimeoTusError {
-  return new VimeoTusError('E_CONFIG', `${what} is not available in this build`);
 }

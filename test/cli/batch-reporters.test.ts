@@ -163,6 +163,30 @@ describe('plain output', () => {
   });
 });
 
+describe('batch view', () => {
+  it('sent position = acknowledged offset + bytes written since the last acknowledgement', () => {
+    const file: PlannedFile = { display: 'f.mp4', absolutePath: '/f.mp4', sizeBytes: 1000 };
+    const view = new BatchView([file], () => 0);
+    const p = (bytesSent: number, bytesAcked: number) =>
+      view.progress(file, {
+        phase: 'uploading',
+        bytesSent,
+        bytesAcked,
+        bytesTotal: 1000,
+        bytesPerSecond: 1,
+        etaSeconds: 1,
+      });
+    expect(p(300, 0).sentPosition).toBe(300);
+    expect(p(400, 400).sentPosition).toBe(400);
+    expect(p(550, 400).sentPosition).toBe(550);
+    // A retry writes off what was in flight; resent bytes count from the acknowledged offset.
+    view.retry(file, { attempt: 1, delayMs: 1, reason: 'reset', code: 'E_NETWORK' });
+    expect(view.get(file).sentPosition).toBe(400);
+    expect(p(600, 400).sentPosition).toBe(450);
+    expect(view.totals().bytesSent).toBe(450);
+  });
+});
+
 describe('terminal frame', () => {
   function bigView(count: number): BatchView {
     const files: PlannedFile[] = Array.from({ length: count }, (_, i) => ({
@@ -173,15 +197,17 @@ describe('terminal frame', () => {
     const view = new BatchView(files, () => 0);
     files.forEach((file, i) => {
       if (i < 20) view.began(file);
-      if (i < 12)
-        view.progress(file, {
+      if (i < 12) {
+        const common = {
           phase: 'uploading',
-          bytesSent: 200 * 1024 ** 2,
           bytesAcked: 128 * 1024 ** 2,
           bytesTotal: file.sizeBytes ?? 0,
           bytesPerSecond: 3_500_000,
           etaSeconds: 61,
-        });
+        } as const;
+        view.progress(file, { ...common, bytesSent: 128 * 1024 ** 2 });
+        view.progress(file, { ...common, bytesSent: 200 * 1024 ** 2 });
+      }
       if (i === 12)
         view.retry(file, {
           attempt: 2,

@@ -19,8 +19,16 @@ export type ViewPhase = 'queued' | UploadPhase | 'verified' | 'failed' | 'interr
 export interface FileView {
   readonly file: PlannedFile;
   phase: ViewPhase;
+  /** The engine's count of bytes written by this run (resent bytes included). */
   bytesSent: number;
   bytesAcked: number;
+  /**
+   * How far the bytes on the wire reach: acknowledged offset plus what was written since the last
+   * acknowledgement (bytes written before a retry are written off). Between `bytesAcked` and total.
+   */
+  sentPosition: number;
+  /** `bytesSent` when `bytesAcked` last moved or a retry began. */
+  sentMark: number;
   bytesTotal: number;
   bytesPerSecond: number;
   etaSeconds: number | null;
@@ -50,6 +58,8 @@ export class BatchView {
         phase: 'queued',
         bytesSent: 0,
         bytesAcked: 0,
+        sentPosition: 0,
+        sentMark: 0,
         bytesTotal: file.sizeBytes ?? 0,
         bytesPerSecond: 0,
         etaSeconds: null,
@@ -90,9 +100,14 @@ export class BatchView {
   progress(file: PlannedFile, progress: UploadProgress): FileView {
     const view = this.get(file);
     view.phase = progress.phase;
+    if (progress.bytesAcked > view.bytesAcked) view.sentMark = progress.bytesSent;
     view.bytesSent = progress.bytesSent;
     view.bytesAcked = Math.max(view.bytesAcked, progress.bytesAcked);
     view.bytesTotal = progress.bytesTotal;
+    view.sentPosition = Math.min(
+      view.bytesTotal,
+      view.bytesAcked + Math.max(0, view.bytesSent - view.sentMark),
+    );
     view.bytesPerSecond = progress.bytesPerSecond;
     view.etaSeconds = progress.etaSeconds;
     if (progress.phase !== 'retrying') view.retry = null;
@@ -102,6 +117,8 @@ export class BatchView {
   retry(file: PlannedFile, event: RetryEvent): FileView {
     const view = this.get(file);
     view.phase = 'retrying';
+    view.sentMark = view.bytesSent;
+    view.sentPosition = view.bytesAcked;
     view.retry = { reason: event.reason, code: event.code, untilMs: this.now() + event.delayMs };
     return view;
   }
@@ -114,6 +131,7 @@ export class BatchView {
     view.bytesTotal = result.bytesTotal;
     view.bytesAcked = result.uploadOffset;
     view.bytesSent = Math.max(view.bytesSent, result.bytesSent);
+    view.sentPosition = result.uploadOffset;
     view.retry = null;
     view.endedAtMs = this.now();
     return view;
@@ -155,7 +173,7 @@ export class BatchView {
     for (const view of this.files) {
       bytesTotal += view.bytesTotal;
       bytesAcked += view.bytesAcked;
-      bytesSent += Math.max(view.bytesAcked, Math.min(view.bytesTotal, view.bytesSent));
+      bytesSent += Math.max(view.bytesAcked, view.sentPosition);
       if (view.phase === 'verified') done += 1;
       else if (view.phase === 'failed' || view.phase === 'interrupted') failed += 1;
       else if (view.phase === 'queued') queued += 1;

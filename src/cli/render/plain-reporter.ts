@@ -25,12 +25,12 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     options.write(`${stripControl(`[${file.file.display}] ${text}`)}\n`);
   };
   const progressText = (file: FileView): string => {
-    const sent = Math.max(file.bytesAcked, Math.min(file.bytesTotal, file.bytesSent));
+    const sent = Math.max(file.bytesAcked, file.sentPosition);
     const eta = file.etaSeconds === null ? '' : `, ETA ${formatDuration(file.etaSeconds)}`;
     return (
       `${file.phase} ${percent(file.bytesAcked, file.bytesTotal)}: ` +
       `acknowledged ${formatBytes(file.bytesAcked)} of ${formatBytes(file.bytesTotal)}, ` +
-      `sent ${formatBytes(sent)}, ${formatBytes(file.bytesPerSecond)}/s${eta}`
+      `${formatBytes(sent - file.bytesAcked)} in flight, ${formatBytes(file.bytesPerSecond)}/s${eta}`
     );
   };
   return {

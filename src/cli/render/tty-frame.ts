@@ -78,7 +78,7 @@ function fileLine(
   layout: { width: number; nameWidth: number; barWidth: number; colors: Palette; nowMs: number },
 ): string {
   const { width, nameWidth, barWidth, colors } = layout;
-  const sent = Math.max(file.bytesAcked, Math.min(file.bytesTotal, file.bytesSent));
+  const sent = Math.max(file.bytesAcked, file.sentPosition);
   const head =
     `${fitPath(file.file.display, nameWidth)} ` +
     `${bar(barWidth, ratio(file.bytesAcked, file.bytesTotal), ratio(sent, file.bytesTotal), colors)} ` +
