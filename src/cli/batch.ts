@@ -28,6 +28,8 @@ export interface BatchParams {
   readonly secrets: readonly string[];
   /** What to tell the user to continue after an interruption or failure. */
   readonly resumeHint: string;
+  /** What to tell the user when the token was rejected (how to create one). */
+  readonly authHint: string;
 }
 
 /** Runs the batch to the end (or to the interruption) and reports the summary. */
@@ -83,7 +85,7 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
     interrupted,
     durationMs: params.now() - startedAtMs,
     exitCode,
-    resumeHint: exitCode === ExitCode.Ok || exitCode === ExitCode.Usage ? null : params.resumeHint,
+    resumeHint: hintFor(exitCode, params),
   };
   reporter.finish(summary);
   return summary;
@@ -96,9 +98,23 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
   let link: string | null = null;
   let bytesTotal = file.sizeBytes;
   let bytesAcked = 0;
+  if (file.sizeBytes === null) {
+    const shown = showError(await missingFileError(file));
+    reporter.failed(file, shown, 'failed');
+    return {
+      file,
+      status: 'failed',
+      videoUri: null,
+      link: null,
+      bytesTotal: null,
+      bytesAcked: 0,
+      durationMs: null,
+      result: null,
+      error: shown,
+    };
+  }
   reporter.began(file);
   try {
-    if (file.sizeBytes === null) throw await missingFileError(file);
     const video = params.videoFor(file);
     const upload = params.start(
       file.absolutePath,
@@ -147,6 +163,19 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       result: null,
       error: shown,
     };
+  }
+}
+
+function hintFor(exitCode: number, params: BatchParams): string | null {
+  switch (exitCode) {
+    case ExitCode.Ok:
+    case ExitCode.Usage:
+    case ExitCode.Quota:
+      return null;
+    case ExitCode.Auth:
+      return params.authHint;
+    default:
+      return params.resumeHint;
   }
 }
 

@@ -50,6 +50,7 @@ async function run(
     now: () => Date.now(),
     secrets: ['secret-token-abc'],
     resumeHint: 'run it again',
+    authHint: 'make a token',
   });
   return { summary, engine, files };
 }

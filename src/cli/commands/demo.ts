@@ -42,7 +42,7 @@ export async function demoCommand(
       );
     }
     return await uploadCommand(
-      [file],
+      [path.basename(file)],
       {
         sandbox: true,
         sandboxThrottleBytesPerSecond: bytesPerSecond,
@@ -52,7 +52,7 @@ export async function demoCommand(
         json: options.json,
         name: 'vimeo-tus demo',
       },
-      io,
+      { ...io, cwd: dir },
       deps,
     );
   } finally {

@@ -2,7 +2,7 @@
  * `vimeo-tus upload <file|dir>...`: plan the files, resolve the configuration (or start an embedded
  * sandbox), run the batch with the chosen reporter, and return the exit code.
  */
-import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
+import { type CliConfig, resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
 import type { VideoFields } from '../../upload/types.js';
 import { runBatch } from '../batch.js';
@@ -133,6 +133,7 @@ async function runUpload(
       resumeHint: options.sandbox
         ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
         : 'To continue, run the same command again (acknowledged bytes are kept on the server), or `vimeo-tus resume`.',
+      authHint: `The token was rejected. ${TOKEN_HELP}`,
     });
     return summary.exitCode;
   } finally {

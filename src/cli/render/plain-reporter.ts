@@ -36,7 +36,9 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
   return {
     start(files, info) {
       view = new BatchView(files, options.now);
-      options.write(`Uploading ${files.length} file(s), ${info.concurrency} at a time.\n`);
+      const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
+      const count = files.length === 1 ? '1 file' : `${files.length} files`;
+      options.write(`Uploading ${count} (${formatBytes(bytes)}), up to ${info.concurrency} at a time.\n`);
     },
     began(file) {
       if (!view) return;
@@ -52,6 +54,7 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     progress(file, progress) {
       if (!view) return;
       const entry = view.progress(file, progress);
+      if (progress.phase === 'done') return; // the 'verified' line follows
       const last = lastPrinted.get(file.absolutePath);
       const nowMs = options.now();
       if (!last || last.phase !== entry.phase || nowMs - last.atMs >= intervalMs) {
