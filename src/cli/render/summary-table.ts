@@ -32,12 +32,18 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
   let videoW = Math.max(header.video.length, ...rows.map((r) => r.video.length));
   let resultW = Math.max(header.result.length, ...rows.map((r) => [...r.result].length));
   if (width !== null) {
-    // Fixed: size, time, 4 gaps of 2. Share the rest: result first needs ~10, file and video split.
+    // Size and time keep their width; the widest of file, video and result gives way first.
     const budget = width - sizeW - timeW - 8;
-    resultW = Math.min(resultW, Math.max(10, Math.floor(budget * 0.3)));
-    const rest = budget - resultW;
-    fileW = Math.min(fileW, Math.max(8, Math.floor(rest * 0.45)));
-    videoW = Math.min(videoW, Math.max(8, rest - fileW));
+    const minimum = { file: 8, video: 8, result: 10 };
+    const w = { file: fileW, video: videoW, result: resultW };
+    while (w.file + w.video + w.result > budget) {
+      const widest = (['result', 'video', 'file'] as const)
+        .filter((key) => w[key] > minimum[key])
+        .sort((a, b) => w[b] - w[a])[0];
+      if (widest === undefined) break;
+      w[widest] -= 1;
+    }
+    ({ file: fileW, video: videoW, result: resultW } = w);
   } else {
     resultW = Math.min(resultW, 200);
   }

@@ -50,7 +50,7 @@ export function renderFrame(view: BatchView, options: FrameOptions): string {
 export function finishedLine(file: FileView, width: number, color: boolean): string {
   const colors = palette(color);
   const w = Math.max(40, width) - 1;
-  const nameWidth = Math.min(40, Math.max(16, Math.floor(w * 0.3)));
+  const { nameWidth } = columns(w);
   const name = fitPath(file.file.display, nameWidth);
   const time =
     file.startedAtMs !== null && file.endedAtMs !== null

@@ -3,6 +3,9 @@
  * collects its output. Also builds dist once per test file.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,15 +15,44 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The binary under test. */
 export const BIN = path.join(ROOT, 'dist/cli/bin.js');
 
-/** Compiles src into dist (the same as `npm run build`). */
+/**
+ * Compiles src into dist (the same as `npm run build`) unless dist is newer than every source file.
+ * Test files run in parallel workers: a lock directory makes one build at a time, so that no test
+ * spawns the binary while another worker rewrites it.
+ */
 export async function buildDist(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: ROOT,
-    },
-  );
+  const key = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  const lock = path.join(tmpdir(), `vimeo-tus-build-${key}.lock`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) await rm(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    const builtMs = await stat(BIN).then(
+      (info) => info.mtimeMs,
+      () => 0,
+    );
+    if (builtMs > (await newestMtimeMs(path.join(ROOT, 'src')))) return;
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function newestMtimeMs(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestMtimeMs(full) : (await stat(full)).mtimeMs);
+  }
+  return newest;
 }
 
 /** A running CLI process. */
