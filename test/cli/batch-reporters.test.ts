@@ -265,3 +265,35 @@ describe('terminal frame', () => {
     expect(out.text()).toContain('✔');
   });
 });
+
+describe('summary table', () => {
+  it('at 80 columns keeps whole video links, cuts paths to names, prints cut errors whole below', () => {
+    const outcomes = [1, 2, 3].map((i) => ({
+      file: { display: `videos/interview-day${i}.mp4`, absolutePath: `/x${i}`, sizeBytes: 3_300_000 },
+      status: i === 3 ? ('failed' as const) : ('verified' as const),
+      videoUri: `/videos/10000000${i}`,
+      link: `https://vimeo.com/10000000${i}`,
+      bytesTotal: 3_300_000,
+      bytesAcked: 0,
+      durationMs: 5000,
+      result: null,
+      error:
+        i === 3
+          ? { code: 'E_RETRIES_EXHAUSTED', message: 'gave up after 8 tries: the upload host answered 503' }
+          : null,
+    }));
+    const text = renderSummary(
+      { outcomes, interrupted: false, durationMs: 17_000, exitCode: 5, resumeHint: 'run it again' },
+      { width: 80, color: false },
+    );
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('videos/')) expect([...line].length).toBeLessThanOrEqual(79);
+    }
+    expect(text).toMatch(/^interview-day1\.mp4\s+https:\/\/vimeo\.com\/100000001\s/m);
+    expect(text).toContain(
+      'videos/interview-day3.mp4: E_RETRIES_EXHAUSTED: gave up after 8 tries: the upload host answered 503',
+    );
+    expect(text).toContain('2 of 3 verified');
+    expect(text).toContain('run it again');
+  });
+});

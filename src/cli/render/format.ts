@@ -70,10 +70,15 @@ export function padCell(text: string, width: number, align: 'left' | 'right' = '
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
 }
 
-/** Cuts a file name from the left (`…/dir/clip.mp4`) so the end, the part that differs, stays. */
+/**
+ * Fits a path into `width` columns: whole if it fits, else its file name, else the end of the file
+ * name (`…ay-01.mp4`): the end is the part that tells files apart.
+ */
 export function fitPath(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text.padEnd(width);
+  if ([...text].length <= width) return text.padEnd(width);
+  const base = text.split(/[\\/]/).pop() ?? text;
+  const chars = [...base];
+  if (chars.length <= width) return base.padEnd(width);
   if (width <= 1) return '…'.slice(0, width);
   return `…${chars.slice(chars.length - width + 1).join('')}`;
 }

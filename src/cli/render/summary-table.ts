@@ -32,16 +32,24 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
   let videoW = Math.max(header.video.length, ...rows.map((r) => r.video.length));
   let resultW = Math.max(header.result.length, ...rows.map((r) => [...r.result].length));
   if (width !== null) {
-    // Size and time keep their width; the widest of file, video and result gives way first.
+    // Size and time keep their width. Give way in this order: the file column down to the longest
+    // file name (paths fall back to names), the result down to 10, the file to 8, the video link.
     const budget = width - sizeW - timeW - 8;
-    const minimum = { file: 8, video: 8, result: 10 };
     const w = { file: fileW, video: videoW, result: resultW };
-    while (w.file + w.video + w.result > budget) {
-      const widest = (['result', 'video', 'file'] as const)
-        .filter((key) => w[key] > minimum[key])
-        .sort((a, b) => w[b] - w[a])[0];
-      if (widest === undefined) break;
-      w[widest] -= 1;
+    const longestName = Math.max(
+      header.file.length,
+      ...rows.map((r) => [...(r.file.split(/[\\/]/).pop() ?? '')].length),
+    );
+    const stages: [keyof typeof w, number][] = [
+      ['file', longestName],
+      ['result', 10],
+      ['file', 8],
+      ['video', 8],
+    ];
+    for (const [key, minimum] of stages) {
+      const excess = w.file + w.video + w.result - budget;
+      if (excess <= 0) break;
+      w[key] = Math.max(Math.min(w[key], minimum), w[key] - excess);
     }
     ({ file: fileW, video: videoW, result: resultW } = w);
   } else {
@@ -59,6 +67,10 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
       .trimEnd();
   const out = [colors.bold(line(header))];
   for (const row of rows) out.push(line(row, row.ok ? colors.ok : colors.bad));
+  // In a terminal, long errors were cut to the table: print them whole below it.
+  const cut =
+    width === null ? [] : summary.outcomes.filter((o) => o.error && [...resultText(o)].length > resultW);
+  if (cut.length > 0) out.push('', ...cut.map((o) => colors.bad(`${o.file.display}: ${resultText(o)}`)));
   out.push('', footer(summary));
   if (summary.resumeHint) out.push(summary.resumeHint);
   return out.join('\n');
@@ -68,7 +80,7 @@ function resultText(outcome: FileOutcome): string {
   switch (outcome.status) {
     case 'verified': {
       const transcode = outcome.result?.transcodeStatus;
-      return transcode === 'complete' ? 'verified, processed' : 'verified';
+      return transcode === 'complete' ? 'verified, ready' : 'verified';
     }
     case 'not-started':
       return 'not started';
