@@ -33,9 +33,14 @@ export async function randomFile(dir: string, name: string, sizeBytes: number): 
   return { path, sizeBytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Starts a sandbox with short processing delays. */
+/** Starts a sandbox with short processing delays that, like Vimeo, insists on API version 3.4. */
 export function sandboxFor(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ uploadCompleteDelayMs: 20, transcodeDelayMs: 40, ...options });
+  return startSandbox({
+    uploadCompleteDelayMs: 20,
+    transcodeDelayMs: 40,
+    requireVersionHeader: true,
+    ...options,
+  });
 }
 
 /** Collects progress events and phases of an upload. */
@@ -72,6 +77,7 @@ export async function expectStoredExactly(
   expect(video?.storedBytes).toBe(file.sizeBytes);
   expect(video?.sha256).toBe(file.sha256);
   expect(video?.uploadHostSawToken).toBe(false);
+  expect(state.counters.apiRequestsWithTusHeaders).toBe(0);
   expect(result.bytesTotal).toBe(file.sizeBytes);
   expect(result.uploadOffset).toBe(file.sizeBytes);
   expect(result.uploadLength).toBe(file.sizeBytes);

@@ -106,6 +106,7 @@ describe('engine end to end against the sandbox', () => {
       chunkSizeBytes: MiB,
     });
     expect(replaced.videoUri).toBe(original.videoUri);
+    expect(replaced.link).toBe(original.link);
     await expectStoredExactly(sandbox, second, replaced);
     const state = await sandbox.state();
     expect(state.videos[0]?.versions).toHaveLength(1);
@@ -148,6 +149,16 @@ describe('engine end to end against the sandbox', () => {
       expectedSizeBytes: file.sizeBytes + 10,
     });
     expect(wrongSize.complete).toBe(false);
+    // Without the upload link, the one Vimeo reports (or, once gone, upload.status) decides.
+    const byStatus = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: result.videoUri,
+    });
+    expect(byStatus.complete).toBe(
+      byStatus.uploadOffset === null ? byStatus.uploadStatus === 'complete' : true,
+    );
+    expect(byStatus.link).toBe(result.link);
     expect((await sandbox.state()).counters.requests.patch ?? 0).toBe(patchesBefore);
   });
 });
