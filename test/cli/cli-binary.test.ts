@@ -173,4 +173,22 @@ describe('vimeo-tus binary against the sandbox', () => {
     const video = (await sandbox.state()).videos.find((v) => v.uri === verified?.video);
     expect(video?.sha256).toBe(await sha256(path.join(dir, 'big.mp4')));
   });
+
+  it('--sandbox and demo run against an embedded sandbox without any credentials', async () => {
+    const embedded = await runBin(['upload', '--sandbox', 'batch/clip-3.mp4', '--json'], {
+      cwd: dir,
+      env: {},
+    }).done;
+    expect(embedded.code, embedded.stderr).toBe(0);
+    expect(parseEvents(embedded.stdout).at(-1)).toMatchObject({ type: 'summary', ok: true, verified: 1 });
+    const demo = await runBin(['demo', '--size', '2MiB', '--rate', '8MiB', '--json'], { cwd: dir, env: {} })
+      .done;
+    expect(demo.code, demo.stderr).toBe(0);
+    const verified = parseEvents(demo.stdout).find((e) => e.type === 'verified');
+    expect(verified).toMatchObject({
+      uploadOffset: 2 * MiB,
+      uploadLength: 2 * MiB,
+      transcodeStatus: 'complete',
+    });
+  });
 });
