@@ -157,6 +157,7 @@ describe('plain output', () => {
     expect(text).not.toMatch(CONTROL_CHARS);
     expect(text).toMatch(/a\.mp4\] created \/videos\/\d+/);
     expect(text).toMatch(/b\.mov\] retrying in 0\.0s/);
+    expect(text).not.toMatch(/\] retrying \d+%/);
     expect(text).toMatch(/a\.mp4\] verified: offset 4000 of 4000/);
     expect(text).toMatch(/c\.mkv\] failed: E_NETWORK/);
     expect(text).toMatch(/FILE\s+VIDEO\s+SIZE\s+TIME\s+RESULT/);

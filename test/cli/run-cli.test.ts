@@ -83,6 +83,7 @@ describe('runCli (fake engine)', () => {
   it('bad input exits 2: bad size, bad privacy, --name with several files, unknown option', async () => {
     for (const args of [
       ['upload', 'one.mp4', '--chunk-size', 'lots'],
+      ['upload', 'one.mp4', '--chunk-size', '100KiB'],
       ['upload', 'one.mp4', '--privacy', 'everyone'],
       ['upload', 'one.mp4', 'two.mp4', '--name', 'x'],
       ['upload', 'one.mp4', '--token', 'x'],

@@ -4,6 +4,7 @@
  */
 import { type CliConfig, resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
+import { MIN_CHUNK_SIZE_BYTES } from '../../upload/resolve-options.js';
 import type { VideoFields } from '../../upload/types.js';
 import { runBatch } from '../batch.js';
 import type { CliDeps, EmbeddedSandbox } from '../deps.js';
@@ -82,6 +83,11 @@ async function runUpload(
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError('--concurrency must be a whole number ≥ 1.');
+  if (options.chunkSizeBytes !== undefined && options.chunkSizeBytes < MIN_CHUNK_SIZE_BYTES) {
+    throw new ConfigError(
+      `--chunk-size must be at least ${MIN_CHUNK_SIZE_BYTES / 1024 / 1024}MiB (or "unlimited").`,
+    );
+  }
   const baseFields = videoFields(options);
   const files = await planFiles(inputs, { cwd: io.cwd, include: compileInclude(options.include) });
   if (options.name !== undefined && files.length > 1) {

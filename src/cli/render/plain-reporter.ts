@@ -54,7 +54,8 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     progress(file, progress) {
       if (!view) return;
       const entry = view.progress(file, progress);
-      if (progress.phase === 'done') return; // the 'verified' line follows
+      // 'done' is followed by the 'verified' line, 'retrying' by the retry line with its reason.
+      if (progress.phase === 'done' || progress.phase === 'retrying') return;
       const last = lastPrinted.get(file.absolutePath);
       const nowMs = options.now();
       if (!last || last.phase !== entry.phase || nowMs - last.atMs >= intervalMs) {
