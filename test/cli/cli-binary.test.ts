@@ -191,4 +191,18 @@ describe('vimeo-tus binary against the sandbox', () => {
       transcodeStatus: 'complete',
     });
   });
+
+  it('replace uploads a new version of the same video', async () => {
+    const first = await runBin(['upload', 'batch/clip-3.mp4', '--json'], { cwd: dir, env: env() }).done;
+    expect(first.code, first.stderr).toBe(0);
+    const video = parseEvents(first.stdout).find((e) => e.type === 'verified')?.video as string;
+    const replaced = await runBin(['replace', video, 'batch/clip-1.mp4', '--json'], { cwd: dir, env: env() })
+      .done;
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const verified = parseEvents(replaced.stdout).find((e) => e.type === 'verified');
+    expect(verified).toMatchObject({ video, uploadOffset: 600_000, uploadLength: 600_000 });
+    const state = await sandbox.state();
+    expect(state.videos).toHaveLength(1);
+    expect(state.videos[0]?.versions.at(-1)?.sha256).toBe(await sha256(path.join(dir, 'batch/clip-1.mp4')));
+  });
 });

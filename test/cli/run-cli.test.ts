@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
+import { colorEnabled } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { AuthError, NetworkError, QuotaError } from '../../src/errors.js';
 import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
@@ -166,5 +167,25 @@ describe('normalizeVideoUri', () => {
     expect(normalizeVideoUri('/videos/123')).toBe('/videos/123');
     expect(normalizeVideoUri('123')).toBe('/videos/123');
     expect(normalizeVideoUri('https://vimeo.com/123')).toBe('/videos/123');
+  });
+});
+
+describe('colour', () => {
+  it('a terminal gets colour unless NO_COLOR is set; never outside a terminal', async () => {
+    expect(colorEnabled({ isTTY: true, env: {} })).toBe(true);
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(colorEnabled({ isTTY: false, env: {} })).toBe(false);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: SGR colour codes are what is checked
+    const sgr = /\u001b\[(3\d|2|1|22|39)m/;
+    for (const [env, colored] of [
+      [{ VIMEO_TOKEN: TOKEN }, true],
+      [{ VIMEO_TOKEN: TOKEN, NO_COLOR: '1' }, false],
+    ] as const) {
+      const io = fakeIo({ env, cwd: dir, isTTY: true });
+      const engine = fakeEngine();
+      expect(await runCli(['upload', 'one.mp4'], io, fakeDeps(engine.start), { version: '0' })).toBe(0);
+      expect(sgr.test(io.stdout.text())).toBe(colored);
+      expect(io.stdout.text()).toContain('1 of 1 verified');
+    }
   });
 });
