@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { AbortError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { EXTRA_COMMANDS } from './registrars.js';
 import { runCli } from './run.js';
 import { realDeps } from './wiring.js';
 
@@ -42,5 +43,8 @@ const io: CliIo = {
   now: () => Date.now(),
 };
 
-const code = await runCli(process.argv.slice(2), io, realDeps(), { version: packageVersion() });
+const code = await runCli(process.argv.slice(2), io, realDeps(), {
+  version: packageVersion(),
+  registrars: EXTRA_COMMANDS,
+});
 process.exit(code);
