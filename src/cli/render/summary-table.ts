@@ -84,6 +84,11 @@ function resultText(outcome: FileOutcome): string {
     }
     case 'not-started':
       return 'not started';
+    case 'interrupted': {
+      const total = outcome.bytesTotal ?? 0;
+      const pct = total > 0 ? Math.floor((outcome.bytesAcked / total) * 100) : 0;
+      return `interrupted at ${pct}%`;
+    }
     default:
       return outcome.error ? `${outcome.error.code}: ${stripControl(outcome.error.message)}` : outcome.status;
   }
@@ -98,7 +103,7 @@ function footer(summary: BatchSummary): string {
     .reduce((sum, o) => sum + (o.bytesTotal ?? 0), 0);
   const parts = [`${verified} of ${summary.outcomes.length} verified (${formatBytes(bytes)})`];
   if (failed > 0) parts.push(`${failed} failed`);
-  if (stopped > 0) parts.push(`${stopped} interrupted or not started`);
+  if (stopped > 0) parts.push(`${stopped} unfinished`);
   parts.push(`in ${formatDuration(summary.durationMs / 1000)}`);
   const head = summary.interrupted ? 'Interrupted: ' : '';
   return `${head}${parts.join(', ')}. Exit code ${summary.exitCode}.`;
