@@ -158,7 +158,7 @@ describe('runCli (fake engine)', () => {
     expect(await pending).toBe(130);
     expect(io.stdout.text()).toContain('Interrupted');
     expect(io.stdout.text()).toContain('run the same command again');
-    expect(io.stdout.text()).toMatch(/one\.mp4\s+\S+\s+2\.9 KiB\s+\S+\s+interrupted at \d+%/);
+    expect(io.stdout.text()).toMatch(/one\.mp4\s+\S+\s+2\.9 KiB\s+\S+\s+stopped at \d+%/);
     expect(io.stdout.text()).toMatch(/two\.mp4\s+-\s+4\.9 KiB\s+-\s+not started/);
     expect(engine.calls).toHaveLength(1);
   });

@@ -69,7 +69,9 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
   for (const row of rows) out.push(line(row, row.ok ? colors.ok : colors.bad));
   // In a terminal, long errors were cut to the table: print them whole below it.
   const cut =
-    width === null ? [] : summary.outcomes.filter((o) => o.error && [...resultText(o)].length > resultW);
+    width === null
+      ? []
+      : summary.outcomes.filter((o) => o.status === 'failed' && [...resultText(o)].length > resultW);
   if (cut.length > 0) out.push('', ...cut.map((o) => colors.bad(`${o.file.display}: ${resultText(o)}`)));
   out.push('', footer(summary));
   if (summary.resumeHint) out.push(summary.resumeHint);
@@ -87,7 +89,7 @@ function resultText(outcome: FileOutcome): string {
     case 'interrupted': {
       const total = outcome.bytesTotal ?? 0;
       const pct = total > 0 ? Math.floor((outcome.bytesAcked / total) * 100) : 0;
-      return `interrupted at ${pct}%`;
+      return `stopped at ${pct}%`;
     }
     default:
       return outcome.error ? `${outcome.error.code}: ${stripControl(outcome.error.message)}` : outcome.status;

@@ -63,6 +63,9 @@ export function finishedLine(file: FileView, width: number, color: boolean): str
     );
     return `${colors.ok('✔')} ${name} ${text}`;
   }
+  if (file.phase === 'interrupted') {
+    return `${colors.dim('■')} ${name} stopped at ${percent(file.bytesAcked, file.bytesTotal)} (acknowledged ${formatBytes(file.bytesAcked)})`;
+  }
   const error = file.error ? `${file.error.code}: ${stripControl(file.error.message)}` : file.phase;
   return `${colors.bad('✖')} ${name} ${truncate(error, w - nameWidth - 3)}`;
 }
