@@ -27,7 +27,11 @@ const onSignal = (signal: NodeJS.Signals): void => {
     process.stderr.write('\nvimeo-tus: stopped without waiting.\n');
     process.exit(130);
   }
-  process.stderr.write(`\nvimeo-tus: ${signal} received, stopping (press Ctrl-C again to quit at once)…\n`);
+  // On a terminal the live frame is being redrawn: a line written under it would be left behind.
+  // The summary that follows says "Interrupted".
+  if (!process.stdout.isTTY) {
+    process.stderr.write(`\nvimeo-tus: ${signal} received, stopping (press Ctrl-C again to quit at once)…\n`);
+  }
   controller.abort(new AbortError(`interrupted by ${signal}`));
 };
 process.on('SIGINT', onSignal);

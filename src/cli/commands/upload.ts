@@ -138,7 +138,7 @@ async function runUpload(
       secrets: [config.token],
       resumeHint: options.sandbox
         ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
-        : 'To continue: run the same command again, or `vimeo-tus resume` (acknowledged bytes are kept).',
+        : 'To continue: run the same command again, or `vimeo-tus resume`.',
       authHint: `The token was rejected. ${TOKEN_HELP}`,
     });
     return summary.exitCode;
