@@ -33,11 +33,11 @@ export async function demoCommand(
   const bytesPerSecond = options.bytesPerSecond ?? Math.round(2.4 * 1024 * 1024);
   const dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-demo-'));
   try {
-    const file = path.join(dir, 'vimeo-tus-sample.mp4');
+    const file = path.join(dir, 'sample.mp4');
     await writeSample(file, sizeBytes);
     if (!options.json) {
       io.stderr.write(
-        `Demo: uploading a generated ${Math.round(sizeBytes / 1024 / 1024)} MiB file to an embedded sandbox ` +
+        `Demo: a generated ${Math.round(sizeBytes / 1024 / 1024)} MiB file to an embedded sandbox ` +
           `throttled to ${(bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s.\n`,
       );
     }

@@ -32,8 +32,9 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
   let videoW = Math.max(header.video.length, ...rows.map((r) => r.video.length));
   let resultW = Math.max(header.result.length, ...rows.map((r) => [...r.result].length));
   if (width !== null) {
-    // Size and time keep their width. Give way in this order: the file column down to the longest
-    // file name (paths fall back to names), the result down to 10, the file to 8, the video link.
+    // Size and time keep their width. Give way in this order: the file column down to its longest
+    // file name (at most 24; paths fall back to names), the result to 15, the file to 16 then 8 (names
+    // lose their start), the result to 10, and last the video link (the thing people copy).
     const budget = width - sizeW - timeW - 8;
     const w = { file: fileW, video: videoW, result: resultW };
     const longestName = Math.max(
@@ -41,9 +42,11 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
       ...rows.map((r) => [...(r.file.split(/[\\/]/).pop() ?? '')].length),
     );
     const stages: [keyof typeof w, number][] = [
-      ['file', longestName],
-      ['result', 10],
+      ['file', Math.min(24, longestName)],
+      ['result', 15],
+      ['file', 16],
       ['file', 8],
+      ['result', 10],
       ['video', 8],
     ];
     for (const [key, minimum] of stages) {
