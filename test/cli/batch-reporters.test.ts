@@ -298,3 +298,56 @@ describe('summary table', () => {
     expect(text).toContain('run it again');
   });
 });
+
+describe('progress thinning', () => {
+  it('plain: a line per phase change, otherwise at most one per interval; NDJSON likewise', () => {
+    let nowMs = 0;
+    const file: PlannedFile = { display: 'f.mp4', absolutePath: '/f.mp4', sizeBytes: 1000 };
+    const plainOut = captured();
+    const jsonOut = captured();
+    const plain = createPlainReporter({
+      write: (t) => plainOut.write(t),
+      now: () => nowMs,
+      intervalMs: 5000,
+    });
+    const json = createJsonReporter({ write: (t) => jsonOut.write(t), now: () => nowMs, intervalMs: 1000 });
+    for (const reporter of [plain, json]) {
+      reporter.start([file], { concurrency: 1 });
+      reporter.began(file);
+    }
+    const feed = (phase: 'uploading' | 'verifying', acked: number): void => {
+      const progress = {
+        phase,
+        bytesSent: acked,
+        bytesAcked: acked,
+        bytesTotal: 1000,
+        bytesPerSecond: 10,
+        etaSeconds: 1,
+      };
+      plain.progress(file, progress);
+      json.progress(file, progress);
+    };
+    for (let second = 0; second <= 12; second += 1) {
+      nowMs = second * 1000;
+      feed('uploading', second * 10);
+    }
+    nowMs = 12_500;
+    feed('verifying', 1000);
+    const plainLines = plainOut
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('[f.mp4] uploading'));
+    // t=0 (phase change from creating), 5 s, 10 s.
+    expect(plainLines).toHaveLength(3);
+    expect(plainOut.text()).toContain('[f.mp4] verifying 100%');
+    const jsonProgress = jsonOut
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; phase?: string })
+      .filter((e) => e.type === 'progress');
+    // creating, then one per second for 13 s, then verifying.
+    expect(jsonProgress.filter((e) => e.phase === 'uploading')).toHaveLength(13);
+    expect(jsonProgress.at(-1)?.phase).toBe('verifying');
+  });
+});
