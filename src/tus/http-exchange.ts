@@ -7,7 +7,7 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:h
 import https from 'node:https';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
-import { MAX_ERROR_BODY_BYTES } from './constants.js';
+import { MAX_ERROR_BODY_BYTES, WRITE_SLICE_BYTES } from './constants.js';
 
 /** A request body read from a file range. The exchange closes the reader when it settles. */
 export interface ExchangeBody {
@@ -23,6 +23,8 @@ export interface ExchangeOptions {
   readonly body?: ExchangeBody;
   readonly signal?: AbortSignal | undefined;
   readonly agent?: http.Agent | undefined;
+  /** @internal slice size of body writes (benchmarks). @default WRITE_SLICE_BYTES */
+  readonly writeSliceBytes?: number | undefined;
   /** Called each time the socket accepted part of the body (the kernel took the bytes). */
   readonly onBodyBytesWritten?: ((deltaBytes: number) => void) | undefined;
 }
@@ -170,20 +172,49 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     // piece's pooled buffer may be reused. A server that stops reading fills the socket buffers, the
     // callbacks stop, the pool runs dry, the reads wait, and the stall timer fires.
     const { reader, lengthBytes } = body;
+    const wanted = options.writeSliceBytes;
+    const writeSliceBytes =
+      wanted !== undefined && Number.isSafeInteger(wanted) && wanted > 0 ? wanted : WRITE_SLICE_BYTES;
+    // Resolves when the request may take more body (or is gone: the pump then sees `settled`).
+    const drained = (): Promise<void> =>
+      new Promise<void>((resolveDrain) => {
+        const done = (): void => {
+          request.off('drain', done);
+          request.off('close', done);
+          resolveDrain();
+        };
+        request.on('drain', done);
+        request.on('close', done);
+      });
     const pump = async (): Promise<void> => {
       let queuedBytes = 0;
+      let next: Promise<Buffer | null> = reader.read();
       while (queuedBytes < lengthBytes) {
-        const piece = await reader.read();
+        const piece = await next;
         if (settled) return;
         if (piece === null) throw new Error('range reader ended early'); // reader throws FileError first
         queuedBytes += piece.length;
-        request.write(piece, (error) => {
-          if (error || settled) return;
-          reader.release(piece);
-          bodyBytesWritten += piece.length;
-          touch();
-          options.onBodyBytesWritten?.(piece.length);
-        });
+        // Read the next piece (into the other pooled buffer) while this one goes out.
+        next = queuedBytes < lengthBytes ? reader.read() : Promise.resolve(null);
+        next.catch(() => undefined); // awaited on the next turn; avoid an unhandled rejection meanwhile
+        // Hand the piece to the socket in slices (views, no copy), one at a time, waiting for 'drain':
+        // each slice's callback then means the kernel took those bytes, so bytesSent is fine-grained
+        // and a slow link (a slice accepted now and then) is told from a stall. (Without the wait,
+        // queued slices are flushed as one writev whose callbacks all fire only at its end.)
+        // Callbacks come in order, so the last slice's callback frees the whole piece.
+        for (let at = 0; at < piece.length; at += writeSliceBytes) {
+          const slice = piece.subarray(at, Math.min(piece.length, at + writeSliceBytes));
+          const last = at + slice.length === piece.length;
+          const more = request.write(slice, (error) => {
+            if (error || settled) return;
+            if (last) reader.release(piece);
+            bodyBytesWritten += slice.length;
+            touch();
+            options.onBodyBytesWritten?.(slice.length);
+          });
+          if (!more) await drained();
+          if (settled) return;
+        }
       }
       bodyComplete = true;
       request.end();
