@@ -53,10 +53,13 @@ export const READ_BUFFER_COUNT = 2;
 
 /**
  * Each read is handed to the socket in slices of this size, each with its own write callback: the
- * granularity of bytesSent and of the stall timer's evidence of progress. A whole 4 MiB read may
- * not fit in the socket buffers of a slow link within the stall timeout; 256 KiB does at ~4 KiB/s.
+ * granularity of bytesSent and of the stall timer's evidence of progress (a whole 4 MiB read may not
+ * fit in a slow link's socket buffers within the stall timeout).
  */
-export const WRITE_SLICE_BYTES = 256 * 1024;
+export const WRITE_SLICE_BYTES = 512 * 1024;
+
+/** Slices written and not yet called back, at most (bounds the writev batches behind a busy socket). */
+export const MAX_SLICES_IN_FLIGHT = 4;
 
 /** At most this much of an error answer's body is kept (redacted) for messages. */
 export const MAX_ERROR_BODY_BYTES = 1024;

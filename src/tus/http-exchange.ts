@@ -7,7 +7,7 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:h
 import https from 'node:https';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
-import { MAX_ERROR_BODY_BYTES, WRITE_SLICE_BYTES } from './constants.js';
+import { MAX_ERROR_BODY_BYTES, MAX_SLICES_IN_FLIGHT, WRITE_SLICE_BYTES } from './constants.js';
 
 /** A request body read from a file range. The exchange closes the reader when it settles. */
 export interface ExchangeBody {
@@ -67,6 +67,9 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     let bodyBytesWritten = 0;
     let bodyComplete = body === undefined;
     let req: http.ClientRequest | undefined;
+    // Body slices written but not yet called back, and the pump's wait for one of them to complete.
+    let slicesInFlight = 0;
+    let wakePump: (() => void) | undefined;
 
     const stallTimer = setTimeout(() => {
       fail(
@@ -87,6 +90,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
 
     function cleanup(): void {
       settled = true;
+      wakePump?.();
       clearTimeout(stallTimer);
       signal?.removeEventListener('abort', onAbort);
       void body?.reader.close();
@@ -175,17 +179,12 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     const wanted = options.writeSliceBytes;
     const writeSliceBytes =
       wanted !== undefined && Number.isSafeInteger(wanted) && wanted > 0 ? wanted : WRITE_SLICE_BYTES;
-    // Resolves when the request may take more body (or is gone: the pump then sees `settled`).
-    const drained = (): Promise<void> =>
-      new Promise<void>((resolveDrain) => {
-        const done = (): void => {
-          request.off('drain', done);
-          request.off('close', done);
-          resolveDrain();
-        };
-        request.on('drain', done);
-        request.on('close', done);
-      });
+    const sliceDone = (): void => {
+      slicesInFlight -= 1;
+      const wake = wakePump;
+      wakePump = undefined;
+      wake?.();
+    };
     const pump = async (): Promise<void> => {
       let queuedBytes = 0;
       let next: Promise<Buffer | null> = reader.read();
@@ -197,23 +196,30 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
         // Read the next piece (into the other pooled buffer) while this one goes out.
         next = queuedBytes < lengthBytes ? reader.read() : Promise.resolve(null);
         next.catch(() => undefined); // awaited on the next turn; avoid an unhandled rejection meanwhile
-        // Hand the piece to the socket in slices (views, no copy), one at a time, waiting for 'drain':
-        // each slice's callback then means the kernel took those bytes, so bytesSent is fine-grained
-        // and a slow link (a slice accepted now and then) is told from a stall. (Without the wait,
-        // queued slices are flushed as one writev whose callbacks all fire only at its end.)
+        // Hand the piece to the socket in slices (views, no copy), at most MAX_SLICES_IN_FLIGHT at a
+        // time: slices queued behind a busy socket are flushed as one writev whose callbacks fire
+        // only at its end, so bounding the queue keeps each callback close to "the kernel took these
+        // bytes". That makes bytesSent fine-grained and tells a slow link (a slice accepted now and
+        // then) from a stall, while a next slice is always ready when one completes.
         // Callbacks come in order, so the last slice's callback frees the whole piece.
         for (let at = 0; at < piece.length; at += writeSliceBytes) {
+          while (slicesInFlight >= MAX_SLICES_IN_FLIGHT) {
+            await new Promise<void>((resolveWait) => {
+              wakePump = resolveWait;
+            });
+            if (settled) return;
+          }
           const slice = piece.subarray(at, Math.min(piece.length, at + writeSliceBytes));
           const last = at + slice.length === piece.length;
-          const more = request.write(slice, (error) => {
+          slicesInFlight += 1;
+          request.write(slice, (error) => {
             if (error || settled) return;
             if (last) reader.release(piece);
             bodyBytesWritten += slice.length;
             touch();
             options.onBodyBytesWritten?.(slice.length);
+            sliceDone();
           });
-          if (!more) await drained();
-          if (settled) return;
         }
       }
       bodyComplete = true;
