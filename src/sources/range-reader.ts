@@ -5,12 +5,12 @@
  * collected when V8's external-memory pressure says so, so a process streaming a large file grows by
  * tens of MiB of dead buffers, and every fresh multi-MiB buffer costs page faults. Here a fixed
  * number of buffers cycle between disk and socket: the caller hands each piece back (`release`) once
- * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (6 MiB by default), whatever
+ * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (8 MiB by default), whatever
  * the range size or the number of PATCHes (one pool serves a whole transfer).
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { FileError } from '../errors.js';
-import { READ_SIZE_BYTES } from '../tus/constants.js';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../tus/constants.js';
 
 /**
  * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
@@ -29,7 +29,10 @@ export interface BufferPool {
  * A pool of `maxBuffers` buffers of `bufferBytes`: one being filled from disk while the others wait
  * in the socket.
  */
-export function createBufferPool(bufferBytes: number = READ_SIZE_BYTES, maxBuffers = 3): BufferPool {
+export function createBufferPool(
+  bufferBytes: number = READ_SIZE_BYTES,
+  maxBuffers: number = READ_BUFFER_COUNT,
+): BufferPool {
   if (
     !Number.isSafeInteger(bufferBytes) ||
     bufferBytes < 1 ||
@@ -43,7 +46,7 @@ export function createBufferPool(bufferBytes: number = READ_SIZE_BYTES, maxBuffe
 
 /** Options of {@link openRangeReader}. */
 export interface RangeReaderOptions {
-  /** Buffers to read into; a private pool of 3 × READ_SIZE_BYTES when absent or busy. */
+  /** Buffers to read into; a private default pool when absent or busy. */
   readonly pool?: BufferPool;
 }
 

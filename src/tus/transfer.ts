@@ -129,6 +129,10 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   let failuresInARow = 0;
   /** Highest offset the server reported during this transfer (budget resets when it grows). */
   let bestServerOffset = -1;
+  /** The first error a callback threw from inside a socket callback, if any. */
+  let callbackError: CallbackFailure | undefined;
+  /** Aborts the current attempt's requests (when a callback threw). */
+  let attemptController: AbortController | undefined;
 
   const report = (): void => {
     try {
@@ -163,8 +167,6 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       attemptController?.abort();
     }
   };
-  let callbackError: CallbackFailure | undefined;
-  let attemptController: AbortController | undefined;
 
   try {
     for (;;) {

@@ -56,14 +56,8 @@ export async function startTusServer(): Promise<TusTestServer> {
     setFault(hook) {
       fault = hook;
     },
-    async createUpload(lengthBytes) {
-      const response = await fetch(`${baseUrl}/files`, {
-        method: 'POST',
-        headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(lengthBytes) },
-      });
-      const location = response.headers.get('location');
-      if (response.status !== 201 || !location) throw new Error(`creation failed: ${response.status}`);
-      return new URL(location, baseUrl).href;
+    createUpload(lengthBytes) {
+      return createUploadAt(baseUrl, lengthBytes);
     },
     storedSha256(uploadUrl) {
       const id = new URL(uploadUrl).pathname.split('/').pop() ?? '';
@@ -106,4 +100,26 @@ export async function makeRandomFile(
     await handle.close();
   }
   return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * POST a tus creation request on a fresh connection (no keep-alive: a reused idle socket may have
+ * been closed by the server in between) and return the absolute upload URL.
+ */
+export function createUploadAt(baseUrl: string, lengthBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${baseUrl}/files`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(lengthBytes) },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.resume();
+      const location = res.headers.location;
+      if (res.statusCode !== 201 || !location) reject(new Error(`creation failed: ${res.statusCode}`));
+      else resolve(new URL(location, baseUrl).href);
+    });
+    req.end();
+  });
 }
