@@ -81,6 +81,11 @@ export class LedgerSession {
       return this.#fresh(undefined);
     }
     if (!sameFile(latest, identity)) return this.#fileChanged(latest);
+    const replaceUri = options.replaceVideoUri;
+    if (replaceUri !== undefined && latest.videoUri !== replaceUri) {
+      await this.#supersede(latest, `a new version of ${replaceUri} was asked for`);
+      return this.#fresh(undefined);
+    }
     if (options.newUpload) {
       await this.#supersede(latest, 'a new upload was asked for');
       return this.#fresh(undefined);
