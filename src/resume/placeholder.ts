@@ -4,7 +4,10 @@
  * record asked for, was created no earlier than the call (less a clock skew allowance), and is
  * not already known to the ledger.
  */
+import { TusError } from '../errors.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
+import { probeOffset } from '../tus/probe-offset.js';
+import { withRetries } from '../upload/with-retries.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 
@@ -58,11 +61,35 @@ export async function findPlaceholder(
   return best?.video;
 }
 
-/** True when a found video's upload can still take bytes: a tus link, the right size, no error. */
-export function isUsablePlaceholder(video: VideoInfo, sizeBytes: number): boolean {
+/**
+ * What to do with a found video:
+ * - `adopt`: its upload can take the file and holds no byte yet (what a crashed create of ours
+ *   leaves: bytes are only ever sent after the create answer was recorded);
+ * - `delete`: it can never take the file (no tus link, a dead link, Vimeo reports an upload error);
+ * - `foreign`: it holds bytes, or is complete: not ours (ours has none), so it is left alone.
+ */
+export type PlaceholderVerdict = 'adopt' | 'delete' | 'foreign';
+
+/** Classifies a found video (`GET /videos/{id}?fields=uri,link,upload`) with a HEAD on its link. */
+export async function classifyPlaceholder(
+  video: VideoInfo,
+  sizeBytes: number,
+  signal?: AbortSignal,
+): Promise<PlaceholderVerdict> {
   const upload = video.upload;
-  if (!upload?.uploadLink) return false;
-  if (upload.status === 'error' || upload.status === 'complete') return false;
-  if (upload.approach !== undefined && upload.approach !== 'tus') return false;
-  return upload.size === undefined || upload.size === sizeBytes;
+  if (upload?.status === 'complete') return 'foreign';
+  if (!upload?.uploadLink || upload.status === 'error') return 'delete';
+  if (upload.approach !== undefined && upload.approach !== 'tus') return 'delete';
+  if (upload.size !== undefined && upload.size !== sizeBytes) return 'foreign';
+  let head: { offset: number; length: number };
+  try {
+    head = await withRetries(() => probeOffset(upload.uploadLink as string, signal ? { signal } : {}), {
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE') return 'delete';
+    throw error;
+  }
+  if (head.offset > 0) return 'foreign';
+  return head.length === sizeBytes ? 'adopt' : 'foreign';
 }

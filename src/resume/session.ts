@@ -24,7 +24,7 @@ import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import { failurePatch, SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
 import { describeChange, type FileIdentity, sameFile } from './file-identity.js';
-import { findPlaceholder, isUsablePlaceholder } from './placeholder.js';
+import { classifyPlaceholder, findPlaceholder } from './placeholder.js';
 import type { LedgerUploadOptions } from './types.js';
 
 /** Where the session sends its events (the handle). */
@@ -241,7 +241,8 @@ export class LedgerSession {
       return this.#fresh(record);
     }
     const video = await client.getVideo(found.uri, ['uri', 'link', 'upload'], signal);
-    if (video.upload?.uploadLink && isUsablePlaceholder(video, file.sizeBytes)) {
+    const verdict = await classifyPlaceholder(video, file.sizeBytes, signal);
+    if (verdict === 'adopt' && video.upload?.uploadLink) {
       const adopted = await ledger.update(record.id, {
         videoUri: video.uri,
         videoLink: video.link ?? null,
@@ -254,6 +255,15 @@ export class LedgerSession {
         video.uri,
       );
       return this.#continue(adopted, video.uri, video.upload.uploadLink);
+    }
+    if (verdict === 'foreign') {
+      this.#notice(
+        'no-placeholder',
+        `An earlier run stopped inside its create call; ${found.uri} looks alike but already holds bytes, ` +
+          "so it is not that call's video and is left alone. The upload starts again.",
+        found.uri,
+      );
+      return this.#fresh(record);
     }
     await client.deleteVideo(found.uri, signal);
     this.#notice(
@@ -269,7 +279,8 @@ export class LedgerSession {
   async #recoverVersion(record: UploadRecord, videoUri: string): Promise<UploadResult> {
     const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload']);
     if (!video) return this.#videoGone(record, videoUri);
-    if (video.upload?.uploadLink && isUsablePlaceholder(video, this.#ctx.file.sizeBytes)) {
+    const verdict = await classifyPlaceholder(video, this.#ctx.file.sizeBytes, this.#ctx.signal);
+    if (verdict === 'adopt' && video.upload?.uploadLink) {
       const adopted = await this.#ctx.ledger.update(record.id, {
         uploadLink: video.upload.uploadLink,
         state: 'uploading',

@@ -3,14 +3,12 @@
  * by a new version of the same video, and the create-call crash window ends with the video
  * adopted, deleted, or never made, each time told through a notice, never with a duplicate.
  */
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger, UploadRecord } from '../../src/ledger/types.js';
 import { identify } from '../../src/resume/file-identity.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { inspectFile } from '../../src/sources/file-source.js';
-import { runTransfer } from '../../src/tus/transfer.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
 import { expectStoredExactly, MiB, randomFile, scratchDir, type TestFile } from './engine-helpers.js';
@@ -129,17 +127,16 @@ describe('the crash window inside the create call', () => {
     expect(records[0]).toMatchObject({ id: record.id, state: 'verified', videoUri: lost.videoUri });
   });
 
-  it('deletes a found video that cannot take the upload, then starts again (one live video)', async () => {
+  it('deletes a found video whose upload link is dead, then starts again (one live video)', async () => {
     sandbox = await tokenSandbox();
     ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'junk.mp4', MiB + 3);
+    const file = await randomFile(scratch.dir, 'dead.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const lost = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
-    // Something else filled that upload: it is complete and can take no more bytes.
-    const junkPath = `${scratch.dir}/junk.bin`;
-    await import('node:fs/promises').then((fs) => fs.writeFile(junkPath, randomBytes(file.sizeBytes)));
-    await runTransfer({ uploadUrl: lost.uploadLink, file: await inspectFile(junkPath) });
+    // Its link dies 1.5 s after it was issued; the new video's link outlives this small upload.
+    sandbox.setFaults({ linkTtlMs: 1_500 });
+    await untilExpired(sandbox);
 
     const run = start(sandbox, file.path, ledger);
     const result = await run.upload.done;
@@ -151,6 +148,38 @@ describe('the crash window inside the create call', () => {
     expect(state.videos).toHaveLength(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
     expect((await ledger.list()).map((r) => r.state)).toEqual(['verified']);
+  });
+
+  it("leaves alone a look-alike video that already holds bytes (not the crashed call's), and starts again", async () => {
+    sandbox = await tokenSandbox();
+    ledger = await ledgerIn(scratch.dir);
+    const file = await randomFile(scratch.dir, 'alike.mp4', MiB + 3);
+    await crashedCreateRecord(sandbox, ledger, file, Date.now());
+    const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
+    const other = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
+    // Someone else's upload of the same name and size, part-way through: 1000 bytes in.
+    const patch = await fetch(other.uploadLink, {
+      method: 'PATCH',
+      headers: {
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+      },
+      body: new Uint8Array(1000).fill(1),
+    });
+    expect(patch.status).toBe(204);
+    const held = (await sandbox.state({ hashes: false })).videos[0]?.storedBytes ?? 0;
+    expect(held).toBeGreaterThan(0);
+
+    const run = start(sandbox, file.path, ledger);
+    const result = await run.upload.done;
+    expect(run.notices.map((n) => n.kind)).toEqual(['no-placeholder']);
+    expect(run.notices[0]?.message).toMatch(/already holds bytes/);
+    expect(result.videoUri).not.toBe(other.videoUri);
+    const state = await sandbox.state();
+    expect(state.deletedVideoIds).toEqual([]);
+    expect(state.videos.find((v) => v.uri === other.videoUri)?.storedBytes).toBe(held);
+    expect(state.videos.find((v) => v.uri === result.videoUri)?.sha256).toBe(file.sha256);
   });
 
   it('starts again when the interrupted create call made no video', async () => {
