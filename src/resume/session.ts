@@ -6,52 +6,15 @@
 import { basename } from 'node:path';
 import { LedgerError, VimeoApiError } from '../errors.js';
 import { FINISHED_STATES } from '../ledger/record-rules.js';
-import type { Ledger, UploadKey, UploadRecord, UploadRecordPatch } from '../ledger/types.js';
-import type { FileSnapshot } from '../sources/file-source.js';
-import { pollProcessing } from '../upload/processing.js';
-import { resolveUploadOptions } from '../upload/resolve-options.js';
-import type {
-  NoticeEvent,
-  UploadEvents,
-  UploadHooks,
-  UploadOptions,
-  UploadResult,
-  VimeoStatus,
-} from '../upload/types.js';
-import { createUpload } from '../upload/upload.js';
-import { STATUS_FIELDS, statusesOf } from '../upload/verify.js';
-import type { VimeoClient } from '../vimeo/client.js';
+import type { UploadRecord } from '../ledger/types.js';
+import type { NoticeEvent, UploadHooks, UploadResult } from '../upload/types.js';
+import { STATUS_FIELDS } from '../upload/verify.js';
 import type { VideoInfo } from '../vimeo/types.js';
-import { failurePatch, SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
-import { describeChange, type FileIdentity, sameFile } from './file-identity.js';
+import { type EngineMode, finishWithoutTransfer, runRecordedEngine } from './engine-run.js';
+import { SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
+import { describeChange, sameFile } from './file-identity.js';
 import { classifyPlaceholder, findPlaceholder } from './placeholder.js';
-import type { LedgerUploadOptions } from './types.js';
-
-/** Where the session sends its events (the handle). */
-export interface SessionEvents {
-  emit<E extends keyof UploadEvents>(event: E, ...args: UploadEvents[E]): boolean;
-}
-
-/** Everything a session needs, prepared by `startLedgerUpload`. */
-export interface SessionContext {
-  readonly options: LedgerUploadOptions;
-  readonly ledger: Ledger;
-  readonly client: VimeoClient;
-  readonly file: FileSnapshot;
-  readonly identity: FileIdentity;
-  readonly key: UploadKey;
-  /** The caller's signal combined with the lock's "lost" signal. */
-  readonly signal: AbortSignal;
-  /** True once the lock was lost: then the record belongs to someone else and is not written. */
-  readonly lockLost: () => boolean;
-  readonly events: SessionEvents;
-  readonly startedMs: number;
-}
-
-type EngineMode =
-  | { readonly kind: 'create' }
-  | { readonly kind: 'resume'; readonly videoUri: string; readonly uploadLink: string; readonly link: string }
-  | { readonly kind: 'version'; readonly videoUri: string };
+import type { SessionContext } from './types.js';
 
 /** Runs the upload the ledger calls for and resolves with its verified result. */
 export class LedgerSession {
@@ -166,7 +129,7 @@ export class LedgerSession {
         });
       },
     };
-    return this.#runEngine(
+    return this.#engine(
       replaceUri === null ? { kind: 'create' } : { kind: 'version', videoUri: replaceUri },
       () => recordId,
       hooks,
@@ -188,7 +151,7 @@ export class LedgerSession {
     );
     const link = video.link ?? record.videoLink ?? '';
     try {
-      return await this.#runEngine({ kind: 'resume', videoUri, uploadLink, link }, () => record.id, {});
+      return await this.#engine({ kind: 'resume', videoUri, uploadLink, link }, () => record.id, {});
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'E_UPLOAD_LINK_GONE' || this.#ctx.signal.aborted)
         throw error;
@@ -226,7 +189,7 @@ export class LedgerSession {
         });
       },
     };
-    return this.#runEngine({ kind: 'version', videoUri }, () => record.id, hooks);
+    return this.#engine({ kind: 'version', videoUri }, () => record.id, hooks);
   }
 
   /** A crash inside the create call: adopt the video it made, or delete it, or start again. */
@@ -330,7 +293,7 @@ export class LedgerSession {
       videoUri,
     );
     this.#continued = true;
-    return this.#finishWithoutTransfer(record, video);
+    return finishWithoutTransfer(this.#ctx, record, video);
   }
 
   /** The link is gone but Vimeo says the upload is complete: done, without a HEAD. */
@@ -338,130 +301,14 @@ export class LedgerSession {
     if (video.upload?.size !== undefined && video.upload.size !== record.fileSize) {
       return this.#newVersion(record, video.uri, 'Vimeo holds a file of another size');
     }
-    return this.#finishWithoutTransfer(record, video);
+    return finishWithoutTransfer(this.#ctx, record, video);
   }
 
-  async #finishWithoutTransfer(record: UploadRecord, video: VideoInfo): Promise<UploadResult> {
-    const { ledger, events, options, file, signal } = this.#ctx;
-    const link = video.link ?? record.videoLink ?? '';
-    events.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
-    let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
-    const processing = resolveUploadOptions(options).processing;
-    if (processing) {
-      statuses = await pollProcessing(this.#ctx.client, video.uri, {
-        ...processing,
-        signal,
-        initial: statuses,
-      });
-    }
-    await ledger.update(record.id, {
-      state: processing ? 'processed' : record.state === 'processed' ? 'processed' : 'verified',
-      ackedBytes: file.sizeBytes,
-      errorCode: null,
-      errorMessage: null,
-    });
-    const result: UploadResult = {
-      videoUri: video.uri,
-      link,
-      filePath: file.path,
-      bytesTotal: file.sizeBytes,
-      bytesSent: 0,
-      uploadOffset: file.sizeBytes,
-      uploadLength: file.sizeBytes,
-      ...statuses,
-      requests: 0,
-      retries: 0,
-      durationMs: Date.now() - this.#ctx.startedMs,
-      resumed: true,
-    };
-    events.emit('verified', result);
-    return result;
-  }
-
-  /** Runs the engine once, keeping the record (`recordId()`) in step with it. */
-  async #runEngine(
-    mode: EngineMode,
-    recordId: () => string | undefined,
-    hooks: UploadHooks,
-  ): Promise<UploadResult> {
-    const { options, ledger, file, events, signal } = this.#ctx;
-    let answered = mode.kind === 'resume';
-    const engineOptions: UploadOptions = {
-      ...engineOnly(options),
-      signal,
-      ...(mode.kind === 'resume'
-        ? { resume: { videoUri: mode.videoUri, uploadLink: mode.uploadLink, link: mode.link } }
-        : {}),
-      ...(mode.kind === 'version' ? { replaceVideoUri: mode.videoUri } : {}),
-      hooks: {
-        ...hooks,
-        afterCreate: async (info) => {
-          await hooks.afterCreate?.(info);
-          answered = true;
-        },
-        onAcked: async (offset) => {
-          const id = recordId();
-          if (id === undefined) return;
-          const patch: UploadRecordPatch = { ackedBytes: offset };
-          await ledger.update(id, offset >= file.sizeBytes ? { ...patch, state: 'uploaded' } : patch);
-        },
-      },
-    };
-    const upload = createUpload(file.path, engineOptions);
-    upload.on('progress', (p) => events.emit('progress', p));
-    upload.on('retry', (e) => events.emit('retry', e));
-    upload.on('created', (e) => events.emit('created', { ...e, created: mode.kind === 'create' }));
-    try {
-      const result = await upload.done;
-      const id = recordId();
-      if (id !== undefined) {
-        const processed = result.uploadStatus === 'complete' && result.transcodeStatus === 'complete';
-        await ledger.update(id, {
-          state: options.waitForProcessing && processed ? 'processed' : 'verified',
-          ackedBytes: result.uploadOffset,
-          videoLink: result.link === '' ? null : result.link,
-          errorCode: null,
-          errorMessage: null,
-        });
-      }
-      const final = { ...result, resumed: this.#continued || result.resumed };
-      events.emit('verified', final);
-      return final;
-    } catch (error) {
-      await this.#recordFailure(recordId(), error, !answered);
-      throw error;
-    }
-  }
-
-  /** Notes an error on the record (see failure-rules.ts); a ledger failure here is not fatal. */
-  async #recordFailure(id: string | undefined, error: unknown, createStep: boolean): Promise<void> {
-    if (id === undefined || this.#ctx.lockLost()) return;
-    try {
-      const current = await this.#ctx.ledger.get(id);
-      if (current) await this.#ctx.ledger.update(id, failurePatch(current, error, createStep));
-    } catch {
-      // The upload's own error is what the caller must see.
-    }
+  #engine(mode: EngineMode, recordId: () => string | undefined, hooks: UploadHooks): Promise<UploadResult> {
+    return runRecordedEngine(this.#ctx, mode, recordId, hooks, this.#continued);
   }
 
   #notice(kind: NoticeEvent['kind'], message: string, videoUri?: string | null): void {
     this.#ctx.events.emit('notice', { kind, message, ...(videoUri ? { videoUri } : {}) });
   }
-}
-
-/** The engine's options without the ledger layer's own (and without resume/replace/hooks). */
-function engineOnly(options: LedgerUploadOptions): UploadOptions {
-  const {
-    ledger: _ledger,
-    newUpload: _newUpload,
-    lockOwner: _lockOwner,
-    accounts: _accounts,
-    lockStaleAfterMs: _stale,
-    createSkewMs: _skew,
-    resume: _resume,
-    replaceVideoUri: _replace,
-    hooks: _hooks,
-    ...rest
-  } = options;
-  return rest;
 }

@@ -1,9 +1,12 @@
 /**
- * Options of the ledger-backed upload.
+ * Options of the ledger-backed upload, and the context one upload session works in.
  */
-import type { Ledger, LockOwner } from '../ledger/types.js';
-import type { UploadOptions } from '../upload/types.js';
+import type { Ledger, LockOwner, UploadKey } from '../ledger/types.js';
+import type { FileSnapshot } from '../sources/file-source.js';
+import type { UploadEvents, UploadOptions } from '../upload/types.js';
+import type { VimeoClient } from '../vimeo/client.js';
 import type { AccountCache } from './account-cache.js';
+import type { FileIdentity } from './file-identity.js';
 
 /** Options of {@link startLedgerUpload}: the engine's options plus the ledger. */
 export interface LedgerUploadOptions extends UploadOptions {
@@ -26,4 +29,25 @@ export interface LedgerUploadOptions extends UploadOptions {
    * `created_time` may be. @default DEFAULT_CREATE_SKEW_MS (5 min)
    */
   readonly createSkewMs?: number;
+}
+
+/** Where the session sends its events (the handle). */
+export interface SessionEvents {
+  emit<E extends keyof UploadEvents>(event: E, ...args: UploadEvents[E]): boolean;
+}
+
+/** Everything a session needs, prepared by `startLedgerUpload`. */
+export interface SessionContext {
+  readonly options: LedgerUploadOptions;
+  readonly ledger: Ledger;
+  readonly client: VimeoClient;
+  readonly file: FileSnapshot;
+  readonly identity: FileIdentity;
+  readonly key: UploadKey;
+  /** The caller's signal combined with the lock's "lost" signal. */
+  readonly signal: AbortSignal;
+  /** True once the lock was lost: then the record belongs to someone else and is not written. */
+  readonly lockLost: () => boolean;
+  readonly events: SessionEvents;
+  readonly startedMs: number;
 }
