@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date().toISOString();
   await mkdir(options.workDir, { recursive: true });
-  const compiledDir = await compileChildScripts(options.workDir);
+  const compiledDir = await compileChildScripts();
   const machine = await describeMachine(REPO_DIR);
   log(`machine: ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAtStart.join(' ')}`);
   const { tools, status } = await selectTools(options, compiledDir);

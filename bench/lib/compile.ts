@@ -3,7 +3,7 @@
  * bench/.work/js, so that every measured process runs on bare `node`: tsx's loader would add its
  * own start-up CPU and memory to the figures of the client it hosts.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -15,14 +15,20 @@ export const REPO_DIR = join(BENCH_DIR, '..');
 
 const CHILD_DIRS = ['clients', 'server'] as const;
 
+/** Where the compiled child scripts go: inside the checkout, so that node_modules resolves from there. */
+export const COMPILED_DIR = join(BENCH_DIR, '.work', 'js');
+
 /**
  * Transpiles every `.ts` file of bench/clients and bench/server (types are checked by the project's
- * `tsc`, not here) into `<workDir>/js/<dir>/<name>.js`. Returns the output root.
+ * `tsc`, not here) into `bench/.work/js/<dir>/<name>.js`. Each file is replaced atomically, so
+ * concurrent bench runs can share the output. Returns the output root.
  */
-export async function compileChildScripts(workDir: string): Promise<string> {
-  const outRoot = join(workDir, 'js');
+export async function compileChildScripts(): Promise<string> {
+  const outRoot = COMPILED_DIR;
   await mkdir(outRoot, { recursive: true });
-  await writeFile(join(outRoot, 'package.json'), '{"type":"module"}\n');
+  const manifest = join(outRoot, 'package.json');
+  await writeFile(`${manifest}.${process.pid}.tmp`, '{"type":"module"}\n');
+  await rename(`${manifest}.${process.pid}.tmp`, manifest);
   for (const dir of CHILD_DIRS) {
     const sourceDir = join(BENCH_DIR, dir);
     const outDir = join(outRoot, dir);
@@ -38,7 +44,10 @@ export async function compileChildScripts(workDir: string): Promise<string> {
           verbatimModuleSyntax: true,
         },
       });
-      await writeFile(join(outDir, name.replace(/\.ts$/, '.js')), output.outputText);
+      const target = join(outDir, name.replace(/\.ts$/, '.js'));
+      const temporary = `${target}.${process.pid}.tmp`;
+      await writeFile(temporary, output.outputText);
+      await rename(temporary, target);
     }
   }
   return outRoot;
