@@ -1,0 +1,131 @@
+/**
+ * The local file as a re-openable byte source: checked once before anything is created, watched for
+ * changes before each PATCH, and opened at any offset as a stream (a consumed stream is never
+ * replayed; a retry opens a new one at the server's offset).
+ */
+import { createReadStream } from 'node:fs';
+import { constants, open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { FileError } from '../errors.js';
+import { READ_SIZE_BYTES } from '../tus/constants.js';
+
+/** What was true of the file when it was checked; later checks compare against it. */
+export interface FileSnapshot {
+  /** Absolute path. */
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly mtimeMs: number;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * Check a path before anything is created: it exists, is a regular file, is readable and is not
+ * empty. Resolves to a snapshot with the absolute path.
+ * @throws FileError E_FILE_NOT_FOUND / E_FILE_NOT_REGULAR / E_FILE_UNREADABLE / E_FILE_EMPTY
+ */
+export async function inspectFile(path: string): Promise<FileSnapshot> {
+  const absolutePath = resolve(path);
+  let stats: Awaited<ReturnType<typeof stat>>;
+  try {
+    stats = await stat(absolutePath);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new FileError('E_FILE_NOT_FOUND', absolutePath, `No such file: ${absolutePath}`, {
+        cause: error,
+      });
+    }
+    throw new FileError(
+      'E_FILE_UNREADABLE',
+      absolutePath,
+      `Cannot read ${absolutePath} (${code ?? 'error'})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!stats.isFile()) {
+    const what = stats.isDirectory() ? 'a directory' : 'not a regular file';
+    throw new FileError('E_FILE_NOT_REGULAR', absolutePath, `${absolutePath} is ${what}`);
+  }
+  try {
+    const handle = await open(absolutePath, constants.O_RDONLY);
+    await handle.close();
+  } catch (error) {
+    throw new FileError(
+      'E_FILE_UNREADABLE',
+      absolutePath,
+      `Cannot read ${absolutePath} (${errnoCode(error) ?? 'error'})`,
+      { cause: error },
+    );
+  }
+  if (stats.size === 0) {
+    throw new FileError(
+      'E_FILE_EMPTY',
+      absolutePath,
+      `${absolutePath} is empty: Vimeo cannot take a 0-byte video`,
+    );
+  }
+  return Object.freeze({ path: absolutePath, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
+}
+
+/**
+ * Check that the file still has the size and modification time of the snapshot.
+ * @throws FileError E_FILE_CHANGED when either differs, E_FILE_NOT_FOUND when it is gone.
+ */
+export async function assertUnchanged(snapshot: FileSnapshot): Promise<void> {
+  let stats: Awaited<ReturnType<typeof stat>>;
+  try {
+    stats = await stat(snapshot.path);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') {
+      throw new FileError(
+        'E_FILE_NOT_FOUND',
+        snapshot.path,
+        `${snapshot.path} was removed during the upload`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new FileError(
+      'E_FILE_UNREADABLE',
+      snapshot.path,
+      `Cannot read ${snapshot.path} (${code ?? 'error'})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (stats.size !== snapshot.sizeBytes || stats.mtimeMs !== snapshot.mtimeMs) {
+    const what =
+      stats.size !== snapshot.sizeBytes
+        ? `its size went from ${snapshot.sizeBytes} to ${stats.size} bytes`
+        : 'its modification time changed';
+    throw new FileError(
+      'E_FILE_CHANGED',
+      snapshot.path,
+      `${snapshot.path} changed during the upload (${what}); upload a finished file`,
+    );
+  }
+}
+
+/**
+ * A read stream of the bytes [startByte, endByte) with large reads (READ_SIZE_BYTES), so a PATCH body
+ * of any size streams with a few MiB of memory. Open a new one for every request.
+ */
+export function openRange(path: string, startByte: number, endByte: number): Readable {
+  if (!Number.isSafeInteger(startByte) || startByte < 0 || !(endByte > startByte)) {
+    throw new RangeError(`openRange needs 0 <= startByte < endByte (got ${startByte}, ${endByte})`);
+  }
+  return createReadStream(path, {
+    start: startByte,
+    ...(Number.isFinite(endByte) ? { end: endByte - 1 } : {}),
+    highWaterMark: READ_SIZE_BYTES,
+  });
+}

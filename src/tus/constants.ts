@@ -1,0 +1,50 @@
+/**
+ * The tus 1.0.0 vocabulary the client side speaks (HEAD + PATCH on an existing upload, no creation),
+ * and the engine's defaults. One place, so no header name is spelled twice.
+ */
+
+/** The only tus protocol version spoken. */
+export const TUS_VERSION = '1.0.0';
+
+/** Content type every PATCH body must carry. */
+export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
+
+/** Header names (lower case, as Node exposes incoming headers). */
+export const TUS_HEADERS = {
+  resumable: 'tus-resumable',
+  uploadOffset: 'upload-offset',
+  uploadLength: 'upload-length',
+  contentType: 'content-type',
+  contentLength: 'content-length',
+  retryAfter: 'retry-after',
+  rateLimitReset: 'x-ratelimit-reset',
+} as const;
+
+/** HTTP statuses the client side treats specially. */
+export const TUS_STATUS = {
+  noContent: 204,
+  notFound: 404,
+  conflict: 409,
+  gone: 410,
+  preconditionFailed: 412,
+  locked: 423,
+  tooManyRequests: 429,
+} as const;
+
+/** Default PATCH size: Vimeo advises 128 MiB or more for chunked tus clients. */
+export const DEFAULT_CHUNK_SIZE_BYTES = 128 * 1024 * 1024;
+
+/** Smallest accepted PATCH size (Vimeo is very slow below ~10 MB; below 1 MiB is refused). */
+export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
+
+/** Default idle timeout: no byte accepted by the socket and no response for this long is a stall. */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+
+/**
+ * Size of each read from disk while streaming a PATCH body. Large reads halve client CPU against
+ * Node's 64 KiB default (see docs/decisions.md); memory stays at a few reads whatever the chunk size.
+ */
+export const READ_SIZE_BYTES = 2 * 1024 * 1024;
+
+/** At most this much of an error answer's body is kept (redacted) for messages. */
+export const MAX_ERROR_BODY_BYTES = 1024;

@@ -1,0 +1,218 @@
+/**
+ * One HTTP request to the upload host with an idle (stall) timer and an AbortSignal, optionally with
+ * a streamed body. Knows nothing of tus: it moves bytes, counts what the socket accepted, and turns
+ * transport failures into typed errors. Status codes are judged by the caller.
+ */
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { AbortError, FileError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
+import { MAX_ERROR_BODY_BYTES } from './constants.js';
+
+/** A request body read from a file range. */
+export interface ExchangeBody {
+  readonly stream: Readable;
+  readonly lengthBytes: number;
+  /** For FileError messages when the file ends early or cannot be read. */
+  readonly filePath: string;
+}
+
+export interface ExchangeOptions {
+  readonly method: 'HEAD' | 'PATCH';
+  readonly url: URL;
+  readonly headers: OutgoingHttpHeaders;
+  readonly stallTimeoutMs: number;
+  readonly body?: ExchangeBody;
+  readonly signal?: AbortSignal | undefined;
+  readonly agent?: http.Agent | undefined;
+  /** Called each time the socket accepted part of the body (the kernel took the bytes). */
+  readonly onBodyBytesWritten?: ((deltaBytes: number) => void) | undefined;
+}
+
+export interface ExchangeResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The start of the answer's body (short text on tus hosts), redacted of the upload link. */
+  readonly bodyText: string;
+  /** Body bytes the socket accepted. */
+  readonly bodyBytesWritten: number;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** The secrets of an upload link: the whole URL and its path. */
+export function linkSecrets(url: URL): string[] {
+  return [url.href, url.pathname, `${url.host}${url.pathname}`];
+}
+
+/**
+ * Perform one request. Resolves with the status and headers of any answer (the caller judges it);
+ * rejects with AbortError, StallError, NetworkError (connection failed), or FileError (the body's
+ * file could not be read or ended early).
+ */
+export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
+  const { method, url, body, signal } = options;
+  const secrets = linkSecrets(url);
+  return new Promise<ExchangeResponse>((resolvePromise, rejectPromise) => {
+    if (signal?.aborted) {
+      body?.stream.destroy();
+      rejectPromise(
+        new AbortError(undefined, { cause: signal.reason, request: summarizeRequest(method, url) }),
+      );
+      return;
+    }
+    let settled = false;
+    let bodyBytesWritten = 0;
+    let bodyComplete = body === undefined;
+    let req: http.ClientRequest | undefined;
+
+    const stallTimer = setTimeout(() => {
+      fail(
+        new StallError(
+          `${method} to ${url.host} stalled: no byte accepted and no answer for ${options.stallTimeoutMs} ms`,
+          { request: summarizeRequest(method, url) },
+        ),
+      );
+    }, options.stallTimeoutMs);
+    const touch = (): void => {
+      if (!settled) stallTimer.refresh();
+    };
+
+    const onAbort = (): void => {
+      fail(new AbortError(undefined, { cause: signal?.reason, request: summarizeRequest(method, url) }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    function cleanup(): void {
+      settled = true;
+      clearTimeout(stallTimer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    function fail(error: Error): void {
+      if (settled) return;
+      cleanup();
+      body?.stream.destroy();
+      req?.destroy();
+      rejectPromise(error);
+    }
+    function succeed(response: ExchangeResponse): void {
+      if (settled) return;
+      cleanup();
+      // An answer before the whole body went out (an early 409 or 5xx): this socket cannot be reused.
+      if (!bodyComplete) {
+        body?.stream.destroy();
+        req?.destroy();
+      }
+      resolvePromise(response);
+    }
+
+    const transport = url.protocol === 'https:' ? https : http;
+    const headers: OutgoingHttpHeaders = { ...options.headers };
+    if (body) headers['content-length'] = String(body.lengthBytes);
+    try {
+      req = transport.request(url, {
+        method,
+        headers,
+        ...(options.agent ? { agent: options.agent } : {}),
+      });
+    } catch (error) {
+      fail(
+        new NetworkError(`${method} to ${url.host} could not start (${errnoCode(error) ?? 'error'})`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    const request = req;
+
+    request.on('error', (error) => {
+      fail(
+        new NetworkError(
+          redact(`${method} to ${url.host} failed: ${errnoCode(error) ?? error.message}`, secrets),
+          { cause: error, request: summarizeRequest(method, url) },
+        ),
+      );
+    });
+
+    request.on('response', (res) => {
+      touch();
+      const chunks: Buffer[] = [];
+      let keptBytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        touch();
+        if (keptBytes < MAX_ERROR_BODY_BYTES) {
+          chunks.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - keptBytes));
+          keptBytes += Math.min(chunk.length, MAX_ERROR_BODY_BYTES - keptBytes);
+        }
+      });
+      res.on('error', (error) => {
+        fail(
+          new NetworkError(`${method} to ${url.host}: the answer was cut (${errnoCode(error) ?? 'error'})`, {
+            cause: error,
+            request: summarizeRequest(method, url, res.statusCode),
+          }),
+        );
+      });
+      res.on('end', () => {
+        succeed({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          bodyText: redact(Buffer.concat(chunks).toString('utf8'), secrets),
+          bodyBytesWritten,
+        });
+      });
+    });
+
+    if (!body) {
+      request.end();
+      return;
+    }
+
+    // Stream the body by hand rather than with pipe(): each write's callback says the socket took the
+    // bytes, which is what bytesSent counts and what keeps the stall timer quiet. A server that stops
+    // reading fills the socket buffers, the callbacks stop, and the timer fires.
+    const { stream } = body;
+    let bytesRead = 0;
+    stream.on('data', (chunk: Buffer) => {
+      bytesRead += chunk.length;
+      const flushed = request.write(chunk, (error) => {
+        if (error || settled) return;
+        bodyBytesWritten += chunk.length;
+        touch();
+        options.onBodyBytesWritten?.(chunk.length);
+      });
+      if (!flushed) stream.pause();
+    });
+    request.on('drain', () => {
+      if (!settled) stream.resume();
+    });
+    stream.on('end', () => {
+      if (bytesRead !== body.lengthBytes) {
+        fail(
+          new FileError(
+            'E_FILE_CHANGED',
+            body.filePath,
+            `${body.filePath} ended after ${bytesRead} of ${body.lengthBytes} expected bytes: it changed during the upload`,
+          ),
+        );
+        return;
+      }
+      bodyComplete = true;
+      request.end();
+    });
+    stream.on('error', (error) => {
+      fail(
+        new FileError(
+          'E_FILE_UNREADABLE',
+          body.filePath,
+          `Cannot read ${body.filePath} (${errnoCode(error) ?? 'error'})`,
+          {
+            cause: error,
+          },
+        ),
+      );
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * One streamed PATCH: the bytes [offsetBytes, endBytes) of the file, read from disk as they go out,
+ * so memory stays flat whatever the chunk size. Never carries an Authorization header.
+ */
+import type http from 'node:http';
+import { summarizeRequest, TusError } from '../errors.js';
+import { openRange } from '../sources/file-source.js';
+import { TUS_CONTENT_TYPE, TUS_HEADERS, TUS_STATUS, TUS_VERSION } from './constants.js';
+import { exchange } from './http-exchange.js';
+import { errorForStatus, parseOffsetHeader } from './responses.js';
+
+/** Options of {@link sendChunk}. */
+export interface SendChunkOptions {
+  readonly url: URL;
+  readonly filePath: string;
+  /** The server's offset: the first byte sent. */
+  readonly offsetBytes: number;
+  /** One past the last byte sent (exclusive); at most the upload's length. */
+  readonly endBytes: number;
+  readonly stallTimeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly agent?: http.Agent | undefined;
+  /** Called each time the socket accepted part of the body. */
+  readonly onBytesWritten?: ((deltaBytes: number) => void) | undefined;
+}
+
+/** What one successful PATCH achieved. */
+export interface SendChunkResult {
+  /** The server's new `Upload-Offset`. */
+  readonly offset: number;
+  /** Body bytes the socket accepted. */
+  readonly bytesWritten: number;
+}
+
+/**
+ * PATCH the range [offsetBytes, endBytes) and return the server's new offset, which must lie in
+ * (offsetBytes, endBytes].
+ * @throws TusError E_OFFSET_MISMATCH (409, retryable), E_UPLOAD_LINK_GONE (404/410), E_SERVER
+ *   (423, retryable), E_TUS_PROTOCOL (other 4xx, a bad or missing Upload-Offset);
+ *   RateLimitError (429); NetworkError (5xx, connection failures); StallError; AbortError;
+ *   FileError when the file cannot be read or ends early.
+ */
+export async function sendChunk(options: SendChunkOptions): Promise<SendChunkResult> {
+  const { url, offsetBytes, endBytes } = options;
+  const lengthBytes = endBytes - offsetBytes;
+  const response = await exchange({
+    method: 'PATCH',
+    url,
+    headers: {
+      'Tus-Resumable': TUS_VERSION,
+      'Upload-Offset': String(offsetBytes),
+      'Content-Type': TUS_CONTENT_TYPE,
+    },
+    body: {
+      stream: openRange(options.filePath, offsetBytes, endBytes),
+      lengthBytes,
+      filePath: options.filePath,
+    },
+    stallTimeoutMs: options.stallTimeoutMs,
+    signal: options.signal,
+    agent: options.agent,
+    onBodyBytesWritten: options.onBytesWritten,
+  });
+  const { status, headers } = response;
+  if (status !== TUS_STATUS.noContent) {
+    // Some servers answer 200 to a PATCH; accept any 2xx that carries the offset.
+    if (status < 200 || status > 299) throw errorForStatus('PATCH', url, status, headers, response.bodyText);
+  }
+  const offset = parseOffsetHeader(headers, TUS_HEADERS.uploadOffset, { method: 'PATCH', url, status });
+  if (offset <= offsetBytes || offset > endBytes) {
+    throw new TusError(
+      'E_TUS_PROTOCOL',
+      `PATCH answer from ${url.host} moved Upload-Offset from ${offsetBytes} to ${offset}, ` +
+        `outside the ${lengthBytes} bytes sent (${offsetBytes}, ${endBytes}]`,
+      { request: summarizeRequest('PATCH', url, status) },
+    );
+  }
+  return { offset, bytesWritten: response.bodyBytesWritten };
+}

@@ -1,0 +1,90 @@
+import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../src/errors.js';
+import { assertUnchanged, inspectFile, openRange } from '../../src/sources/file-source.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vimeo-tus-source-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FileError);
+  return (error as FileError).code;
+}
+
+describe('inspectFile', () => {
+  it('returns an absolute path, the size and the mtime', async () => {
+    const path = join(dir, 'a.bin');
+    await writeFile(path, 'hello world');
+    const snapshot = await inspectFile(relative(process.cwd(), path));
+    expect(snapshot.path).toBe(path);
+    expect(snapshot.sizeBytes).toBe(11);
+    expect(snapshot.mtimeMs).toBeGreaterThan(0);
+  });
+
+  it('refuses missing, empty, directory and unreadable paths with their codes', async () => {
+    expect(await codeOf(inspectFile(join(dir, 'missing.bin')))).toBe('E_FILE_NOT_FOUND');
+    const empty = join(dir, 'empty.bin');
+    await writeFile(empty, '');
+    expect(await codeOf(inspectFile(empty))).toBe('E_FILE_EMPTY');
+    const sub = join(dir, 'sub');
+    await mkdir(sub);
+    expect(await codeOf(inspectFile(sub))).toBe('E_FILE_NOT_REGULAR');
+    if (process.getuid?.() !== 0) {
+      const secret = join(dir, 'secret.bin');
+      await writeFile(secret, 'x');
+      await chmod(secret, 0o000);
+      expect(await codeOf(inspectFile(secret))).toBe('E_FILE_UNREADABLE');
+    }
+  });
+});
+
+describe('assertUnchanged', () => {
+  it('passes for an untouched file and fails after a size or mtime change', async () => {
+    const path = join(dir, 'b.bin');
+    await writeFile(path, 'abc');
+    const snapshot = await inspectFile(path);
+    await expect(assertUnchanged(snapshot)).resolves.toBeUndefined();
+    await utimes(path, new Date(), new Date(snapshot.mtimeMs + 5_000));
+    expect(await codeOf(assertUnchanged(snapshot))).toBe('E_FILE_CHANGED');
+    await writeFile(path, 'abcd');
+    expect(await codeOf(assertUnchanged({ ...snapshot, mtimeMs: (await inspectFile(path)).mtimeMs }))).toBe(
+      'E_FILE_CHANGED',
+    );
+    await rm(path);
+    expect(await codeOf(assertUnchanged(snapshot))).toBe('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('openRange', () => {
+  it('streams exactly [start, end)', async () => {
+    const path = join(dir, 'c.txt');
+    await writeFile(path, '0123456789');
+    expect(await text(openRange(path, 0, 10))).toBe('0123456789');
+    expect(await text(openRange(path, 3, 7))).toBe('3456');
+    expect(await text(openRange(path, 9, 10))).toBe('9');
+    expect(() => openRange(path, 5, 5)).toThrow(RangeError);
+    expect(() => openRange(path, -1, 5)).toThrow(RangeError);
+  });
+
+  it('reads in large pieces', async () => {
+    const path = join(dir, 'd.bin');
+    await writeFile(path, Buffer.alloc(3 * 1024 * 1024 + 5));
+    const sizes: number[] = [];
+    for await (const chunk of openRange(path, 0, 3 * 1024 * 1024 + 5)) sizes.push((chunk as Buffer).length);
+    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(3 * 1024 * 1024 + 5);
+  });
+});
