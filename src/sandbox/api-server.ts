@@ -1,0 +1,148 @@
+/**
+ * The API host (api.vimeo.com's role): routing, `X-RateLimit-*` on every response, the rate limit,
+ * Bearer auth, injected status faults, `?fields=` filtering, Vimeo error bodies; and the
+ * unauthenticated introspection endpoint `GET /__sandbox/state`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { meRoutes } from './api-routes/me.js';
+import type { Route } from './api-routes/route.js';
+import { versionRoutes } from './api-routes/versions.js';
+import { videoRoutes } from './api-routes/videos.js';
+import type { SandboxContext } from './context.js';
+import { ApiError, VIMEO_ERROR_CONTENT_TYPE, vimeoError } from './errors-body.js';
+import { filterFields, parseFields } from './fields-filter.js';
+import { sendEmpty, sendJson } from './http-util.js';
+import { sandboxState } from './introspection.js';
+import { RateLimiter } from './rate-limit.js';
+
+const ROUTES: readonly Route[] = [...videoRoutes, ...versionRoutes, ...meRoutes];
+
+/** The introspection path on the API host. */
+export const STATE_PATH = '/__sandbox/state';
+
+function bearerOk(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization;
+  if (header === undefined) return false;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1] === token;
+}
+
+function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string>): void {
+  const legacy = !('error_code' in error.body);
+  sendJson(
+    res,
+    error.status,
+    error.body,
+    { ...headers, ...error.headers },
+    legacy ? 'application/json' : VIMEO_ERROR_CONTENT_TYPE,
+  );
+}
+
+function match(method: string, path: string): { route: Route; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (m) return { route, params: m.slice(1) };
+  }
+  return undefined;
+}
+
+async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+  if (req.method === 'GET' && url.pathname === STATE_PATH) {
+    sendJson(res, 200, await sandboxState(ctx), {}, 'application/json');
+    return;
+  }
+  const found = match(req.method ?? 'GET', url.pathname.replace(/\/+$/, '') || '/');
+  if (found?.route.kind === 'create') await ctx.store.noteCreateCall();
+  const { options } = ctx;
+  const rate = limiter.take(
+    ctx.now(),
+    options.rateLimit,
+    options.rateLimitWindowMs,
+    options.rateLimitResetFormat,
+  );
+  const headers: Record<string, string> = { ...rate.headers };
+  try {
+    if (!rate.allowed) {
+      throw new ApiError(429, vimeoError(9000, 'Too many API requests.', 'The rate limit was exceeded.'), {
+        'Retry-After': String(rate.retryAfterSeconds),
+      });
+    }
+    if (!bearerOk(req, ctx.token)) {
+      throw new ApiError(
+        401,
+        vimeoError(
+          8003,
+          'You must provide a valid authenticated access token.',
+          'Missing or invalid Bearer token.',
+        ),
+        { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+      );
+    }
+    if (!found) {
+      throw new ApiError(
+        404,
+        vimeoError(5000, 'The requested page could not be found.', 'No such sandbox endpoint.'),
+      );
+    }
+    const n = ctx.faults.count(found.route.kind);
+    const fault = ctx.faults.statusFault(found.route.kind, n);
+    if (fault) {
+      const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
+      throw new ApiError(
+        fault.status,
+        vimeoError(
+          fault.status === 429 ? 9000 : 4003,
+          'Injected sandbox fault.',
+          `Injected status ${fault.status}.`,
+        ),
+        retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+      );
+    }
+    const result = await found.route.handler(ctx, req, url, found.params);
+    if (result.body === undefined) {
+      sendEmpty(res, result.status, headers);
+      return;
+    }
+    const fields = parseFields(url.searchParams.get('fields'));
+    let body = result.body;
+    if (result.filterData && typeof body === 'object' && body !== null && 'data' in body) {
+      const list = body as { data: unknown[] };
+      body = { ...list, data: list.data.map((item) => filterFields(item, fields)) };
+    } else {
+      body = filterFields(body, fields);
+    }
+    sendJson(res, result.status, body, headers);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      // Drain any unread request body so the connection stays usable.
+      req.resume();
+      sendError(res, error, headers);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Create (not yet listening) the API host's HTTP server. */
+export function createApiServer(ctx: SandboxContext): Server {
+  const limiter = new RateLimiter();
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+    handle(ctx, limiter, req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        const message = error instanceof Error ? error.message : String(error);
+        sendJson(
+          res,
+          500,
+          vimeoError(4003, 'Internal sandbox error.', message),
+          {},
+          VIMEO_ERROR_CONTENT_TYPE,
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  return server;
+}

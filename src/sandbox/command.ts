@@ -1,0 +1,173 @@
+/**
+ * `vimeo-tus sandbox`: run the local Vimeo-compatible sandbox in the foreground until SIGINT or
+ * SIGTERM (or the given AbortSignal), then close it cleanly. Never calls `process.exit`.
+ */
+import type { Writable } from 'node:stream';
+import { Command, Option } from 'commander';
+import {
+  collectResetFault,
+  collectStallFault,
+  collectStatusFault,
+  parseNonNegativeInt,
+  parsePositiveInt,
+} from './cli-parsers.js';
+import { startSandbox } from './index.js';
+import type { Faults, ResetFault, Sandbox, SandboxOptions, StallFault, StatusFault } from './types.js';
+
+interface SandboxFlags {
+  port?: number;
+  uploadPort?: number;
+  dataDir?: string;
+  token?: string;
+  json?: boolean;
+  throttle?: number;
+  linkTtlMs?: number;
+  expiredLinkStatus?: number;
+  dropPartial?: boolean;
+  fail?: StatusFault[];
+  resetPatch?: ResetFault[];
+  stallPatch?: StallFault[];
+  processingDelayMs?: number;
+  uploadCompleteDelayMs?: number;
+  transcodeDelayMs?: number;
+  transcodeError?: boolean;
+  rateLimit?: number;
+  rateLimitWindowMs?: number;
+  rateLimitResetFormat?: 'iso' | 'unix';
+  quotaBytes?: number;
+  quotaVideos?: number;
+  createStatus?: number;
+}
+
+/** Where the command writes and what stops it (tests pass their own). */
+export interface SandboxCommandIo {
+  readonly stdout?: Writable;
+  /** Stops the sandbox like SIGINT would. */
+  readonly signal?: AbortSignal;
+  /** Called once the sandbox listens. */
+  readonly onStarted?: (sandbox: Sandbox) => void;
+}
+
+/** Turn parsed flags into startSandbox options. */
+export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
+  const faults: Faults = {
+    ...(flags.fail ? { status: flags.fail } : {}),
+    ...(flags.resetPatch ? { resets: flags.resetPatch } : {}),
+    ...(flags.stallPatch ? { stalls: flags.stallPatch } : {}),
+    ...(flags.throttle === undefined ? {} : { throttleBytesPerSecond: flags.throttle }),
+    ...(flags.linkTtlMs === undefined ? {} : { linkTtlMs: flags.linkTtlMs }),
+    ...(flags.expiredLinkStatus === undefined ? {} : { expiredLinkStatus: flags.expiredLinkStatus }),
+    ...(flags.dropPartial ? { dropPartial: true } : {}),
+  };
+  const uploadCompleteDelayMs = flags.uploadCompleteDelayMs ?? flags.processingDelayMs;
+  const transcodeDelayMs = flags.transcodeDelayMs ?? flags.processingDelayMs;
+  return {
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(flags.uploadPort === undefined ? {} : { uploadPort: flags.uploadPort }),
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
+    ...(flags.token === undefined ? {} : { token: flags.token }),
+    ...(uploadCompleteDelayMs === undefined ? {} : { uploadCompleteDelayMs }),
+    ...(transcodeDelayMs === undefined ? {} : { transcodeDelayMs }),
+    ...(flags.transcodeError ? { transcodeOutcome: 'error' as const } : {}),
+    ...(flags.rateLimit === undefined ? {} : { rateLimit: flags.rateLimit }),
+    ...(flags.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: flags.rateLimitWindowMs }),
+    ...(flags.rateLimitResetFormat === undefined ? {} : { rateLimitResetFormat: flags.rateLimitResetFormat }),
+    ...(flags.quotaBytes === undefined ? {} : { quotaBytes: flags.quotaBytes }),
+    ...(flags.quotaVideos === undefined ? {} : { quotaVideos: flags.quotaVideos }),
+    ...(flags.createStatus === 201 ? { createStatus: 201 as const } : {}),
+    faults,
+  };
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/**
+ * The `sandbox` command for the CLI program (`program.addCommand(sandboxCommand())`).
+ * @example vimeo-tus sandbox --json --throttle 1048576
+ */
+export function sandboxCommand(io: SandboxCommandIo = {}): Command {
+  return new Command('sandbox')
+    .description('Run a local Vimeo-compatible API and tus upload host (for demos and tests)')
+    .option('--port <n>', 'API host port (0 = free port)', parseNonNegativeInt)
+    .option('--upload-port <n>', 'upload host port (0 = free port)', parseNonNegativeInt)
+    .option('--data-dir <dir>', 'where videos and bytes are kept (default: a fresh temporary folder)')
+    .option('--token <token>', "the Bearer token to accept (default: 'sandbox-token')")
+    .option('--json', 'print one JSON line {"apiUrl","uploadUrl","token"} and nothing else on stdout')
+    .option('--throttle <bytesPerSecond>', 'limit each PATCH body to this rate', parsePositiveInt)
+    .option('--link-ttl-ms <ms>', 'upload links die this long after they are issued', parseNonNegativeInt)
+    .option('--expired-link-status <status>', 'what a dead link answers (default 404)', parsePositiveInt)
+    .option('--drop-partial', 'drop all bytes of an interrupted PATCH (default: keep them)')
+    .option(
+      '--fail <kind:n:status[:retryAfterS]>',
+      'answer STATUS to request N of KIND (N, N+COUNT or *)',
+      collectStatusFault,
+    )
+    .option(
+      '--reset-patch <n:bytes>',
+      'reset PATCH N after BYTES of its body (N, N+COUNT or *)',
+      collectResetFault,
+    )
+    .option('--stall-patch <n:ms[:afterBytes]>', 'stop reading PATCH N for MS ms', collectStallFault)
+    .option('--processing-delay-ms <ms>', 'both delays below at once', parseNonNegativeInt)
+    .option(
+      '--upload-complete-delay-ms <ms>',
+      'last byte → upload.status complete (default 100)',
+      parseNonNegativeInt,
+    )
+    .option(
+      '--transcode-delay-ms <ms>',
+      'upload complete → transcode.status final (default 200)',
+      parseNonNegativeInt,
+    )
+    .option('--transcode-error', 'transcoding ends in error instead of complete')
+    .option('--rate-limit <n>', 'API requests allowed per window (default 10000)', parsePositiveInt)
+    .option('--rate-limit-window-ms <ms>', 'rate-limit window (default 60000)', parsePositiveInt)
+    .addOption(
+      new Option('--rate-limit-reset-format <format>', 'X-RateLimit-Reset style').choices(['iso', 'unix']),
+    )
+    .option('--quota-bytes <n>', 'storage quota in bytes (create beyond it → 403/4101)', parseNonNegativeInt)
+    .option('--quota-videos <n>', 'video-count quota (create beyond it → 403/4102)', parseNonNegativeInt)
+    .addOption(
+      new Option('--create-status <status>', 'status of a successful create')
+        .choices(['200', '201'])
+        .argParser(Number),
+    )
+    .action(async (flags: SandboxFlags) => {
+      const stdout = io.stdout ?? process.stdout;
+      const sandbox = await startSandbox(sandboxOptionsFromFlags(flags));
+      if (flags.json) {
+        stdout.write(
+          `${JSON.stringify({ apiUrl: sandbox.apiUrl, uploadUrl: sandbox.uploadUrl, token: sandbox.token })}\n`,
+        );
+      } else {
+        stdout.write(
+          [
+            'Vimeo sandbox running',
+            `  API:     ${sandbox.apiUrl}`,
+            `  Upload:  ${sandbox.uploadUrl}`,
+            `  Token:   ${sandbox.token}`,
+            `  Data:    ${sandbox.dataDir}`,
+            `  State:   ${sandbox.apiUrl}/__sandbox/state`,
+            'Press Ctrl+C to stop.',
+            '',
+          ].join('\n'),
+        );
+      }
+      io.onStarted?.(sandbox);
+      await waitForStop(io.signal);
+      await sandbox.close();
+    });
+}

@@ -1,0 +1,59 @@
+/**
+ * The state every part of the sandbox shares: records, faults, runtime options, the tus store and
+ * the two base URLs.
+ */
+import type { DataStore } from '@tus/server';
+import type { FaultController } from './faults.js';
+import type { StateStore } from './state-store.js';
+import type { SandboxRuntimeOptions } from './types.js';
+
+/** Runtime options with their defaults applied. */
+export interface ResolvedRuntimeOptions {
+  uploadCompleteDelayMs: number;
+  transcodeDelayMs: number;
+  transcodeOutcome: 'complete' | 'error';
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  rateLimitResetFormat: 'iso' | 'unix';
+  quotaBytes: number | undefined;
+  quotaVideos: number | undefined;
+  createStatus: 200 | 201;
+}
+
+/** Defaults of the runtime options. */
+export const RUNTIME_DEFAULTS: ResolvedRuntimeOptions = {
+  uploadCompleteDelayMs: 100,
+  transcodeDelayMs: 200,
+  transcodeOutcome: 'complete',
+  rateLimit: 10_000,
+  rateLimitWindowMs: 60_000,
+  rateLimitResetFormat: 'iso',
+  quotaBytes: undefined,
+  quotaVideos: undefined,
+  createStatus: 200,
+};
+
+/** Apply `changes` (only the fields present) to `target`. */
+export function applyRuntimeOptions(target: ResolvedRuntimeOptions, changes: SandboxRuntimeOptions): void {
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined && key in target) {
+      (target as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+}
+
+/** Shared by the API host, the upload host and introspection. */
+export interface SandboxContext {
+  readonly store: StateStore;
+  readonly faults: FaultController;
+  readonly options: ResolvedRuntimeOptions;
+  readonly token: string;
+  /** The tus data store holding the bytes. */
+  readonly tusStore: DataStore;
+  /** The folder where the tus store keeps each upload's bytes as `<uploadId>`. */
+  readonly uploadsDir: string;
+  /** Base URL of the upload host, set once it listens. */
+  uploadUrl: string;
+  /** Milliseconds since the epoch (replaceable for tests). */
+  now(): number;
+}

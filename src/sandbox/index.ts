@@ -1,0 +1,149 @@
+/**
+ * The local Vimeo-compatible sandbox: an API host and a tus upload host on 127.0.0.1, with fault
+ * injection and an introspection endpoint. See docs/sandbox.md.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { Server as TusServer } from '@tus/server';
+import { createApiServer } from './api-server.js';
+import { applyRuntimeOptions, RUNTIME_DEFAULTS, type SandboxContext } from './context.js';
+import { FaultController } from './faults.js';
+import { sandboxState } from './introspection.js';
+import { StateStore } from './state-store.js';
+import type { Faults, Sandbox, SandboxOptions } from './types.js';
+import { createUploadHost } from './upload-host.js';
+
+export type * from './types.js';
+
+/** The token the sandbox accepts unless told otherwise. */
+export const DEFAULT_SANDBOX_TOKEN = 'sandbox-token';
+
+function listen(server: HttpServer, port: number): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolveListen((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Listen on `preferred` (a port used before on this data dir); if taken, on a free port. */
+async function listenPreferring(server: HttpServer, explicit: number | undefined, preferred: number | null) {
+  if (explicit !== undefined) return listen(server, explicit);
+  if (preferred !== null) {
+    try {
+      return await listen(server, preferred);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  return listen(server, 0);
+}
+
+function closeServer(server: HttpServer): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Start the sandbox: an API host and an upload host on 127.0.0.1.
+ * @example
+ * const sandbox = await startSandbox();
+ * // upload with { apiUrl: sandbox.apiUrl, token: sandbox.token }
+ * await sandbox.close();
+ */
+export function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return start(options, options.dataDir === undefined);
+}
+
+async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<Sandbox> {
+  const dataDir = options.dataDir
+    ? resolve(options.dataDir)
+    : await mkdtemp(join(tmpdir(), 'vimeo-tus-sandbox-'));
+  const uploadsDir = join(dataDir, 'uploads');
+  await mkdir(uploadsDir, { recursive: true });
+  const store = await StateStore.open(dataDir);
+  const tusStore = new FileStore({ directory: uploadsDir });
+  const runtime = { ...RUNTIME_DEFAULTS };
+  applyRuntimeOptions(runtime, options);
+  const faults = new FaultController(options.faults ?? {});
+  const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
+  const ctx: SandboxContext = {
+    store,
+    faults,
+    options: runtime,
+    token,
+    tusStore,
+    uploadsDir,
+    uploadUrl: '',
+    now: () => Date.now(),
+  };
+  const tus = new TusServer({
+    path: '/files',
+    datastore: tusStore,
+    lockDrainTimeout: 500,
+    // Vimeo's upload host words its 409 this way.
+    onResponseError: (_req, error) =>
+      'status_code' in error && error.status_code === 409
+        ? { status_code: 409, body: 'mismatched offset\n' }
+        : undefined,
+  });
+  const apiServer = createApiServer(ctx);
+  const uploadServer = createUploadHost(ctx, tus);
+  const previous = store.ports;
+  const uploadPort = await listenPreferring(uploadServer, options.uploadPort, previous.uploadPort);
+  let apiPort: number;
+  try {
+    apiPort = await listenPreferring(apiServer, options.port, previous.apiPort);
+  } catch (error) {
+    await closeServer(uploadServer);
+    throw error;
+  }
+  await store.setPorts(apiPort, uploadPort);
+  ctx.uploadUrl = `http://127.0.0.1:${uploadPort}`;
+  let closed: Promise<void> | undefined;
+
+  const sandbox: Sandbox = {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    uploadUrl: ctx.uploadUrl,
+    token,
+    dataDir,
+    state: () => sandboxState(ctx),
+    setFaults: (next: Faults) => faults.set(next),
+    setOptions: (changes) => applyRuntimeOptions(runtime, changes),
+    close: (closeOptions = {}) => {
+      closed ??= (async () => {
+        await Promise.all([closeServer(apiServer), closeServer(uploadServer)]);
+        await store.save();
+        if (ownsDataDir && closeOptions.keepDataDir !== true) {
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      })();
+      return closed;
+    },
+    restart: async (restartOptions = {}) => {
+      await sandbox.close({ keepDataDir: true });
+      const current = Object.fromEntries(Object.entries(runtime).filter(([, v]) => v !== undefined));
+      return start(
+        {
+          ...options,
+          ...current,
+          dataDir,
+          port: apiPort,
+          uploadPort,
+          faults: restartOptions.faults ?? faults.faults,
+        },
+        ownsDataDir,
+      );
+    },
+  };
+  return sandbox;
+}

@@ -1,0 +1,83 @@
+/**
+ * The introspection view (`GET /__sandbox/state`, `Sandbox.state()`): every live video with the
+ * size and SHA-256 of its stored bytes, its statuses, whether the upload host saw a token, its
+ * versions; and the counters.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SandboxContext } from './context.js';
+import type { UploadRecord } from './state-store.js';
+import { currentUpload } from './state-store.js';
+import { linkExpired, uploadStatuses } from './status.js';
+import type { SandboxState, SandboxUploadState, SandboxVideoState } from './types.js';
+import { isoSeconds, uploadLinkOf } from './video-view.js';
+
+async function hashFile(path: string): Promise<{ sizeBytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  try {
+    await stat(path);
+  } catch {
+    return { sizeBytes: 0, sha256: hash.digest('hex') };
+  }
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const buf = chunk as Buffer;
+    sizeBytes += buf.length;
+    hash.update(buf);
+  }
+  return { sizeBytes, sha256: hash.digest('hex') };
+}
+
+async function uploadState(ctx: SandboxContext, upload: UploadRecord): Promise<SandboxUploadState> {
+  const { sizeBytes, sha256 } = await hashFile(join(ctx.uploadsDir, upload.uploadId));
+  const statuses = uploadStatuses(upload, ctx.options, ctx.now());
+  return {
+    uploadId: upload.uploadId,
+    uploadLink: uploadLinkOf(ctx, upload),
+    sizeBytes: upload.sizeBytes,
+    storedBytes: sizeBytes,
+    sha256,
+    uploadStatus: statuses.upload,
+    transcodeStatus: statuses.transcode,
+    expired: linkExpired(upload, ctx.faults.faults.linkTtlMs, ctx.now()),
+  };
+}
+
+/** Build the introspection state. */
+export async function sandboxState(ctx: SandboxContext): Promise<SandboxState> {
+  const videos: SandboxVideoState[] = [];
+  for (const video of ctx.store.liveVideos()) {
+    const versions = [];
+    for (const version of video.versions) {
+      versions.push({
+        ...(await uploadState(ctx, version)),
+        uri: `/videos/${video.id}/versions/${version.versionId}`,
+        fileName: version.fileName,
+      });
+    }
+    videos.push({
+      ...(await uploadState(ctx, currentUpload(video))),
+      id: video.id,
+      uri: `/videos/${video.id}`,
+      name: typeof video.metadata.name === 'string' ? video.metadata.name : 'Untitled',
+      createdTime: isoSeconds(video.createdAtMs),
+      uploadHostSawToken: video.uploadHostSawToken,
+      versions,
+    });
+  }
+  return {
+    videos,
+    deletedVideoIds: ctx.store
+      .allVideos()
+      .filter((v) => v.deleted)
+      .map((v) => v.id),
+    counters: {
+      createCalls: ctx.store.createCalls,
+      videosCreated: ctx.store.videosCreated,
+      requests: ctx.faults.requestCounts(),
+      faultsInjected: ctx.faults.injectedCounts(),
+    },
+  };
+}

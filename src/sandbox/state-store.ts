@@ -1,0 +1,174 @@
+/**
+ * The sandbox's own records (videos, their uploads and versions, counters), kept in memory and
+ * persisted as one JSON file in the data dir, written atomically (temp file + rename) after every
+ * change. The uploaded bytes themselves live in the tus FileStore next to it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** One tus upload the sandbox created (the original upload of a video, or a version's). */
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly sizeBytes: number;
+  readonly issuedAtMs: number;
+  /** When the last byte arrived; null while bytes are missing. */
+  bytesCompleteAtMs: number | null;
+}
+
+/** A version created by `POST /videos/{id}/versions`. */
+export interface VersionRecord extends UploadRecord {
+  readonly versionId: string;
+  readonly fileName: string | null;
+}
+
+/** A video. Its current upload is its newest version's, else its original one. */
+export interface VideoRecord {
+  readonly id: string;
+  readonly createdAtMs: number;
+  /** Pass-through metadata: name, description, privacy, ... (nested JSON as sent). */
+  metadata: Record<string, unknown>;
+  readonly upload: UploadRecord;
+  readonly versions: VersionRecord[];
+  uploadHostSawToken: boolean;
+  deleted: boolean;
+}
+
+interface PersistedState {
+  nextVideoId: number;
+  nextVersionId: number;
+  apiPort: number | null;
+  uploadPort: number | null;
+  createCalls: number;
+  videosCreated: number;
+  videos: VideoRecord[];
+}
+
+const STATE_FILE = 'sandbox-state.json';
+
+/** In-memory records with atomic persistence. */
+export class StateStore {
+  readonly #file: string;
+  #state: PersistedState;
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, state: PersistedState) {
+    this.#file = file;
+    this.#state = state;
+  }
+
+  /** Load the records from `dataDir`, or start empty. */
+  static async open(dataDir: string): Promise<StateStore> {
+    const file = join(dataDir, STATE_FILE);
+    let state: PersistedState = {
+      nextVideoId: 100_000_001,
+      nextVersionId: 500_000_001,
+      apiPort: null,
+      uploadPort: null,
+      createCalls: 0,
+      videosCreated: 0,
+      videos: [],
+    };
+    try {
+      state = JSON.parse(await readFile(file, 'utf8')) as PersistedState;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    return new StateStore(file, state);
+  }
+
+  get ports(): { apiPort: number | null; uploadPort: number | null } {
+    return { apiPort: this.#state.apiPort, uploadPort: this.#state.uploadPort };
+  }
+
+  get createCalls(): number {
+    return this.#state.createCalls;
+  }
+
+  get videosCreated(): number {
+    return this.#state.videosCreated;
+  }
+
+  setPorts(apiPort: number, uploadPort: number): Promise<void> {
+    this.#state.apiPort = apiPort;
+    this.#state.uploadPort = uploadPort;
+    return this.save();
+  }
+
+  noteCreateCall(): Promise<void> {
+    this.#state.createCalls += 1;
+    return this.save();
+  }
+
+  /** Every video, deleted ones included, oldest first. */
+  allVideos(): readonly VideoRecord[] {
+    return this.#state.videos;
+  }
+
+  liveVideos(): VideoRecord[] {
+    return this.#state.videos.filter((v) => !v.deleted);
+  }
+
+  findVideo(id: string): VideoRecord | undefined {
+    return this.#state.videos.find((v) => v.id === id && !v.deleted);
+  }
+
+  /** The video and upload record behind an upload id (deleted videos included). */
+  findUpload(uploadId: string): { video: VideoRecord; upload: UploadRecord } | undefined {
+    for (const video of this.#state.videos) {
+      if (video.upload.uploadId === uploadId) return { video, upload: video.upload };
+      const version = video.versions.find((v) => v.uploadId === uploadId);
+      if (version) return { video, upload: version };
+    }
+    return undefined;
+  }
+
+  /** A fresh upload record with a 32-hex-digit id. */
+  newUpload(sizeBytes: number, nowMs: number): UploadRecord {
+    return {
+      uploadId: randomBytes(16).toString('hex'),
+      sizeBytes,
+      issuedAtMs: nowMs,
+      bytesCompleteAtMs: null,
+    };
+  }
+
+  addVideo(metadata: Record<string, unknown>, upload: UploadRecord, nowMs: number): VideoRecord {
+    const video: VideoRecord = {
+      id: String(this.#state.nextVideoId++),
+      createdAtMs: nowMs,
+      metadata,
+      upload,
+      versions: [],
+      uploadHostSawToken: false,
+      deleted: false,
+    };
+    this.#state.videos.push(video);
+    this.#state.videosCreated += 1;
+    return video;
+  }
+
+  addVersion(video: VideoRecord, upload: UploadRecord, fileName: string | null): VersionRecord {
+    const version: VersionRecord = { ...upload, versionId: String(this.#state.nextVersionId++), fileName };
+    video.versions.push(version);
+    return version;
+  }
+
+  /** Persist the records; writes are serialized and atomic. */
+  save(): Promise<void> {
+    const text = JSON.stringify(this.#state);
+    const tmp = `${this.#file}.tmp`;
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        await writeFile(tmp, text);
+        await rename(tmp, this.#file);
+      });
+    return this.#writing;
+  }
+}
+
+/** The upload whose bytes and status a video reports: its newest version's, else its own. */
+export function currentUpload(video: VideoRecord): UploadRecord {
+  return video.versions.at(-1) ?? video.upload;
+}

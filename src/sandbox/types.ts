@@ -1,0 +1,202 @@
+/**
+ * Public types of the local Vimeo-compatible sandbox: its options, its faults, the handle that
+ * `startSandbox` returns, and the shape of the introspection state.
+ */
+
+/** The kinds of request the sandbox counts and can inject faults into. */
+export type RequestKind =
+  /** `POST /me/videos` */
+  | 'create'
+  /** `POST /videos/{id}/versions` */
+  | 'version'
+  /** `GET /videos/{id}` */
+  | 'get-video'
+  /** `PATCH /videos/{id}` */
+  | 'edit-video'
+  /** `DELETE /videos/{id}` */
+  | 'delete-video'
+  /** `GET /me/videos` */
+  | 'list-videos'
+  /** `GET /me` */
+  | 'me'
+  /** `HEAD` on the upload host */
+  | 'head'
+  /** `PATCH` on the upload host */
+  | 'patch'
+  /** `OPTIONS` on the upload host */
+  | 'options'
+  /** `POST`, `GET` or anything else on the upload host (always 405) */
+  | 'upload-other';
+
+/**
+ * Which requests of a kind a fault hits. Requests are numbered from 1, counting from the moment the
+ * faults were set (`startSandbox` or `setFaults`), so `{ nth: 2 }` means "the second request of this
+ * kind after these faults were installed".
+ */
+export interface FaultSelector {
+  /** First request (1-based) the fault hits. @default 1 */
+  readonly nth?: number;
+  /** How many consecutive requests from `nth` it hits (a burst); `Infinity` for all. @default 1 */
+  readonly count?: number;
+}
+
+/** Answer an HTTP error instead of handling the request. */
+export interface StatusFault extends FaultSelector {
+  readonly kind: RequestKind;
+  /** 500, 502, 503, 429 or any other status. */
+  readonly status: number;
+  /** `Retry-After` header in seconds (sent only when set; for 429 it defaults to 1). */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Reset the TCP connection of a PATCH after it delivered `afterBytes` bytes of its body. */
+export interface ResetFault extends FaultSelector {
+  readonly afterBytes: number;
+}
+
+/** Stop reading a PATCH body for `durationMs` after `afterBytes` bytes (then continue). */
+export interface StallFault extends FaultSelector {
+  /** @default 0 */
+  readonly afterBytes?: number;
+  readonly durationMs: number;
+}
+
+/** Faults to inject; every field is optional and the empty object means "behave". */
+export interface Faults {
+  readonly status?: readonly StatusFault[];
+  /** PATCH numbers are counted like every other kind (`nth` of kind 'patch'). */
+  readonly resets?: readonly ResetFault[];
+  readonly stalls?: readonly StallFault[];
+  /** Limit every PATCH body to this many bytes per second (per request). */
+  readonly throttleBytesPerSecond?: number;
+  /** Upload links die this long after they were issued (HEAD/PATCH answer `expiredLinkStatus`). */
+  readonly linkTtlMs?: number;
+  /** @default 404 */
+  readonly expiredLinkStatus?: number;
+  /**
+   * On an interrupted PATCH (reset, client disconnect) drop all bytes that PATCH delivered, so the
+   * offset goes back to where it started. @default false (keep them, like tusd and @tus/server)
+   */
+  readonly dropPartial?: boolean;
+}
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** API host port; 0 picks a free one. @default the port used last time on this dataDir, else 0 */
+  readonly port?: number;
+  /** Upload host port; 0 picks a free one. @default the port used last time on this dataDir, else 0 */
+  readonly uploadPort?: number;
+  /** Where videos and bytes are kept. @default a fresh temporary folder (removed by `close()`) */
+  readonly dataDir?: string;
+  /** The Bearer token the API host accepts. @default 'sandbox-token' */
+  readonly token?: string;
+  /** Time from the last byte until `upload.status` is `complete`. @default 100 */
+  readonly uploadCompleteDelayMs?: number;
+  /** Time from `upload.status` complete until `transcode.status` is final. @default 200 */
+  readonly transcodeDelayMs?: number;
+  /** Final transcode status. @default 'complete' */
+  readonly transcodeOutcome?: 'complete' | 'error';
+  /** API requests allowed per window; over it → 429. @default 10_000 */
+  readonly rateLimit?: number;
+  /** @default 60_000 */
+  readonly rateLimitWindowMs?: number;
+  /** How `X-RateLimit-Reset` is written (both are seen at Vimeo). @default 'iso' */
+  readonly rateLimitResetFormat?: 'iso' | 'unix';
+  /** Maximum total of declared upload sizes; over it, create → 403/4101. @default unlimited */
+  readonly quotaBytes?: number;
+  /** Maximum number of videos; over it, create → 403/4102. @default unlimited */
+  readonly quotaVideos?: number;
+  /** Status of a successful `POST /me/videos` (Vimeo answers 200 for tus; its spec says 201). @default 200 */
+  readonly createStatus?: 200 | 201;
+  /** Faults in force from the start. */
+  readonly faults?: Faults;
+}
+
+/** Runtime-changeable options. */
+export type SandboxRuntimeOptions = Pick<
+  SandboxOptions,
+  | 'uploadCompleteDelayMs'
+  | 'transcodeDelayMs'
+  | 'transcodeOutcome'
+  | 'rateLimit'
+  | 'rateLimitWindowMs'
+  | 'rateLimitResetFormat'
+  | 'quotaBytes'
+  | 'quotaVideos'
+  | 'createStatus'
+>;
+
+/** `'in_progress' | 'complete' | 'error'`, as Vimeo reports upload and transcode status. */
+export type SandboxStatus = 'in_progress' | 'complete' | 'error';
+
+/** One upload (the original or a version) as introspection reports it. */
+export interface SandboxUploadState {
+  /** The upload id, the last path segment of the upload link. */
+  readonly uploadId: string;
+  readonly uploadLink: string;
+  /** Declared size (`upload.size`, the tus `Upload-Length`). */
+  readonly sizeBytes: number;
+  /** Bytes stored (the tus offset). */
+  readonly storedBytes: number;
+  /** SHA-256 (hex) of the stored bytes. */
+  readonly sha256: string;
+  readonly uploadStatus: SandboxStatus;
+  readonly transcodeStatus: SandboxStatus;
+  /** Whether the link is past its TTL. */
+  readonly expired: boolean;
+}
+
+/** One version created by `POST /videos/{id}/versions`. */
+export interface SandboxVersionState extends SandboxUploadState {
+  readonly uri: string;
+  readonly fileName: string | null;
+}
+
+/** One video as introspection reports it; size, hash and statuses are of its current upload. */
+export interface SandboxVideoState extends SandboxUploadState {
+  readonly id: string;
+  readonly uri: string;
+  readonly name: string;
+  readonly createdTime: string;
+  /** Whether any request to the upload host for this video carried an `Authorization` header. */
+  readonly uploadHostSawToken: boolean;
+  readonly versions: readonly SandboxVersionState[];
+}
+
+/** What `GET /__sandbox/state` returns and `Sandbox.state()` resolves to. */
+export interface SandboxState {
+  /** Live videos, oldest first. */
+  readonly videos: readonly SandboxVideoState[];
+  /** Ids of deleted videos. */
+  readonly deletedVideoIds: readonly string[];
+  readonly counters: {
+    /** Every `POST /me/videos` request, including refused ones. */
+    readonly createCalls: number;
+    /** Videos actually created. */
+    readonly videosCreated: number;
+    /** Requests per kind since the sandbox started (not persisted across restarts). */
+    readonly requests: Readonly<Partial<Record<RequestKind, number>>>;
+    /** Faults injected per kind since the sandbox started. */
+    readonly faultsInjected: Readonly<Partial<Record<RequestKind, number>>>;
+  };
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** Base URL of the API host, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly apiUrl: string;
+  /** Base URL of the upload host, e.g. `http://127.0.0.1:41235` (upload links are `${uploadUrl}/files/<32 hex>`). */
+  readonly uploadUrl: string;
+  readonly token: string;
+  readonly dataDir: string;
+  /** Same data as `GET /__sandbox/state`. */
+  state(): Promise<SandboxState>;
+  /** Replace the faults in force; request numbering for `nth` restarts from here. */
+  setFaults(faults: Faults): void;
+  /** Change runtime options (delays, rate limit, quota...). */
+  setOptions(options: SandboxRuntimeOptions): void;
+  /** Stop both servers (open connections are cut). Removes the data dir if the sandbox created it, unless `keepDataDir`. */
+  close(options?: { readonly keepDataDir?: boolean }): Promise<void>;
+  /** Close and start again on the same data dir and ports, with the same options (and current faults unless given). */
+  restart(options?: { readonly faults?: Faults }): Promise<Sandbox>;
+}
