@@ -1,7 +1,34 @@
 /**
  * vimeo-tus: upload videos to Vimeo over tus, resumable across crashes, with progress that
  * separates bytes sent from bytes acknowledged, and a verified end.
+ *
+ * @example
+ * import { uploadVideo } from 'vimeo-tus';
+ * const result = await uploadVideo('talk.mp4', { token, video: { name: 'Talk' }, onProgress: console.log });
+ * console.log(result.link, result.uploadStatus, result.transcodeStatus);
  */
 export * from './errors.js';
 export type * from './ledger/types.js';
+/** Poll Vimeo until a video's upload and transcode statuses are final. */
+export {
+  type ProcessingStatuses,
+  type WaitForProcessingOptions,
+  waitForProcessing,
+} from './upload/processing.js';
+/** Defaults of the upload options. */
+export {
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_PROCESSING_TIMEOUT_MS,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  DEFAULT_STALL_TIMEOUT_MS,
+  MIN_CHUNK_SIZE_BYTES,
+} from './upload/resolve-options.js';
 export type * from './upload/types.js';
+/** Upload a file as a new video, with events ({@link createUpload}) or as a promise ({@link uploadVideo}). */
+export { createUpload, replaceVideo, uploadVideo } from './upload/upload.js';
+/** Check an upload without sending bytes: HEAD on the upload link, GET on the video. */
+export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
+/** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
+export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } from './vimeo/client.js';
+export type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './vimeo/types.js';

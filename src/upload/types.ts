@@ -98,3 +98,84 @@ export interface UploadEvents {
   verified: [UploadResult];
   error: [VimeoTusError];
 }
+
+/** Awaited hooks for the ledger layer. An error thrown by a hook ends the upload (never retried). */
+export interface UploadHooks {
+  /** Called just before the create call (`POST /me/videos` or `/versions`) is sent. */
+  beforeCreate?(): Promise<void>;
+  /** Called right after Vimeo answered the create call, before any byte is sent. */
+  afterCreate?(info: { videoUri: string; link: string; uploadLink: string }): Promise<void>;
+  /** Called after each offset the server acknowledged (awaited by the transfer). */
+  onAcked?(offset: number): void | Promise<void>;
+}
+
+/** Where an earlier upload of an existing video continues. */
+export interface ResumeTarget {
+  readonly videoUri: string;
+  /** The tus upload link from the original create answer. */
+  readonly uploadLink: string;
+  readonly link?: string;
+}
+
+/** How long and how often to poll Vimeo for the final upload and transcode statuses. */
+export interface ProcessingWaitOptions {
+  /** Give up (E_PROCESSING_TIMEOUT) after this long. @default 1_800_000 (30 min) */
+  readonly timeoutMs?: number;
+  /** First delay between polls; it grows by half each time, up to 30 s. @default 2000 */
+  readonly pollIntervalMs?: number;
+}
+
+/** Options of {@link UploadOptions} and the upload functions. */
+export interface UploadOptions {
+  /** A Vimeo personal access token with the `upload` scope (`edit` too for replace). Never logged. */
+  readonly token: string;
+  /** @default 'https://api.vimeo.com' */
+  readonly apiUrl?: string;
+  /** Fields passed through to the create body (`name` defaults to the file's name). */
+  readonly video?: VideoFields;
+  /** Bytes per PATCH. 1 MiB to `Infinity` (one PATCH for the rest). @default 134_217_728 (128 MiB) */
+  readonly chunkSizeBytes?: number;
+  /** Aborts the upload; what the server acknowledged stays resumable. */
+  readonly signal?: AbortSignal;
+  readonly retry?: RetryPolicy;
+  /** A request with no byte accepted and no answer for this long is cut and retried. @default 60_000 */
+  readonly stallTimeoutMs?: number;
+  /** After verification, poll until Vimeo's statuses are final. @default false */
+  readonly waitForProcessing?: boolean | ProcessingWaitOptions;
+  /** At most one 'progress' event per this interval (phase changes are sent at once). @default 250 */
+  readonly progressIntervalMs?: number;
+  /** Continue an existing video's upload instead of creating one (the ledger layer uses this). */
+  readonly resume?: ResumeTarget;
+  /** Replace the file of this existing video (POST /videos/{id}/versions) instead of creating one. */
+  readonly replaceVideoUri?: string;
+  /** Awaited hooks for the ledger layer. */
+  readonly hooks?: UploadHooks;
+}
+
+/** A running upload: typed events (see {@link UploadEvents}) and a promise of its result. */
+export interface Upload {
+  readonly filePath: string;
+  /** Resolves when the upload is verified; rejects with a VimeoTusError. */
+  readonly done: Promise<UploadResult>;
+  on<E extends keyof UploadEvents>(event: E, listener: (...args: UploadEvents[E]) => void): this;
+  off<E extends keyof UploadEvents>(event: E, listener: (...args: UploadEvents[E]) => void): this;
+}
+
+/** What {@link verifyUpload} found, each fact separately. */
+export interface VerifyReport {
+  readonly videoUri: string;
+  /** The video's page (`https://vimeo.com/123`); null when Vimeo did not say. */
+  readonly link: string | null;
+  /** The HEAD's `Upload-Offset`; null when there was no link to HEAD (or it is gone). */
+  readonly uploadOffset: number | null;
+  readonly uploadLength: number | null;
+  /** `uploadLength - uploadOffset` (or `expectedSizeBytes - uploadOffset`); null when unknown. */
+  readonly bytesMissing: number | null;
+  /**
+   * With a link: offset == length (== expectedSizeBytes when given). Without one (Vimeo drops the
+   * link once the upload is done): Vimeo's `upload.status` is `complete`.
+   */
+  readonly complete: boolean;
+  readonly uploadStatus: VimeoStatus;
+  readonly transcodeStatus: VimeoStatus;
+}

@@ -1,0 +1,49 @@
+/**
+ * The first step of an upload: find where the bytes go. A new video (`POST /me/videos`), a new
+ * version of an existing one (`POST /videos/{id}/versions`), or an earlier upload continued.
+ */
+import { basename } from 'node:path';
+import { LedgerError, VimeoTusError } from '../errors.js';
+import type { FileSnapshot } from '../sources/file-source.js';
+import type { VimeoClient } from '../vimeo/client.js';
+import type { ResolvedUploadOptions } from './resolve-options.js';
+
+/** Where the bytes of this upload go. */
+export interface UploadTarget {
+  readonly videoUri: string;
+  /** The video's page; empty when not known yet (the verify step reads it). */
+  readonly link: string;
+  /** The tus upload link: a capability, never logged. */
+  readonly uploadLink: string;
+  /** True when this call created the video (or the version). */
+  readonly created: boolean;
+}
+
+/** Creates the video (or version), or takes the resume target; runs the create hooks. */
+export async function obtainUploadTarget(
+  client: VimeoClient,
+  file: FileSnapshot,
+  options: ResolvedUploadOptions,
+  signal: AbortSignal | undefined,
+): Promise<UploadTarget> {
+  if (options.resume) {
+    const { videoUri, uploadLink } = options.resume;
+    return { videoUri, uploadLink, link: options.resume.link ?? '', created: false };
+  }
+  await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
+  const created = options.replaceVideoUri
+    ? await client.createVersion(options.replaceVideoUri, file.sizeBytes, basename(file.path), signal)
+    : await client.createVideo(file.sizeBytes, { name: basename(file.path), ...options.video }, signal);
+  return { videoUri: created.videoUri, link: created.link, uploadLink: created.uploadLink, created: true };
+}
+
+/** Runs a ledger hook; an error that is not ours becomes a LedgerError (never retried). */
+export async function runHook(name: string, hook: () => Promise<void> | void | undefined): Promise<void> {
+  try {
+    await hook();
+  } catch (error) {
+    if (error instanceof VimeoTusError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LedgerError(`The ${name} hook failed: ${reason}`, { cause: error });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Checks and completes the options of an upload once, before anything is sent.
+ */
+import { ConfigError } from '../errors.js';
+import {
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_STALL_TIMEOUT_MS,
+  MIN_CHUNK_SIZE_BYTES,
+} from '../tus/constants.js';
+import type { ProcessingWaitOptions, UploadOptions } from './types.js';
+
+export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };
+export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
+export const DEFAULT_PROCESSING_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+
+/** The options with every default filled in. */
+export interface ResolvedUploadOptions extends UploadOptions {
+  readonly chunkSizeBytes: number;
+  readonly stallTimeoutMs: number;
+  readonly progressIntervalMs: number;
+  readonly processing: Required<ProcessingWaitOptions> | null;
+}
+
+/** Validates the options (ConfigError on a bad value) and fills in the defaults. */
+export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOptions {
+  if (typeof options.token !== 'string' || options.token.trim() === '') {
+    throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
+  }
+  const chunkSizeBytes = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES;
+  if (
+    !(chunkSizeBytes === Number.POSITIVE_INFINITY || Number.isSafeInteger(chunkSizeBytes)) ||
+    chunkSizeBytes < MIN_CHUNK_SIZE_BYTES
+  ) {
+    throw new ConfigError(
+      `chunkSizeBytes must be a whole number from 1 MiB up, or Infinity; got ${chunkSizeBytes}`,
+    );
+  }
+  const stallTimeoutMs = positive('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+  const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+  if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {
+    throw new ConfigError('progressIntervalMs must be zero or more');
+  }
+  if (options.resume && options.replaceVideoUri) {
+    throw new ConfigError('Give either resume or replaceVideoUri, not both');
+  }
+  if (options.resume) {
+    if (!/^https?:\/\/[^/]/i.test(options.resume.uploadLink)) {
+      throw new ConfigError('resume.uploadLink must be the http(s) upload link of the video');
+    }
+    if (!/^\/videos\/[^/]+/.test(options.resume.videoUri)) {
+      throw new ConfigError('resume.videoUri must be a video URI such as /videos/123');
+    }
+  }
+  return {
+    ...options,
+    chunkSizeBytes,
+    stallTimeoutMs,
+    progressIntervalMs,
+    processing: resolveProcessing(options),
+  };
+}
+
+function resolveProcessing(options: UploadOptions): Required<ProcessingWaitOptions> | null {
+  const wait = options.waitForProcessing;
+  if (wait === undefined || wait === false) return null;
+  const given = wait === true ? {} : wait;
+  return {
+    timeoutMs: positive('waitForProcessing.timeoutMs', given.timeoutMs ?? DEFAULT_PROCESSING_TIMEOUT_MS),
+    pollIntervalMs: positive(
+      'waitForProcessing.pollIntervalMs',
+      given.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    ),
+  };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive number of milliseconds`);
+  return value;
+}

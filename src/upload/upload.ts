@@ -1,0 +1,179 @@
+/**
+ * One upload from start to end: check the file, create the video (or version, or take the resume
+ * target), stream the bytes over tus, verify that the server holds all of them, optionally wait
+ * for Vimeo's processing. Exposed as an event-emitting handle and as plain promises.
+ */
+import { EventEmitter } from 'node:events';
+import { AbortError, VimeoTusError } from '../errors.js';
+import { assertUnchanged, inspectFile } from '../sources/file-source.js';
+import { runTransfer } from '../tus/transfer.js';
+import { VimeoClient } from '../vimeo/client.js';
+import { obtainUploadTarget, runHook } from './create-step.js';
+import { pollProcessing } from './processing.js';
+import { ProgressTracker } from './progress-tracker.js';
+import { resolveUploadOptions } from './resolve-options.js';
+import type { Upload, UploadEvents, UploadOptions, UploadProgress, UploadResult } from './types.js';
+import { verifyTransfer } from './verify.js';
+
+/** The handle returned by {@link createUpload}: a typed EventEmitter with a `done` promise. */
+class UploadHandle extends EventEmitter<UploadEvents> implements Upload {
+  readonly filePath: string;
+  readonly done: Promise<UploadResult>;
+
+  constructor(filePath: string, options: UploadOptions) {
+    super();
+    this.filePath = filePath;
+    // Start on the next microtask, so listeners attached right after createUpload() see every event.
+    this.done = Promise.resolve().then(() => runUpload(filePath, options, this));
+  }
+}
+
+/**
+ * Starts an upload and returns its handle at once. Listen to `created`, `progress`, `retry`,
+ * `verified` and `error`; await `done` for the {@link UploadResult}.
+ * @example
+ * const upload = createUpload('talk.mp4', { token, video: { name: 'Talk' } });
+ * upload.on('progress', (p) => console.log(p.phase, p.bytesAcked, '/', p.bytesTotal));
+ * const result = await upload.done;
+ */
+export function createUpload(filePath: string, options: UploadOptions): Upload {
+  return new UploadHandle(filePath, options);
+}
+
+/**
+ * Uploads a file as a new Vimeo video (or continues `options.resume`) and resolves once the upload
+ * host holds every byte and Vimeo's statuses were read.
+ * @example
+ * const { videoUri, link } = await uploadVideo('talk.mp4', { token, onProgress: console.log });
+ */
+export function uploadVideo(
+  filePath: string,
+  options: UploadOptions & { readonly onProgress?: (progress: UploadProgress) => void },
+): Promise<UploadResult> {
+  const upload = createUpload(filePath, options);
+  if (options.onProgress) upload.on('progress', options.onProgress);
+  return upload.done;
+}
+
+/**
+ * Replaces the file of an existing video (`POST /videos/{id}/versions`, `edit` scope), then the
+ * same transfer and verification. The video URI and link stay the same.
+ */
+export function replaceVideo(
+  videoUri: string,
+  filePath: string,
+  options: UploadOptions,
+): Promise<UploadResult> {
+  return uploadVideo(filePath, { ...options, replaceVideoUri: videoUri });
+}
+
+async function runUpload(filePath: string, raw: UploadOptions, events: UploadHandle): Promise<UploadResult> {
+  const startedMs = Date.now();
+  let tracker: ProgressTracker | undefined;
+  try {
+    const options = resolveUploadOptions(raw);
+    const { signal } = options;
+    if (signal?.aborted) throw new AbortError();
+    // The file is checked before anything is created: no placeholder video for a bad path.
+    const file = await inspectFile(filePath);
+    const progress = new ProgressTracker({
+      bytesTotal: file.sizeBytes,
+      intervalMs: options.progressIntervalMs,
+      emit: (p) => events.emit('progress', p),
+    });
+    tracker = progress;
+    progress.setPhase('creating');
+    const client = new VimeoClient({
+      token: options.token,
+      ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
+      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      onRetry: (e) => events.emit('retry', e),
+    });
+    const target = await obtainUploadTarget(client, file, options, signal);
+    events.emit('created', {
+      videoUri: target.videoUri,
+      link: target.link,
+      bytesTotal: file.sizeBytes,
+      created: target.created,
+    });
+    if (target.created) {
+      const info = { videoUri: target.videoUri, link: target.link, uploadLink: target.uploadLink };
+      await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
+    }
+
+    progress.setPhase('uploading');
+    const onAcked = options.hooks?.onAcked;
+    const transfer = await runTransfer({
+      uploadUrl: target.uploadLink,
+      file,
+      chunkSizeBytes: options.chunkSizeBytes,
+      stallTimeoutMs: options.stallTimeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      onProgress: (p) => progress.update(p),
+      onRetry: (e) => {
+        progress.setPhase('retrying');
+        events.emit('retry', e);
+      },
+      ...(onAcked ? { onAcked: (offset: number) => runHook('onAcked', () => onAcked(offset)) } : {}),
+    });
+    await assertUnchanged(file);
+
+    progress.setPhase('verifying');
+    const stepOptions = {
+      signal,
+      retry: options.retry,
+      stallTimeoutMs: options.stallTimeoutMs,
+      onRetry: (e: UploadEvents['retry'][0]) => events.emit('retry', e),
+    };
+    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions);
+    progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
+    let statuses = { uploadStatus: verified.uploadStatus, transcodeStatus: verified.transcodeStatus };
+    if (options.processing) {
+      progress.setPhase('processing');
+      statuses = await pollProcessing(client, target.videoUri, {
+        ...options.processing,
+        signal,
+        initial: statuses,
+      });
+    }
+
+    const result: UploadResult = {
+      videoUri: target.videoUri,
+      link: verified.link,
+      filePath: file.path,
+      bytesTotal: file.sizeBytes,
+      bytesSent: transfer.bytesSent,
+      uploadOffset: verified.uploadOffset,
+      uploadLength: verified.uploadLength,
+      ...statuses,
+      requests: transfer.requests,
+      retries: transfer.retries,
+      durationMs: Date.now() - startedMs,
+      resumed: options.resume !== undefined,
+    };
+    progress.setPhase('done');
+    events.emit('verified', result);
+    return result;
+  } catch (error) {
+    const typed = asUploadError(error, raw.signal);
+    if (typed instanceof VimeoTusError && events.listenerCount('error') > 0) events.emit('error', typed);
+    throw typed;
+  } finally {
+    tracker?.stop();
+  }
+}
+
+/**
+ * Abort wins over whatever the abort caused. Errors of ours pass through; anything else (a bug)
+ * is rethrown unchanged so its stack is not lost.
+ */
+function asUploadError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (error instanceof AbortError) return error;
+  if (signal?.aborted) {
+    return new AbortError('The upload was aborted; what the server acknowledged stays resumable', {
+      cause: error,
+    });
+  }
+  return error;
+}

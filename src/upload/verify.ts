@@ -1,0 +1,138 @@
+/**
+ * Completeness checks: the server holds every byte (HEAD), and what Vimeo says about the video.
+ */
+import { TusError, VerificationError } from '../errors.js';
+import { probeOffset } from '../tus/transfer.js';
+import { VimeoClient } from '../vimeo/client.js';
+import type { VideoInfo } from '../vimeo/types.js';
+import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
+import { withRetries } from './with-retries.js';
+
+/** The fields the verify and processing steps read. */
+export const STATUS_FIELDS = ['uri', 'link', 'upload.status', 'transcode.status'] as const;
+
+/** What the verify step of an upload established. */
+export interface VerifiedTransfer {
+  readonly uploadOffset: number;
+  readonly uploadLength: number;
+  readonly link: string;
+  readonly uploadStatus: VimeoStatus;
+  readonly transcodeStatus: VimeoStatus;
+}
+
+interface StepOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly retry?: RetryPolicy | undefined;
+  readonly stallTimeoutMs?: number | undefined;
+  readonly onRetry?: (e: RetryEvent) => void;
+}
+
+/**
+ * After the last PATCH: HEAD must report `Upload-Offset == Upload-Length == sizeBytes`
+ * (VerificationError E_VERIFY_FAILED otherwise), then Vimeo's statuses are read.
+ */
+export async function verifyTransfer(
+  client: VimeoClient,
+  target: { readonly videoUri: string; readonly uploadLink: string; readonly link: string },
+  sizeBytes: number,
+  options: StepOptions,
+): Promise<VerifiedTransfer> {
+  const head = await headWithRetries(target.uploadLink, options);
+  if (head.offset !== head.length || head.length !== sizeBytes) {
+    throw new VerificationError(
+      'E_VERIFY_FAILED',
+      `The upload host holds ${head.offset} of ${head.length} bytes, but the file has ${sizeBytes}: ` +
+        'the upload is not complete',
+    );
+  }
+  const video = await client.getVideo(target.videoUri, STATUS_FIELDS, options.signal);
+  return {
+    uploadOffset: head.offset,
+    uploadLength: head.length,
+    link: video.link ?? target.link,
+    ...statusesOf(video),
+  };
+}
+
+/** Vimeo's two statuses of a video (`in_progress` when it did not say). */
+export function statusesOf(video: VideoInfo): { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } {
+  return {
+    uploadStatus: video.upload?.status ?? 'in_progress',
+    transcodeStatus: video.transcode?.status ?? 'in_progress',
+  };
+}
+
+function headWithRetries(
+  uploadLink: string,
+  options: StepOptions,
+): Promise<{ offset: number; length: number }> {
+  return withRetries(
+    () =>
+      probeOffset(uploadLink, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      }),
+    options,
+  );
+}
+
+/** Options of {@link verifyUpload}. */
+export interface VerifyUploadOptions {
+  readonly token: string;
+  /** @default 'https://api.vimeo.com' */
+  readonly apiUrl?: string;
+  readonly videoUri: string;
+  /** The tus upload link; when absent, the one Vimeo reports for the video (if any) is used. */
+  readonly uploadLink?: string;
+  /** When given, `complete` also requires `Upload-Length` to equal it. */
+  readonly expectedSizeBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Checks an upload without sending any byte: HEAD on the upload link, GET on the video.
+ * @example
+ * const report = await verifyUpload({ token, videoUri: '/videos/123', expectedSizeBytes: size });
+ * if (!report.complete) console.log(`${report.bytesMissing} bytes missing`);
+ */
+export async function verifyUpload(options: VerifyUploadOptions): Promise<VerifyReport> {
+  const client = new VimeoClient({
+    token: options.token,
+    ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
+  });
+  const video = await client.getVideo(
+    options.videoUri,
+    ['uri', 'link', 'upload.status', 'upload.upload_link', 'transcode.status'],
+    options.signal,
+  );
+  const statuses = statusesOf(video);
+  const uploadLink = options.uploadLink ?? video.upload?.uploadLink;
+  let head: { offset: number; length: number } | null = null;
+  if (uploadLink) {
+    try {
+      head = await headWithRetries(uploadLink, { signal: options.signal });
+    } catch (error) {
+      // A dead link after completion is normal on Vimeo; then only the statuses speak.
+      if (!(error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE')) throw error;
+    }
+  }
+  const expected = options.expectedSizeBytes;
+  const base = { videoUri: options.videoUri, link: video.link ?? null, ...statuses };
+  if (!head) {
+    return {
+      ...base,
+      uploadOffset: null,
+      uploadLength: null,
+      bytesMissing: null,
+      complete: statuses.uploadStatus === 'complete',
+    };
+  }
+  const target = expected ?? head.length;
+  return {
+    ...base,
+    uploadOffset: head.offset,
+    uploadLength: head.length,
+    bytesMissing: Math.max(0, target - head.offset),
+    complete: head.offset === head.length && (expected === undefined || head.length === expected),
+  };
+}

@@ -1,0 +1,332 @@
+/**
+ * REST client for api.vimeo.com (and the sandbox that imitates it): create a tus upload, replace a
+ * video's file, read statuses, list, delete, read the account. Built on Node's global fetch.
+ *
+ * Retries: idempotent calls (GET, DELETE) are retried with backoff on network errors, 5xx and 429.
+ * The create calls are not idempotent (each one makes a visible video), so they are retried only
+ * when the answer proves nothing was created (429, 503) or the connection was refused before
+ * anything was sent.
+ */
+import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
+import { computeBackoffMs } from '../tus/retry.js';
+import { sleep as abortableSleep } from '../tus/sleep.js';
+import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
+import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
+import { parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
+import { parseRateLimitHeaders } from './rate-limit.js';
+import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
+
+/** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */
+export const VIMEO_ACCEPT = 'application/vnd.vimeo.*+json;version=3.4';
+/** Vimeo's production API. */
+export const DEFAULT_API_URL = 'https://api.vimeo.com';
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const CREATE_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
+const LIST_FIELDS = ['uri', 'name', 'link', 'created_time', 'upload', 'transcode'] as const;
+
+/** Options of {@link VimeoClient}. */
+export interface VimeoClientOptions {
+  /** A personal access token with the `upload` scope (`edit` to replace, `delete` to delete). */
+  readonly token: string;
+  /** @default 'https://api.vimeo.com' */
+  readonly apiUrl?: string;
+  /** Aborts every call of this client. */
+  readonly signal?: AbortSignal;
+  /** Retry policy for the calls that may be retried (`maxAttempts` default 5 here). */
+  readonly retry?: RetryPolicy;
+  /** Cut a call that has not finished after this long (then retried where allowed). @default 60000 */
+  readonly requestTimeoutMs?: number;
+  /** Told before each retry sleep. */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+type RetryMode = 'idempotent' | 'create';
+
+interface ApiCall {
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  readonly path: string;
+  readonly fields?: readonly string[];
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly mode: RetryMode;
+  readonly signal: AbortSignal | undefined;
+  /** Treat this status as success on a retried attempt (DELETE that already happened: 404). */
+  readonly okOnRetry?: number;
+}
+
+/**
+ * A client of Vimeo's REST API. The token is sent only to `apiUrl` and never appears in an error.
+ * @example
+ * const client = new VimeoClient({ token });
+ * const created = await client.createVideo(size, { name: 'Talk' });
+ */
+export class VimeoClient {
+  /** The API base URL, without a trailing slash. */
+  readonly apiUrl: string;
+  readonly #token: string;
+  readonly #signal: AbortSignal | undefined;
+  readonly #retry: RetryPolicy;
+  readonly #requestTimeoutMs: number;
+  readonly #onRetry: ((event: RetryEvent) => void) | undefined;
+  #rateLimit: RateLimitInfo | null = null;
+
+  constructor(options: VimeoClientOptions) {
+    if (typeof options.token !== 'string' || options.token.trim() === '') {
+      throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
+    }
+    this.#token = options.token;
+    this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
+    this.#signal = options.signal;
+    this.#retry = options.retry ?? {};
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#onRetry = options.onRetry;
+  }
+
+  /** The `X-RateLimit-*` headers of the latest answer; null before the first one. */
+  get rateLimit(): RateLimitInfo | null {
+    return this.#rateLimit;
+  }
+
+  /**
+   * `POST /me/videos` with `upload.approach = "tus"`: creates the video and its upload link.
+   * Throws TusError E_NOT_TUS when the answer has no tus upload link.
+   */
+  async createVideo(
+    sizeBytes: number,
+    fields: VideoFields = {},
+    signal?: AbortSignal,
+  ): Promise<CreatedVideo> {
+    assertSize(sizeBytes);
+    const extraUpload = isPlainObject(fields.upload) ? fields.upload : {};
+    const body = { ...fields, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
+    const json = await this.#send({
+      method: 'POST',
+      path: '/me/videos',
+      fields: CREATE_FIELDS,
+      body,
+      mode: 'create',
+      signal,
+    });
+    return parseCreated(json);
+  }
+
+  /**
+   * `POST /videos/{id}/versions`: a new file for an existing video, with its own upload link.
+   * The returned `videoUri` is the video's (unchanged); `versionUri` is the version's.
+   */
+  async createVersion(
+    videoUri: string,
+    sizeBytes: number,
+    fileName: string,
+    signal?: AbortSignal,
+  ): Promise<CreatedVideo> {
+    assertSize(sizeBytes);
+    const json = await this.#send({
+      method: 'POST',
+      path: `${videoPath(videoUri)}/versions`,
+      body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
+      mode: 'create',
+      signal,
+    });
+    return parseCreated(json, { requireApproach: false });
+  }
+
+  /** `GET /videos/{id}`, trimmed to `fields` when given (e.g. `['uri', 'upload.status']`). */
+  async getVideo(videoUri: string, fields?: readonly string[], signal?: AbortSignal): Promise<VideoInfo> {
+    const json = await this.#send({
+      method: 'GET',
+      path: videoPath(videoUri),
+      ...(fields ? { fields } : {}),
+      mode: 'idempotent',
+      signal,
+    });
+    return parseVideo(json);
+  }
+
+  /** `DELETE /videos/{id}` (`delete` scope). A retried delete that finds the video gone succeeds. */
+  async deleteVideo(videoUri: string, signal?: AbortSignal): Promise<void> {
+    await this.#send({
+      method: 'DELETE',
+      path: videoPath(videoUri),
+      mode: 'idempotent',
+      signal,
+      okOnRetry: 404,
+    });
+  }
+
+  /** `GET /me/videos`, newest first, one page. */
+  async listVideos(
+    options: { page?: number; perPage?: number; signal?: AbortSignal } = {},
+  ): Promise<{ data: VideoInfo[]; next: string | null }> {
+    const json = await this.#send({
+      method: 'GET',
+      path: '/me/videos',
+      fields: LIST_FIELDS,
+      query: {
+        sort: 'date',
+        direction: 'desc',
+        ...(options.page !== undefined ? { page: String(options.page) } : {}),
+        ...(options.perPage !== undefined ? { per_page: String(options.perPage) } : {}),
+      },
+      mode: 'idempotent',
+      signal: options.signal,
+    });
+    return parseVideoList(json);
+  }
+
+  /** `GET /me`: the account behind the token and its `upload_quota`. */
+  async getMe(signal?: AbortSignal): Promise<AccountInfo> {
+    const json = await this.#send({
+      method: 'GET',
+      path: '/me',
+      fields: ['uri', 'name', 'upload_quota'],
+      mode: 'idempotent',
+      signal,
+    });
+    return parseAccount(json);
+  }
+
+  async #send(call: ApiCall): Promise<unknown> {
+    const maxAttempts = Math.max(1, this.#retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    const signal = combine(this.#signal, call.signal);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(call, signal, attempt > 1);
+      } catch (error) {
+        if (!(error instanceof VimeoTusError) || error instanceof AbortError) throw error;
+        if (attempt >= maxAttempts || !mayRetry(error, call.mode)) throw error;
+        const delayMs = error.retryAfterMs ?? computeBackoffMs(attempt, this.#retry);
+        this.#onRetry?.({ attempt, delayMs, reason: error.message, code: error.code });
+        await abortableSleep(delayMs, signal);
+      }
+    }
+  }
+
+  async #once(call: ApiCall, signal: AbortSignal | undefined, isRetry: boolean): Promise<unknown> {
+    if (signal?.aborted) throw new AbortError('The Vimeo API call was aborted');
+    const url = this.#url(call);
+    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+    const fetchSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      Accept: VIMEO_ACCEPT,
+      Authorization: `Bearer ${this.#token}`,
+    };
+    if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+    const secrets = [this.#token];
+    let status: number;
+    let responseHeaders: Headers;
+    let bodyText: string;
+    try {
+      const response = await fetch(url, {
+        method: call.method,
+        headers,
+        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+        signal: fetchSignal,
+        redirect: 'error',
+      });
+      status = response.status;
+      responseHeaders = response.headers;
+      bodyText = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw new AbortError('The Vimeo API call was aborted', { cause: error });
+      if (timeout.aborted) {
+        throw new NetworkError(
+          `${call.method} ${call.path} got no answer within ${this.#requestTimeoutMs} ms`,
+          {
+            cause: error,
+            request: summarizeRequest(call.method, url),
+          },
+        );
+      }
+      throw mapNetworkFailure(call.method, url, call.path, error, secrets);
+    }
+    const rateLimit = parseRateLimitHeaders(responseHeaders);
+    if (rateLimit) this.#rateLimit = rateLimit;
+    if (status >= 200 && status < 300) return parseJsonBody(bodyText, call, url, status);
+    if (isRetry && call.okOnRetry === status) return undefined;
+    throw mapErrorAnswer({
+      method: call.method,
+      url,
+      path: call.path,
+      status,
+      headers: responseHeaders,
+      bodyText,
+      secrets,
+    });
+  }
+
+  #url(call: ApiCall): string {
+    const params: string[] = [];
+    if (call.fields && call.fields.length > 0) {
+      params.push(`fields=${call.fields.map(encodeURIComponent).join(',')}`);
+    }
+    for (const [key, value] of Object.entries(call.query ?? {})) {
+      params.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    }
+    return `${this.apiUrl}${call.path}${params.length > 0 ? `?${params.join('&')}` : ''}`;
+  }
+}
+
+function parseJsonBody(text: string, call: ApiCall, url: string, status: number): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new VimeoTusError(
+      'E_VIMEO_API',
+      `${call.method} ${call.path} answered ${status} with a body that is not JSON`,
+      {
+        cause: error,
+        request: summarizeRequest(call.method, url, status),
+      },
+    );
+  }
+}
+
+function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
+  if (mode === 'idempotent') return error.retryable;
+  // A create that may have reached Vimeo is never repeated: it could make a second video.
+  if (error.status === 429 || error.status === 503) return true;
+  return (
+    error instanceof NetworkError && (error as NetworkError & { nothingSent?: boolean }).nothingSent === true
+  );
+}
+
+function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a && b) return AbortSignal.any([a, b]);
+  return a ?? b;
+}
+
+function normaliseApiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('apiUrl is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('apiUrl must be an http(s) URL');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** `/videos/123` (also `/videos/123/versions/4`, or a bare id `123`) → `/videos/123`. */
+export function videoPath(videoUri: string): string {
+  const trimmed = videoUri.trim();
+  if (/^\d+$/.test(trimmed)) return `/videos/${trimmed}`;
+  const match = /^\/videos\/([^/?#]+)/.exec(trimmed);
+  if (!match?.[1])
+    throw new ConfigError(`Not a video URI: "${trimmed.slice(0, 80)}" (expected /videos/{id})`);
+  return `/videos/${match[1]}`;
+}
+
+function assertSize(sizeBytes: number): void {
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) {
+    throw new ConfigError(`upload size must be a positive whole number of bytes, got ${sizeBytes}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProgressTracker } from '../../src/upload/progress-tracker.js';
+import type { UploadProgress } from '../../src/upload/types.js';
+
+function setup(intervalMs: number) {
+  let nowMs = 1_000;
+  const events: UploadProgress[] = [];
+  const tracker = new ProgressTracker({
+    bytesTotal: 1000,
+    intervalMs,
+    emit: (p) => events.push(p),
+    now: () => nowMs,
+    windowMs: 5_000,
+  });
+  return {
+    tracker,
+    events,
+    advance(ms: number) {
+      nowMs += ms;
+    },
+  };
+}
+
+let current: ProgressTracker | undefined;
+afterEach(() => current?.stop());
+
+describe('ProgressTracker', () => {
+  it('emits phase changes at once and throttles updates', () => {
+    const { tracker, events, advance } = setup(250);
+    current = tracker;
+    tracker.setPhase('creating');
+    tracker.setPhase('uploading');
+    expect(events.map((e) => e.phase)).toEqual(['creating', 'uploading']);
+    tracker.update({ bytesSent: 100, bytesAcked: 0 });
+    tracker.update({ bytesSent: 200, bytesAcked: 100 });
+    expect(events).toHaveLength(2);
+    advance(300);
+    tracker.update({ bytesSent: 300, bytesAcked: 200 });
+    expect(events).toHaveLength(3);
+    expect(events[2]).toMatchObject({
+      phase: 'uploading',
+      bytesSent: 300,
+      bytesAcked: 200,
+      bytesTotal: 1000,
+    });
+  });
+
+  it('never lets bytesAcked go backwards', () => {
+    const { tracker, events, advance } = setup(0);
+    current = tracker;
+    tracker.setPhase('uploading');
+    for (const acked of [100, 400, 300, 0, 500]) {
+      advance(10);
+      tracker.update({ bytesSent: 600, bytesAcked: acked });
+    }
+    const acked = events.map((e) => e.bytesAcked);
+    expect(acked).toEqual([...acked].sort((a, b) => a - b));
+    expect(tracker.snapshot().bytesAcked).toBe(500);
+  });
+
+  it('computes the rate over the window of acked bytes and an ETA', () => {
+    const { tracker, advance } = setup(0);
+    current = tracker;
+    tracker.setPhase('uploading');
+    tracker.update({ bytesSent: 0, bytesAcked: 0 });
+    advance(1000);
+    tracker.update({ bytesSent: 100, bytesAcked: 100 });
+    advance(1000);
+    tracker.update({ bytesSent: 200, bytesAcked: 200 });
+    const p = tracker.snapshot();
+    expect(p.bytesPerSecond).toBe(100);
+    expect(p.etaSeconds).toBe(8);
+    // A resume offset does not count as speed: the first sample is the baseline.
+    const resumed = setup(0);
+    resumed.tracker.update({ bytesSent: 0, bytesAcked: 900 });
+    expect(resumed.tracker.snapshot()).toMatchObject({ bytesPerSecond: 0, etaSeconds: null });
+    resumed.tracker.stop();
+  });
+
+  it('goes from retrying back to uploading when bytes move again', () => {
+    const { tracker, events } = setup(10_000);
+    current = tracker;
+    tracker.setPhase('uploading');
+    tracker.update({ bytesSent: 100, bytesAcked: 100 });
+    tracker.setPhase('retrying');
+    tracker.update({ bytesSent: 100, bytesAcked: 100 });
+    expect(tracker.phase).toBe('retrying');
+    tracker.update({ bytesSent: 150, bytesAcked: 100 });
+    expect(tracker.phase).toBe('uploading');
+    expect(events.map((e) => e.phase)).toEqual(['uploading', 'retrying', 'uploading']);
+  });
+});

@@ -1,0 +1,338 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  AuthError,
+  ConfigError,
+  NetworkError,
+  QuotaError,
+  RateLimitError,
+  TusError,
+  VimeoApiError,
+} from '../../src/errors.js';
+import type { RetryEvent } from '../../src/upload/types.js';
+import { VIMEO_ACCEPT, VimeoClient } from '../../src/vimeo/client.js';
+import { json, resetAfterRequest, type ScriptServer, startScriptServer } from './script-server.js';
+
+const TOKEN = 'tok_0123456789abcdef';
+const UPLOAD_LINK = 'http://127.0.0.1:9/files/0123456789abcdef0123456789abcdef';
+const CREATED = {
+  uri: '/videos/42',
+  name: 'Talk',
+  link: 'https://vimeo.com/42',
+  upload: { status: 'in_progress', approach: 'tus', size: 1000, upload_link: UPLOAD_LINK },
+  transcode: { status: 'in_progress' },
+};
+const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 };
+
+let server: ScriptServer;
+beforeAll(async () => {
+  server = await startScriptServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+function client(extra: Partial<ConstructorParameters<typeof VimeoClient>[0]> = {}): VimeoClient {
+  return new VimeoClient({ token: TOKEN, apiUrl: server.url, retry: FAST_RETRY, ...extra });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('VimeoClient.createVideo', () => {
+  it('posts a tus create with the version header, bearer token, JSON body and fields', async () => {
+    server.script(
+      json(200, CREATED, {
+        'X-RateLimit-Limit': '100',
+        'X-RateLimit-Remaining': '99',
+        'X-RateLimit-Reset': '2030-01-01T00:00:00+00:00',
+      }),
+    );
+    const c = client();
+    const created = await c.createVideo(1000, { name: 'Talk', privacy: { view: 'unlisted' } });
+    expect(created).toEqual({
+      videoUri: '/videos/42',
+      link: 'https://vimeo.com/42',
+      uploadLink: UPLOAD_LINK,
+      name: 'Talk',
+      uploadStatus: 'in_progress',
+      transcodeStatus: 'in_progress',
+    });
+    const req = server.requests[0];
+    expect(req?.method).toBe('POST');
+    expect(req?.url).toBe('/me/videos?fields=uri,link,name,upload,transcode');
+    expect(req?.headers.accept).toBe(VIMEO_ACCEPT);
+    expect(req?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(req?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(req?.body ?? '')).toEqual({
+      name: 'Talk',
+      privacy: { view: 'unlisted' },
+      upload: { approach: 'tus', size: 1000 },
+    });
+    expect(c.rateLimit).toEqual({ limit: 100, remaining: 99, resetAt: new Date('2030-01-01T00:00:00Z') });
+  });
+
+  it('accepts any 2xx (201 too)', async () => {
+    server.script(json(201, CREATED));
+    await expect(client().createVideo(1000)).resolves.toMatchObject({ videoUri: '/videos/42' });
+  });
+
+  it('refuses an answer without a tus upload_link, or with another approach', async () => {
+    server.script(json(200, { ...CREATED, upload: { status: 'in_progress', approach: 'tus', size: 1000 } }));
+    const noLink = await rejection(client().createVideo(1000));
+    expect(noLink).toBeInstanceOf(TusError);
+    expect(noLink).toMatchObject({ code: 'E_NOT_TUS' });
+    server.script(json(201, { ...CREATED, upload: { approach: 'post', upload_link: UPLOAD_LINK } }));
+    expect(await rejection(client().createVideo(1000))).toMatchObject({ code: 'E_NOT_TUS' });
+  });
+
+  it('maps 401 to AuthError that names the upload scope and never echoes the token', async () => {
+    server.script(
+      json(
+        401,
+        { error: 'Bad token', developer_message: `token ${TOKEN} is invalid`, error_code: 8003 },
+        {
+          'WWW-Authenticate': 'Bearer error="invalid_token"',
+        },
+      ),
+    );
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(AuthError);
+    const auth = error as AuthError;
+    expect(auth.code).toBe('E_AUTH');
+    expect(auth.status).toBe(401);
+    expect(auth.vimeoErrorCode).toBe(8003);
+    expect(auth.message).toContain('`upload` scope');
+    expect(JSON.stringify(auth.toJSON())).not.toContain(TOKEN);
+    expect(auth.message).not.toContain(TOKEN);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([4101, 4102, 4103, 4104, 3428])('maps 403 with error_code %i to QuotaError', async (code) => {
+    server.script(json(403, { error: 'quota', error_code: code }));
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(QuotaError);
+    expect(error).toMatchObject({ code: 'E_QUOTA', vimeoErrorCode: code, status: 403 });
+  });
+
+  it('maps other 403 and 400 answers to VimeoApiError with Vimeo details', async () => {
+    server.script(json(403, { error: 'cannot edit', error_code: 3427 }));
+    expect(await rejection(client().createVideo(1000))).toMatchObject({
+      code: 'E_VIMEO_API',
+      vimeoErrorCode: 3427,
+    });
+    server.script(
+      json(400, {
+        error: 'invalid',
+        developer_message: 'upload.size must be positive',
+        error_code: 2204,
+        invalid_parameters: [
+          { field: 'upload.size', error_code: 2204, error: 'bad', developer_message: 'must be > 0' },
+        ],
+      }),
+    );
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(VimeoApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      vimeoErrorCode: 2204,
+      developerMessage: 'upload.size must be positive',
+      invalidParameters: [
+        { field: 'upload.size', errorCode: 2204, error: 'bad', developerMessage: 'must be > 0' },
+      ],
+    });
+  });
+
+  it('does not repeat a create whose connection broke after it was sent', async () => {
+    server.script(resetAfterRequest, json(200, CREATED));
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('does not repeat a create answered 500', async () => {
+    server.script(json(500, { error: 'problem initiating', error_code: 4003 }), json(200, CREATED));
+    expect(await rejection(client().createVideo(1000))).toMatchObject({
+      code: 'E_VIMEO_API',
+      retryable: true,
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('repeats a create answered 429 or 503', async () => {
+    const retries: RetryEvent[] = [];
+    server.script(
+      json(429, { error: 'slow down' }, { 'Retry-After': '0' }),
+      json(503, { error: 'unavailable' }),
+      json(200, CREATED),
+    );
+    const created = await client({ onRetry: (e) => retries.push(e) }).createVideo(1000);
+    expect(created.videoUri).toBe('/videos/42');
+    expect(server.requests).toHaveLength(3);
+    expect(retries.map((r) => r.code)).toEqual(['E_RATE_LIMITED', 'E_VIMEO_API']);
+  });
+
+  it('repeats a create when the connection was refused (nothing sent)', async () => {
+    const closedPort = await freePort();
+    const retries: RetryEvent[] = [];
+    const c = new VimeoClient({
+      token: TOKEN,
+      apiUrl: `http://127.0.0.1:${closedPort}`,
+      retry: { ...FAST_RETRY, maxAttempts: 3 },
+      onRetry: (e) => retries.push(e),
+    });
+    const error = await rejection(c.createVideo(1000));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(retries).toHaveLength(2);
+    expect((error as Error).message).not.toContain(TOKEN);
+  });
+});
+
+describe('VimeoClient rate limits', () => {
+  it('reads Retry-After into RateLimitError.retryAfterMs', async () => {
+    server.script(json(429, { error: 'too many' }, { 'Retry-After': '7' }));
+    const error = await rejection(client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ retryAfterMs: 7000, retryable: true, status: 429 });
+  });
+
+  it('falls back to X-RateLimit-Reset as Unix seconds or ISO-8601', async () => {
+    const resetSeconds = Math.floor(Date.now() / 1000) + 120;
+    server.script(json(429, { error: 'too many' }, { 'X-RateLimit-Reset': String(resetSeconds) }));
+    const unix = (await rejection(
+      client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'),
+    )) as RateLimitError;
+    expect(unix.retryAfterMs).toBeGreaterThan(60_000);
+    expect(unix.retryAfterMs).toBeLessThanOrEqual(120_000);
+    const iso = new Date(Date.now() + 90_000).toISOString();
+    server.script(json(429, { error: 'too many' }, { 'X-RateLimit-Reset': iso }));
+    const isoError = (await rejection(
+      client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'),
+    )) as RateLimitError;
+    expect(isoError.retryAfterMs).toBeGreaterThan(30_000);
+    expect(isoError.retryAfterMs).toBeLessThanOrEqual(90_000);
+  });
+});
+
+describe('VimeoClient reads', () => {
+  it('retries an idempotent GET over 500, 429 and a reset connection', async () => {
+    const video = {
+      uri: '/videos/7',
+      link: 'https://vimeo.com/7',
+      upload: { status: 'complete' },
+      transcode: { status: 'in_progress' },
+    };
+    server.script(
+      json(500, { error: 'oops' }),
+      json(429, {}, { 'Retry-After': '0' }),
+      resetAfterRequest,
+      json(200, video),
+    );
+    const info = await client().getVideo('/videos/7', ['uri', 'link', 'upload.status', 'transcode.status']);
+    expect(info).toEqual({
+      uri: '/videos/7',
+      link: 'https://vimeo.com/7',
+      upload: { status: 'complete' },
+      transcode: { status: 'in_progress' },
+    });
+    expect(server.requests).toHaveLength(4);
+    expect(server.requests[3]?.url).toBe('/videos/7?fields=uri,link,upload.status,transcode.status');
+  });
+
+  it('gives up after maxAttempts and throws the last error', async () => {
+    server.script(json(502, { error: 'bad gateway' }));
+    const error = await rejection(client({ retry: { ...FAST_RETRY, maxAttempts: 2 } }).getVideo('/videos/7'));
+    expect(error).toMatchObject({ status: 502, retryable: true });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('reads the legacy {"error"} body of an unknown video', async () => {
+    server.script(json(404, { error: 'The requested video could not be found' }));
+    const error = await rejection(client().getVideo('/videos/999'));
+    expect(error).toBeInstanceOf(VimeoApiError);
+    expect((error as Error).message).toContain('could not be found');
+    expect(error).toMatchObject({ status: 404 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('lists videos, reads the account, deletes, and creates versions', async () => {
+    server.script(
+      json(200, {
+        data: [{ uri: '/videos/2', name: 'b', upload: { status: 'complete', size: 5 } }],
+        paging: { next: '/me/videos?page=2' },
+      }),
+      json(200, { uri: '/users/1', name: 'Me', upload_quota: { space: { free: 10 } } }),
+      (_req, res) => res.writeHead(204).end(),
+      json(201, {
+        uri: '/videos/2/versions/9',
+        upload: { status: 'in_progress', upload_link: UPLOAD_LINK },
+        transcode: { status: 'in_progress' },
+      }),
+    );
+    const c = client();
+    await expect(c.listVideos({ page: 1, perPage: 10 })).resolves.toEqual({
+      data: [{ uri: '/videos/2', name: 'b', upload: { status: 'complete', size: 5 } }],
+      next: '/me/videos?page=2',
+    });
+    await expect(c.getMe()).resolves.toEqual({
+      uri: '/users/1',
+      name: 'Me',
+      uploadQuota: { space: { free: 10 } },
+    });
+    await expect(c.deleteVideo('/videos/2')).resolves.toBeUndefined();
+    await expect(c.createVersion('/videos/2', 5, 'rev2.mp4')).resolves.toMatchObject({
+      videoUri: '/videos/2',
+      versionUri: '/videos/2/versions/9',
+      uploadLink: UPLOAD_LINK,
+    });
+    expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'GET /me/videos',
+      'GET /me',
+      'DELETE /videos/2',
+      'POST /videos/2/versions',
+    ]);
+    expect(server.requests[0]?.url).toContain('per_page=10');
+    expect(JSON.parse(server.requests[3]?.body ?? '')).toEqual({
+      file_name: 'rev2.mp4',
+      upload: { approach: 'tus', size: 5 },
+    });
+  });
+
+  it('rejects with AbortError when the signal aborts during a call', async () => {
+    server.script(() => {
+      /* never answers */
+    });
+    const controller = new AbortController();
+    const pending = client().getVideo('/videos/1', undefined, controller.signal);
+    setTimeout(() => controller.abort(), 20);
+    expect(await rejection(pending)).toBeInstanceOf(AbortError);
+  });
+
+  it('refuses bad configuration before any request', async () => {
+    expect(() => new VimeoClient({ token: '' })).toThrow(ConfigError);
+    expect(() => new VimeoClient({ token: TOKEN, apiUrl: 'not a url' })).toThrow(ConfigError);
+    expect(server.requests).toHaveLength(0);
+    await expect(client().getVideo('nonsense')).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
