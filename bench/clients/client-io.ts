@@ -20,7 +20,6 @@ export interface ClientReport {
   readonly ok: boolean;
   /** From just before the first request to the end of the transfer. */
   readonly transferMs: number;
-  readonly requests?: number;
   readonly error?: string;
   /** process.resourceUsage() at the end: a cross-check of the harness's own measurement. */
   readonly selfUserCpuMs: number;
@@ -36,7 +35,7 @@ export function readJob(): ClientJob {
 }
 
 /** Prints the report line and sets the exit code; the process then ends on its own. */
-export function finish(result: { ok: boolean; transferMs: number; requests?: number; error?: string }): void {
+export function finish(result: { ok: boolean; transferMs: number; error?: string }): void {
   const usage = process.resourceUsage();
   const report: ClientReport = {
     ...result,

@@ -7,26 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { describeError, finish, readJob } from './client-io.js';
 
-/** The slice of src/sources/file-source.ts this client uses (see docs: transfer interface). */
-interface FileSourceModule {
-  inspectFile(
-    path: string,
-  ): Promise<{ readonly path: string; readonly sizeBytes: number; readonly mtimeMs: number }>;
-}
-/** The slice of src/tus/transfer.ts this client uses. */
-interface TransferModule {
-  runTransfer(options: {
-    readonly uploadUrl: string;
-    readonly file: { readonly path: string; readonly sizeBytes: number; readonly mtimeMs: number };
-    readonly chunkSizeBytes?: number;
-  }): Promise<{
-    uploadOffset: number;
-    uploadLength: number;
-    bytesSent: number;
-    requests: number;
-    retries: number;
-  }>;
-}
+type FileSourceModule = typeof import('../../src/sources/file-source.js');
+type TransferModule = typeof import('../../src/tus/transfer.js');
 
 const job = readJob();
 if (job.distDir === undefined) throw new Error('distDir missing');
@@ -47,7 +29,6 @@ try {
   finish({
     ok: complete,
     transferMs: performance.now() - started,
-    requests: result.requests,
     ...(complete ? {} : { error: `ended at ${result.uploadOffset} of ${result.uploadLength}` }),
   });
 } catch (error) {

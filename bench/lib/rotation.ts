@@ -56,5 +56,5 @@ export function describeRun(record: RunRecord): string {
   return `${head}: ${fixed(record.mibPerS, 1)} MiB/s, ${fixed(record.cpuSPerGiB, 2)} CPU-s/GiB, ${fixed(
     record.maxRssMiB,
     0,
-  )} MiB RSS, ${record.requests ?? '?'} req, verified${record.hashChecked ? '+sha256' : ''}`;
+  )} MiB RSS, ${record.requests.head} HEAD + ${record.requests.patch} PATCH, verified${record.hashChecked ? '+sha256' : ''}`;
 }

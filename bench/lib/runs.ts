@@ -6,7 +6,14 @@ import type { TestFile } from './files.js';
 import { sha256File } from './files.js';
 import { measure } from './measure.js';
 import type { Tool } from './tools.js';
-import { createUpload, headUpload, removeStored, storedFilePath, storedSize } from './tus-server-process.js';
+import {
+  createUpload,
+  headUpload,
+  removeStored,
+  requestCounts,
+  storedFilePath,
+  storedSize,
+} from './tus-server-process.js';
 import { GIB, MIB } from './units.js';
 
 /** The measured and verified facts of one run. */
@@ -26,7 +33,8 @@ export interface RunRecord {
   readonly cpuS: number | null;
   readonly cpuSPerGiB: number | null;
   readonly maxRssMiB: number | null;
-  readonly requests: number | null;
+  /** Requests the server received from the client during the run. */
+  readonly requests: { readonly head: number; readonly patch: number; readonly other: number };
   readonly measuredBy: 'gnu-time' | 'self-report' | 'none';
   readonly error: string | null;
 }
@@ -57,8 +65,11 @@ export async function runOnce(spec: RunSpec): Promise<RunRecord> {
   });
   // Generous: 5 MiB/s is far below any healthy client on loopback.
   const timeoutMs = 120_000 + (file.sizeBytes / (5 * MIB)) * 1000;
+  const before = await requestCounts(spec.serverUrl);
   const measured = await measure({ command, args, workDir: spec.workDir, timeoutMs });
+  const after = await requestCounts(spec.serverUrl);
   const outcome = tool.parse(measured.stdout, measured.exitCode);
+  const sent = (method: string): number => (after[method] ?? 0) - (before[method] ?? 0);
   let verified = false;
   let hashChecked = false;
   let error = outcome.error;
@@ -102,7 +113,11 @@ export async function runOnce(spec: RunSpec): Promise<RunRecord> {
     cpuS,
     cpuSPerGiB: ok && cpuS !== null ? cpuS / (file.sizeBytes / GIB) : null,
     maxRssMiB: maxRssKiB === null ? null : maxRssKiB / 1024,
-    requests: outcome.requests,
+    requests: {
+      head: sent('HEAD'),
+      patch: sent('PATCH'),
+      other: sent('POST') + sent('GET') + sent('OPTIONS'),
+    },
     measuredBy,
     error: ok ? null : (error ?? 'failed'),
   };

@@ -17,7 +17,6 @@ export interface ToolOutcome {
   readonly ok: boolean;
   /** The client's own transfer time; `null` to fall back to the process's wall time. */
   readonly transferMs: number | null;
-  readonly requests: number | null;
   readonly error: string | null;
   /** The client's own resourceUsage() (Node clients only). */
   readonly self: { readonly cpuS: number; readonly maxRssKiB: number } | null;
@@ -57,12 +56,11 @@ function parseNodeReport(stdout: string, exitCode: number | null): ToolOutcome {
   try {
     report = JSON.parse(line) as ClientReport;
   } catch {
-    return { ok: false, transferMs: null, requests: null, error: `no report (exit ${exitCode})`, self: null };
+    return { ok: false, transferMs: null, error: `no report (exit ${exitCode})`, self: null };
   }
   return {
     ok: report.ok && exitCode === 0,
     transferMs: report.transferMs,
-    requests: report.requests ?? null,
     error: report.error ?? (exitCode === 0 ? null : `exit ${exitCode}`),
     self: {
       cpuS: (report.selfUserCpuMs + report.selfSystemCpuMs) / 1000,
@@ -120,7 +118,6 @@ export function curlTool(): Tool {
       return {
         ok,
         transferMs: seconds === undefined ? null : Number(seconds) * 1000,
-        requests: 1,
         error: ok ? null : `curl exit ${exitCode}, HTTP ${status ?? '?'}`,
         self: null,
       };

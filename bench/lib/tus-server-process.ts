@@ -76,6 +76,12 @@ export async function headUpload(uploadUrl: string): Promise<{ offset: number; l
   };
 }
 
+/** Requests the server has received so far, per method (see bench/server/tus-server.ts). */
+export async function requestCounts(endpoint: string): Promise<Record<string, number>> {
+  const response = await fetch(new URL('/__stats', endpoint));
+  return (await response.json()) as Record<string, number>;
+}
+
 /** Where @tus/file-store keeps the bytes of an upload: `<storeDir>/<id>`. */
 export function storedFilePath(storeDir: string, uploadUrl: string): string {
   const id = new URL(uploadUrl).pathname.split('/').at(-1) ?? '';

@@ -5,6 +5,8 @@
  *
  * Usage: node tus-server.mjs <storeDirectory>
  * Prints one JSON line `{"url": "http://127.0.0.1:PORT/files"}` once it listens; stops on SIGTERM.
+ * `GET /__stats` answers the requests received so far per method, so that the harness counts every
+ * client's requests the same way, from the server's side.
  */
 import http from 'node:http';
 import { FileStore } from '@tus/file-store';
@@ -17,7 +19,15 @@ if (directory === undefined) {
 }
 
 const tus = new Server({ path: '/files', datastore: new FileStore({ directory }) });
+const requestsByMethod: Record<string, number> = {};
 const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+  if (req.method === 'GET' && req.url === '/__stats') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(requestsByMethod));
+    return;
+  }
+  const method = req.method ?? '?';
+  requestsByMethod[method] = (requestsByMethod[method] ?? 0) + 1;
   tus.handle(req, res).catch((error: unknown) => {
     process.stderr.write(`tus handler failed: ${String(error)}\n`);
     if (!res.headersSent) res.writeHead(500);
