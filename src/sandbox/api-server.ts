@@ -50,8 +50,12 @@ function match(method: string, path: string): { route: Route; params: string[] }
 async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   if (req.method === 'GET' && url.pathname === STATE_PATH) {
-    sendJson(res, 200, await sandboxState(ctx), {}, 'application/json');
+    const hashes = url.searchParams.get('hashes') !== 'false';
+    sendJson(res, 200, await sandboxState(ctx, hashes), {}, 'application/json');
     return;
+  }
+  if (req.headers['tus-resumable'] !== undefined || req.headers['upload-offset'] !== undefined) {
+    ctx.apiRequestsWithTusHeaders += 1;
   }
   const found = match(req.method ?? 'GET', url.pathname.replace(/\/+$/, '') || '/');
   if (found?.route.kind === 'create') await ctx.store.noteCreateCall();
@@ -86,7 +90,20 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
         vimeoError(5000, 'The requested page could not be found.', 'No such sandbox endpoint.'),
       );
     }
-    const n = ctx.faults.count(found.route.kind);
+    const kind = found.route.kind;
+    if (options.requireVersionHeader && (kind === 'create' || kind === 'version')) {
+      if (!/version=3\.4/.test(req.headers.accept ?? '')) {
+        throw new ApiError(
+          400,
+          vimeoError(
+            3116,
+            'This version of the API is no longer supported for uploads.',
+            'Send Accept: application/vnd.vimeo.*+json;version=3.4.',
+          ),
+        );
+      }
+    }
+    const n = ctx.faults.count(kind);
     const fault = ctx.faults.statusFault(found.route.kind, n);
     if (fault) {
       const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);

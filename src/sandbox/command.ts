@@ -37,6 +37,7 @@ interface SandboxFlags {
   quotaBytes?: number;
   quotaVideos?: number;
   createStatus?: number;
+  requireVersionHeader?: boolean;
 }
 
 /** Where the command writes and what stops it (tests pass their own). */
@@ -75,6 +76,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(flags.quotaBytes === undefined ? {} : { quotaBytes: flags.quotaBytes }),
     ...(flags.quotaVideos === undefined ? {} : { quotaVideos: flags.quotaVideos }),
     ...(flags.createStatus === 201 ? { createStatus: 201 as const } : {}),
+    ...(flags.requireVersionHeader ? { requireVersionHeader: true } : {}),
     faults,
   };
 }
@@ -145,6 +147,7 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
         .choices(['200', '201'])
         .argParser(Number),
     )
+    .option('--require-version-header', 'answer 400/3116 to uploads without Accept ...;version=3.4')
     .action(async (flags: SandboxFlags) => {
       const stdout = io.stdout ?? process.stdout;
       const sandbox = await startSandbox(sandboxOptionsFromFlags(flags));

@@ -18,6 +18,7 @@ export interface ResolvedRuntimeOptions {
   quotaBytes: number | undefined;
   quotaVideos: number | undefined;
   createStatus: 200 | 201;
+  requireVersionHeader: boolean;
 }
 
 /** Defaults of the runtime options. */
@@ -31,6 +32,7 @@ export const RUNTIME_DEFAULTS: ResolvedRuntimeOptions = {
   quotaBytes: undefined,
   quotaVideos: undefined,
   createStatus: 200,
+  requireVersionHeader: false,
 };
 
 /** Apply `changes` (only the fields present) to `target`. */
@@ -52,6 +54,8 @@ export interface SandboxContext {
   readonly tusStore: DataStore;
   /** The folder where the tus store keeps each upload's bytes as `<uploadId>`. */
   readonly uploadsDir: string;
+  /** API requests that carried tus headers. */
+  apiRequestsWithTusHeaders: number;
   /** Base URL of the upload host, set once it listens. */
   uploadUrl: string;
   /** Milliseconds since the epoch (replaceable for tests). */

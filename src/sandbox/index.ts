@@ -84,6 +84,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     tusStore,
     uploadsDir,
     uploadUrl: '',
+    apiRequestsWithTusHeaders: 0,
     now: () => Date.now(),
   };
   const tus = new TusServer({
@@ -97,7 +98,8 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
         : undefined,
   });
   const apiServer = createApiServer(ctx);
-  const uploadServer = createUploadHost(ctx, tus);
+  const uploadHost = createUploadHost(ctx, tus);
+  const uploadServer = uploadHost.server;
   const previous = store.ports;
   const uploadPort = await listenPreferring(uploadServer, options.uploadPort, previous.uploadPort);
   let apiPort: number;
@@ -116,15 +118,16 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     uploadUrl: ctx.uploadUrl,
     token,
     dataDir,
-    state: () => sandboxState(ctx),
+    state: (stateOptions = {}) => sandboxState(ctx, stateOptions.hashes ?? true),
     setFaults: (next: Faults) => faults.set(next),
     setOptions: (changes) => applyRuntimeOptions(runtime, changes),
     close: (closeOptions = {}) => {
       closed ??= (async () => {
         await Promise.all([closeServer(apiServer), closeServer(uploadServer)]);
+        await uploadHost.idle();
         await store.save();
         if (ownsDataDir && closeOptions.keepDataDir !== true) {
-          await rm(dataDir, { recursive: true, force: true });
+          await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
         }
       })();
       return closed;

@@ -14,24 +14,45 @@ import { linkExpired, uploadStatuses } from './status.js';
 import type { SandboxState, SandboxUploadState, SandboxVideoState } from './types.js';
 import { isoSeconds, uploadLinkOf } from './video-view.js';
 
-async function hashFile(path: string): Promise<{ sizeBytes: number; sha256: string }> {
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+/** Hashes by path, valid while size and mtime are unchanged. */
+const hashCache = new Map<string, { sizeBytes: number; mtimeMs: number; sha256: string }>();
+
+async function hashFile(
+  path: string,
+  withHash: boolean,
+): Promise<{ sizeBytes: number; sha256: string | null }> {
+  let info: { size: number; mtimeMs: number };
+  try {
+    info = await stat(path);
+  } catch {
+    return { sizeBytes: 0, sha256: withHash ? EMPTY_SHA256 : null };
+  }
+  if (!withHash) return { sizeBytes: info.size, sha256: null };
+  const cached = hashCache.get(path);
+  if (cached && cached.sizeBytes === info.size && cached.mtimeMs === info.mtimeMs) {
+    return { sizeBytes: cached.sizeBytes, sha256: cached.sha256 };
+  }
   const hash = createHash('sha256');
   let sizeBytes = 0;
-  try {
-    await stat(path);
-  } catch {
-    return { sizeBytes: 0, sha256: hash.digest('hex') };
-  }
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
     const buf = chunk as Buffer;
     sizeBytes += buf.length;
     hash.update(buf);
   }
-  return { sizeBytes, sha256: hash.digest('hex') };
+  const sha256 = hash.digest('hex');
+  // Cache only a hash that matches the size seen by stat (the file did not grow meanwhile).
+  if (sizeBytes === info.size) hashCache.set(path, { sizeBytes, mtimeMs: info.mtimeMs, sha256 });
+  return { sizeBytes, sha256 };
 }
 
-async function uploadState(ctx: SandboxContext, upload: UploadRecord): Promise<SandboxUploadState> {
-  const { sizeBytes, sha256 } = await hashFile(join(ctx.uploadsDir, upload.uploadId));
+async function uploadState(
+  ctx: SandboxContext,
+  upload: UploadRecord,
+  withHash: boolean,
+): Promise<SandboxUploadState> {
+  const { sizeBytes, sha256 } = await hashFile(join(ctx.uploadsDir, upload.uploadId), withHash);
   const statuses = uploadStatuses(upload, ctx.options, ctx.now());
   return {
     uploadId: upload.uploadId,
@@ -46,19 +67,19 @@ async function uploadState(ctx: SandboxContext, upload: UploadRecord): Promise<S
 }
 
 /** Build the introspection state. */
-export async function sandboxState(ctx: SandboxContext): Promise<SandboxState> {
+export async function sandboxState(ctx: SandboxContext, withHashes = true): Promise<SandboxState> {
   const videos: SandboxVideoState[] = [];
   for (const video of ctx.store.liveVideos()) {
     const versions = [];
     for (const version of video.versions) {
       versions.push({
-        ...(await uploadState(ctx, version)),
+        ...(await uploadState(ctx, version, withHashes)),
         uri: `/videos/${video.id}/versions/${version.versionId}`,
         fileName: version.fileName,
       });
     }
     videos.push({
-      ...(await uploadState(ctx, currentUpload(video))),
+      ...(await uploadState(ctx, currentUpload(video), withHashes)),
       id: video.id,
       uri: `/videos/${video.id}`,
       name: typeof video.metadata.name === 'string' ? video.metadata.name : 'Untitled',
@@ -78,6 +99,7 @@ export async function sandboxState(ctx: SandboxContext): Promise<SandboxState> {
       videosCreated: ctx.store.videosCreated,
       requests: ctx.faults.requestCounts(),
       faultsInjected: ctx.faults.injectedCounts(),
+      apiRequestsWithTusHeaders: ctx.apiRequestsWithTusHeaders,
     },
   };
 }

@@ -108,6 +108,11 @@ export interface SandboxOptions {
   readonly quotaVideos?: number;
   /** Status of a successful `POST /me/videos` (Vimeo answers 200 for tus; its spec says 201). @default 200 */
   readonly createStatus?: 200 | 201;
+  /**
+   * Answer 400/3116 to create and version calls whose `Accept` header lacks `version=3.4`, as Vimeo
+   * does for apps pinned to an older API version. @default false
+   */
+  readonly requireVersionHeader?: boolean;
   /** Faults in force from the start. */
   readonly faults?: Faults;
 }
@@ -124,6 +129,7 @@ export type SandboxRuntimeOptions = Pick<
   | 'quotaBytes'
   | 'quotaVideos'
   | 'createStatus'
+  | 'requireVersionHeader'
 >;
 
 /** `'in_progress' | 'complete' | 'error'`, as Vimeo reports upload and transcode status. */
@@ -138,8 +144,8 @@ export interface SandboxUploadState {
   readonly sizeBytes: number;
   /** Bytes stored (the tus offset). */
   readonly storedBytes: number;
-  /** SHA-256 (hex) of the stored bytes. */
-  readonly sha256: string;
+  /** SHA-256 (hex) of the stored bytes; null when asked without hashes. */
+  readonly sha256: string | null;
   readonly uploadStatus: SandboxStatus;
   readonly transcodeStatus: SandboxStatus;
   /** Whether the link is past its TTL. */
@@ -178,6 +184,8 @@ export interface SandboxState {
     readonly requests: Readonly<Partial<Record<RequestKind, number>>>;
     /** Faults injected per kind since the sandbox started. */
     readonly faultsInjected: Readonly<Partial<Record<RequestKind, number>>>;
+    /** API requests that carried tus headers (`Tus-Resumable`, `Upload-Offset`): a client bug. */
+    readonly apiRequestsWithTusHeaders: number;
   };
 }
 
@@ -189,8 +197,11 @@ export interface Sandbox {
   readonly uploadUrl: string;
   readonly token: string;
   readonly dataDir: string;
-  /** Same data as `GET /__sandbox/state`. */
-  state(): Promise<SandboxState>;
+  /**
+   * Same data as `GET /__sandbox/state` (`?hashes=false` there). Hashes are cached per file state;
+   * pass `{ hashes: false }` to skip hashing (e.g. polling big uploads).
+   */
+  state(options?: { readonly hashes?: boolean }): Promise<SandboxState>;
   /** Replace the faults in force; request numbering for `nth` restarts from here. */
   setFaults(faults: Faults): void;
   /** Change runtime options (delays, rate limit, quota...). */

@@ -71,7 +71,11 @@ function toWebRequest(req: IncomingMessage, body: ReadableStream<Uint8Array> | n
   return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, init);
 }
 
-async function sendWeb(res: ServerResponse, response: Response): Promise<void> {
+async function sendWeb(
+  res: ServerResponse,
+  response: Response,
+  overrides: Readonly<Record<string, string | null>> = {},
+): Promise<void> {
   const text = await response.text();
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = {};
@@ -79,6 +83,10 @@ async function sendWeb(res: ServerResponse, response: Response): Promise<void> {
     // @tus/server marks some responses `Connection: close`; keep-alive is Node's business here.
     if (name !== 'connection') headers[name] = value;
   });
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
   res.writeHead(response.status, headers);
   res.end(text);
 }
@@ -178,7 +186,11 @@ async function handle(
     return;
   }
   if (kind === 'options') {
-    await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)));
+    // Advertise only what this host serves: no creation, termination or expiration extension.
+    await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)), {
+      'tus-extension': null,
+      'access-control-allow-methods': 'HEAD, PATCH, OPTIONS',
+    });
     return;
   }
   const expiredStatus = ctx.faults.faults.expiredLinkStatus ?? 404;
@@ -205,13 +217,29 @@ async function handle(
   else await work();
 }
 
-/** Create (not yet listening) the upload host's HTTP server; `requestTimeout: 0` so long PATCHes live. */
-export function createUploadHost(ctx: SandboxContext, tus: TusServer): HttpServer {
+/** The upload host's HTTP server and a way to wait for its in-flight requests. */
+export interface UploadHost {
+  readonly server: HttpServer;
+  /** Resolves once every request being handled has finished (bytes written, records saved). */
+  idle(): Promise<void>;
+}
+
+/** Create (not yet listening) the upload host; `requestTimeout: 0` so long PATCHes live. */
+export function createUploadHost(ctx: SandboxContext, tus: TusServer): UploadHost {
   const mutex = new UploadMutex();
-  return createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(ctx, tus, mutex, req, res).catch(() => {
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+    const work = handle(ctx, tus, mutex, req, res).catch(() => {
       if (!res.headersSent && !res.destroyed) sendText(res, 500, 'Internal sandbox error\n');
       else res.destroy();
     });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   });
+  return {
+    server,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
 }

@@ -314,7 +314,39 @@ describe('POST /videos/{id}/versions', () => {
   });
 });
 
+describe('version header', () => {
+  it('answers 400/3116 to uploads without version=3.4 when required', async () => {
+    sandbox.setOptions({ requireVersionHeader: true });
+    const body = JSON.stringify({ upload: { approach: 'tus', size: 5 } });
+    const headers = { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json' };
+    const bare = await fetch(`${sandbox.apiUrl}/me/videos`, { method: 'POST', headers, body });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error_code: number }).error_code).toBe(3116);
+    // The helper sends the 3.4 Accept header.
+    await createVideo(sandbox, 5);
+    expect((await sandbox.state()).videos).toHaveLength(1);
+  });
+});
+
 describe('introspection', () => {
+  it('counts API requests that carry tus headers', async () => {
+    await fetch(`${sandbox.apiUrl}/me`, {
+      headers: { Authorization: `Bearer ${sandbox.token}`, 'Tus-Resumable': '1.0.0' },
+    });
+    await api(sandbox, 'GET', '/me');
+    expect((await sandbox.state()).counters.apiRequestsWithTusHeaders).toBe(1);
+  });
+
+  it('can skip hashing (state({ hashes: false }) and ?hashes=false)', async () => {
+    const video = await createVideo(sandbox, 10);
+    await patch(video.uploadLink, 0, randomFile(4));
+    const cheap = await sandbox.state({ hashes: false });
+    expect(cheap.videos[0]).toMatchObject({ storedBytes: 4, sha256: null });
+    const res = await fetch(`${sandbox.apiUrl}/__sandbox/state?hashes=false`);
+    expect(((await res.json()) as { videos: { sha256: string | null }[] }).videos[0]?.sha256).toBeNull();
+    expect((await sandbox.state()).videos[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('serves GET /__sandbox/state without auth, same as state()', async () => {
     await createVideo(sandbox, 10);
     const res = await fetch(`${sandbox.apiUrl}/__sandbox/state`);
