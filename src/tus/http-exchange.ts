@@ -5,16 +5,14 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
-import { AbortError, FileError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
+import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
+import type { RangeReader } from '../sources/range-reader.js';
 import { MAX_ERROR_BODY_BYTES } from './constants.js';
 
-/** A request body read from a file range. */
+/** A request body read from a file range. The exchange closes the reader when it settles. */
 export interface ExchangeBody {
-  readonly stream: Readable;
+  readonly reader: RangeReader;
   readonly lengthBytes: number;
-  /** For FileError messages when the file ends early or cannot be read. */
-  readonly filePath: string;
 }
 
 export interface ExchangeOptions {
@@ -57,7 +55,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
   const secrets = linkSecrets(url);
   return new Promise<ExchangeResponse>((resolvePromise, rejectPromise) => {
     if (signal?.aborted) {
-      body?.stream.destroy();
+      void body?.reader.close();
       rejectPromise(
         new AbortError(undefined, { cause: signal.reason, request: summarizeRequest(method, url) }),
       );
@@ -89,11 +87,11 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
       settled = true;
       clearTimeout(stallTimer);
       signal?.removeEventListener('abort', onAbort);
+      void body?.reader.close();
     }
-    function fail(error: Error): void {
+    function fail(error: unknown): void {
       if (settled) return;
       cleanup();
-      body?.stream.destroy();
       req?.destroy();
       rejectPromise(error);
     }
@@ -101,10 +99,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
       if (settled) return;
       cleanup();
       // An answer before the whole body went out (an early 409 or 5xx): this socket cannot be reused.
-      if (!bodyComplete) {
-        body?.stream.destroy();
-        req?.destroy();
-      }
+      if (!bodyComplete) req?.destroy();
       resolvePromise(response);
     }
 
@@ -170,49 +165,29 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
       return;
     }
 
-    // Stream the body by hand rather than with pipe(): each write's callback says the socket took the
-    // bytes, which is what bytesSent counts and what keeps the stall timer quiet. A server that stops
-    // reading fills the socket buffers, the callbacks stop, and the timer fires.
-    const { stream } = body;
-    let bytesRead = 0;
-    stream.on('data', (chunk: Buffer) => {
-      bytesRead += chunk.length;
-      const flushed = request.write(chunk, (error) => {
-        if (error || settled) return;
-        bodyBytesWritten += chunk.length;
-        touch();
-        options.onBodyBytesWritten?.(chunk.length);
-      });
-      if (!flushed) stream.pause();
-    });
-    request.on('drain', () => {
-      if (!settled) stream.resume();
-    });
-    stream.on('end', () => {
-      if (bytesRead !== body.lengthBytes) {
-        fail(
-          new FileError(
-            'E_FILE_CHANGED',
-            body.filePath,
-            `${body.filePath} ended after ${bytesRead} of ${body.lengthBytes} expected bytes: it changed during the upload`,
-          ),
-        );
-        return;
+    // Pump the body by hand rather than with pipe(): each write's callback says the socket took the
+    // bytes, which is what bytesSent counts and what keeps the stall timer quiet; it is also when the
+    // piece's pooled buffer may be reused. A server that stops reading fills the socket buffers, the
+    // callbacks stop, the pool runs dry, the reads wait, and the stall timer fires.
+    const { reader, lengthBytes } = body;
+    const pump = async (): Promise<void> => {
+      let queuedBytes = 0;
+      while (queuedBytes < lengthBytes) {
+        const piece = await reader.read();
+        if (settled) return;
+        if (piece === null) throw new Error('range reader ended early'); // reader throws FileError first
+        queuedBytes += piece.length;
+        request.write(piece, (error) => {
+          if (error || settled) return;
+          reader.release(piece);
+          bodyBytesWritten += piece.length;
+          touch();
+          options.onBodyBytesWritten?.(piece.length);
+        });
       }
       bodyComplete = true;
       request.end();
-    });
-    stream.on('error', (error) => {
-      fail(
-        new FileError(
-          'E_FILE_UNREADABLE',
-          body.filePath,
-          `Cannot read ${body.filePath} (${errnoCode(error) ?? 'error'})`,
-          {
-            cause: error,
-          },
-        ),
-      );
-    });
+    };
+    pump().catch(fail);
   });
 }

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import { summarizeRequest, TusError } from '../errors.js';
-import { openRange } from '../sources/file-source.js';
+import { type BufferPool, openRangeReader } from '../sources/range-reader.js';
 import { TUS_CONTENT_TYPE, TUS_HEADERS, TUS_STATUS, TUS_VERSION } from './constants.js';
 import { exchange } from './http-exchange.js';
 import { errorForStatus, parseOffsetHeader } from './responses.js';
@@ -20,6 +20,8 @@ export interface SendChunkOptions {
   readonly stallTimeoutMs: number;
   readonly signal?: AbortSignal | undefined;
   readonly agent?: http.Agent | undefined;
+  /** Read buffers reused from one PATCH to the next. */
+  readonly pool?: BufferPool | undefined;
   /** Called each time the socket accepted part of the body. */
   readonly onBytesWritten?: ((deltaBytes: number) => void) | undefined;
 }
@@ -43,6 +45,12 @@ export interface SendChunkResult {
 export async function sendChunk(options: SendChunkOptions): Promise<SendChunkResult> {
   const { url, offsetBytes, endBytes } = options;
   const lengthBytes = endBytes - offsetBytes;
+  const reader = await openRangeReader(
+    options.filePath,
+    offsetBytes,
+    endBytes,
+    options.pool ? { pool: options.pool } : {},
+  );
   const response = await exchange({
     method: 'PATCH',
     url,
@@ -51,11 +59,7 @@ export async function sendChunk(options: SendChunkOptions): Promise<SendChunkRes
       'Upload-Offset': String(offsetBytes),
       'Content-Type': TUS_CONTENT_TYPE,
     },
-    body: {
-      stream: openRange(options.filePath, offsetBytes, endBytes),
-      lengthBytes,
-      filePath: options.filePath,
-    },
+    body: { reader, lengthBytes },
     stallTimeoutMs: options.stallTimeoutMs,
     signal: options.signal,
     agent: options.agent,

@@ -15,6 +15,7 @@ import {
   type VimeoTusError,
 } from '../errors.js';
 import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
+import { createBufferPool } from '../sources/range-reader.js';
 import type { RetryEvent, RetryPolicy } from '../upload/types.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
 import { probeOffset } from './probe-offset.js';
@@ -118,6 +119,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     url.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const pool = createBufferPool();
 
   let bytesSent = 0;
   let bytesAcked = 0;
@@ -187,6 +189,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
             stallTimeoutMs,
             signal: attemptSignal,
             agent,
+            pool,
             onBytesWritten,
           });
           offset = sent.offset;

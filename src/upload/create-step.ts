@@ -28,13 +28,33 @@ export async function obtainUploadTarget(
 ): Promise<UploadTarget> {
   if (options.resume) {
     const { videoUri, uploadLink } = options.resume;
-    return { videoUri, uploadLink, link: options.resume.link ?? '', created: false };
+    const link = options.resume.link || (await pageLinkOf(client, videoUri, signal));
+    return { videoUri, uploadLink, link, created: false };
   }
   await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
   const created = options.replaceVideoUri
     ? await client.createVersion(options.replaceVideoUri, file.sizeBytes, basename(file.path), signal)
     : await client.createVideo(file.sizeBytes, { name: basename(file.path), ...options.video }, signal);
-  return { videoUri: created.videoUri, link: created.link, uploadLink: created.uploadLink, created: true };
+  // A version answer describes the version, not the video: its page link may be missing.
+  const link = created.link || (await pageLinkOf(client, created.videoUri, signal));
+  return { videoUri: created.videoUri, link, uploadLink: created.uploadLink, created: true };
+}
+
+/**
+ * The video's page link, best effort: a failure here must not lose a video that already exists
+ * (the verify step reads the link again).
+ */
+async function pageLinkOf(
+  client: VimeoClient,
+  videoUri: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  try {
+    return (await client.getVideo(videoUri, ['uri', 'link'], signal)).link ?? '';
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return '';
+  }
 }
 
 /** Runs a ledger hook; an error that is not ours becomes a LedgerError (never retried). */

@@ -84,6 +84,7 @@ export interface UploadResult {
   readonly transcodeStatus: VimeoStatus;
   /** PATCH requests made. */
   readonly requests: number;
+  /** Retries after failures: of the transfer, the API calls and the verify HEAD. */
   readonly retries: number;
   readonly durationMs: number;
   /** True when an earlier upload of the same video was continued rather than started. */

@@ -70,6 +70,8 @@ export function replaceVideo(
 async function runUpload(filePath: string, raw: UploadOptions, events: UploadHandle): Promise<UploadResult> {
   const startedMs = Date.now();
   let tracker: ProgressTracker | undefined;
+  // Retries of API calls and of the verify HEAD; the transfer counts its own.
+  let apiRetries = 0;
   try {
     const options = resolveUploadOptions(raw);
     const { signal } = options;
@@ -87,7 +89,10 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       token: options.token,
       ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
       ...(options.retry !== undefined ? { retry: options.retry } : {}),
-      onRetry: (e) => events.emit('retry', e),
+      onRetry: (e) => {
+        apiRetries++;
+        events.emit('retry', e);
+      },
     });
     const target = await obtainUploadTarget(client, file, options, signal);
     events.emit('created', {
@@ -124,7 +129,10 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       signal,
       retry: options.retry,
       stallTimeoutMs: options.stallTimeoutMs,
-      onRetry: (e: UploadEvents['retry'][0]) => events.emit('retry', e),
+      onRetry: (e: UploadEvents['retry'][0]) => {
+        apiRetries++;
+        events.emit('retry', e);
+      },
     };
     const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
@@ -148,7 +156,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       uploadLength: verified.uploadLength,
       ...statuses,
       requests: transfer.requests,
-      retries: transfer.retries,
+      retries: transfer.retries + apiRetries,
       durationMs: Date.now() - startedMs,
       resumed: options.resume !== undefined,
     };

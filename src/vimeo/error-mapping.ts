@@ -128,7 +128,8 @@ export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
     });
   }
   if (status >= 500) {
-    const retryAfterMs = serverDelayMs(answer.headers, answer.now);
+    // Only Retry-After here: X-RateLimit-Reset is on every answer and says nothing about a 5xx.
+    const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), answer.now);
     return new VimeoApiError(msg(`Vimeo server error: ${where}${said}`), {
       request,
       ...details,

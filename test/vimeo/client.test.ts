@@ -249,6 +249,18 @@ describe('VimeoClient reads', () => {
     expect(server.requests[3]?.url).toBe('/videos/7?fields=uri,link,upload.status,transcode.status');
   });
 
+  it('does not wait for X-RateLimit-Reset after a 5xx (only a 429 means the window is used up)', async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 3600);
+    const retries: RetryEvent[] = [];
+    server.script(
+      json(500, { error: 'oops' }, { 'X-RateLimit-Reset': reset }),
+      json(200, { uri: '/videos/7' }),
+    );
+    await client({ onRetry: (e) => retries.push(e) }).getVideo('/videos/7');
+    expect(retries).toHaveLength(1);
+    expect(retries[0]?.delayMs).toBeLessThan(1000);
+  });
+
   it('gives up after maxAttempts and throws the last error', async () => {
     server.script(json(502, { error: 'bad gateway' }));
     const error = await rejection(client({ retry: { ...FAST_RETRY, maxAttempts: 2 } }).getVideo('/videos/7'));

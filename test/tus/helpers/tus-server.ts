@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,13 +95,15 @@ export async function makeRandomFile(
   const path = join(dir, 'video.bin');
   const blockBytes = 4 * 1024 * 1024;
   const block = randomBytes(blockBytes);
-  const parts: Buffer[] = [];
-  for (let at = 0; at < sizeBytes; at += blockBytes) {
-    // Vary each block so a misplaced block changes the hash.
-    const part = Buffer.from(block.subarray(0, Math.min(blockBytes, sizeBytes - at)));
-    part.writeUInt32BE(at / blockBytes, 0);
-    parts.push(part);
+  const handle = await open(path, 'w');
+  try {
+    for (let at = 0; at < sizeBytes; at += blockBytes) {
+      // Vary each block so a misplaced block changes the hash.
+      block.writeUInt32BE(at / blockBytes, 0);
+      await handle.write(block, 0, Math.min(blockBytes, sizeBytes - at));
+    }
+  } finally {
+    await handle.close();
   }
-  await writeFile(path, Buffer.concat(parts));
   return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

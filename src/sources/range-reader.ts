@@ -1,0 +1,179 @@
+/**
+ * Reads a byte range of a file into a small pool of reusable buffers: the PATCH body source.
+ *
+ * Why not fs.createReadStream: every read of a stream allocates a fresh Buffer; the garbage is only
+ * collected when V8's external-memory pressure says so, so a process streaming a large file grows by
+ * tens of MiB of dead buffers, and every fresh multi-MiB buffer costs page faults. Here a fixed
+ * number of buffers cycle between disk and socket: the caller hands each piece back (`release`) once
+ * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (6 MiB by default), whatever
+ * the range size or the number of PATCHes (one pool serves a whole transfer).
+ */
+import { type FileHandle, open } from 'node:fs/promises';
+import { FileError } from '../errors.js';
+import { READ_SIZE_BYTES } from '../tus/constants.js';
+
+/**
+ * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
+ * upload allocates its few buffers once rather than once per PATCH.
+ */
+export interface BufferPool {
+  readonly bufferBytes: number;
+  readonly maxBuffers: number;
+  /** Buffers allocated so far (lazily, up to maxBuffers). */
+  readonly buffers: Buffer[];
+  /** True while a reader uses the pool. */
+  busy: boolean;
+}
+
+/**
+ * A pool of `maxBuffers` buffers of `bufferBytes`: one being filled from disk while the others wait
+ * in the socket.
+ */
+export function createBufferPool(bufferBytes: number = READ_SIZE_BYTES, maxBuffers = 3): BufferPool {
+  if (
+    !Number.isSafeInteger(bufferBytes) ||
+    bufferBytes < 1 ||
+    !Number.isSafeInteger(maxBuffers) ||
+    maxBuffers < 1
+  ) {
+    throw new RangeError(`createBufferPool needs positive integers (got ${bufferBytes}, ${maxBuffers})`);
+  }
+  return { bufferBytes, maxBuffers, buffers: [], busy: false };
+}
+
+/** Options of {@link openRangeReader}. */
+export interface RangeReaderOptions {
+  /** Buffers to read into; a private pool of 3 × READ_SIZE_BYTES when absent or busy. */
+  readonly pool?: BufferPool;
+}
+
+/** A pull source of the pieces of one byte range. */
+export interface RangeReader {
+  /**
+   * The next piece of the range (a view into a pooled buffer), or `null` when the range is done.
+   * Waits while every buffer is out.
+   * @throws FileError E_FILE_CHANGED when the file ends before the range does, E_FILE_UNREADABLE
+   *   when a read fails.
+   */
+  read(): Promise<Buffer | null>;
+  /** Give back a piece returned by `read` once nothing uses its bytes any more. */
+  release(piece: Buffer): void;
+  /** Close the file; pending and later reads return `null`. Pieces still out are simply dropped. */
+  close(): Promise<void>;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * Open `path` for reading the bytes [startByte, endByte) through a pool of reusable buffers.
+ * @throws FileError E_FILE_NOT_FOUND / E_FILE_UNREADABLE when the file cannot be opened.
+ */
+export async function openRangeReader(
+  path: string,
+  startByte: number,
+  endByte: number,
+  options: RangeReaderOptions = {},
+): Promise<RangeReader> {
+  if (
+    !Number.isSafeInteger(startByte) ||
+    !Number.isSafeInteger(endByte) ||
+    startByte < 0 ||
+    endByte <= startByte
+  ) {
+    throw new RangeError(`openRangeReader needs 0 <= startByte < endByte (got ${startByte}, ${endByte})`);
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    const code = errnoCode(error);
+    throw new FileError(
+      code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_UNREADABLE',
+      path,
+      `Cannot open ${path} (${code ?? 'error'})`,
+      { cause: error },
+    );
+  }
+  const pool = options.pool && !options.pool.busy ? options.pool : createBufferPool();
+  pool.busy = true;
+  // Every pooled buffer is free again when a reader opens: the previous reader closed only after its
+  // request settled, when the socket no longer needed the bytes (answered, or destroyed).
+  const free: Buffer[] = [...pool.buffers];
+  const owners = new Map<ArrayBufferLike, Buffer>(pool.buffers.map((b) => [b.buffer, b]));
+  let waiter: (() => void) | undefined;
+  let position = startByte;
+  let closed = false;
+
+  const takeBuffer = async (): Promise<Buffer | undefined> => {
+    for (;;) {
+      if (closed) return undefined;
+      const buffer = free.pop();
+      if (buffer) return buffer;
+      if (pool.buffers.length < pool.maxBuffers) {
+        // Own ArrayBuffer per pooled buffer (not the shared slab), so release() can find it.
+        const fresh = Buffer.allocUnsafeSlow(pool.bufferBytes);
+        pool.buffers.push(fresh);
+        owners.set(fresh.buffer, fresh);
+        return fresh;
+      }
+      await new Promise<void>((resolve) => {
+        waiter = resolve;
+      });
+    }
+  };
+  const wake = (): void => {
+    const resolve = waiter;
+    waiter = undefined;
+    resolve?.();
+  };
+
+  return {
+    async read() {
+      if (position >= endByte) return null;
+      const buffer = await takeBuffer();
+      if (!buffer) return null;
+      const wantBytes = Math.min(buffer.length, endByte - position);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, wantBytes, position));
+      } catch (error) {
+        free.push(buffer);
+        if (closed) return null;
+        throw new FileError(
+          'E_FILE_UNREADABLE',
+          path,
+          `Cannot read ${path} (${errnoCode(error) ?? 'error'})`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (closed) return null;
+      if (bytesRead === 0) {
+        free.push(buffer);
+        throw new FileError(
+          'E_FILE_CHANGED',
+          path,
+          `${path} ended at byte ${position}, before the expected ${endByte}: it changed during the upload`,
+        );
+      }
+      position += bytesRead;
+      return buffer.subarray(0, bytesRead);
+    },
+    release(piece) {
+      const owner = owners.get(piece.buffer);
+      if (!owner || closed) return;
+      free.push(owner);
+      wake();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      pool.busy = false;
+      wake();
+      await handle.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { appendFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileError, LedgerError, VerificationError } from '../../src/errors.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { uploadVideo } from '../../src/upload/upload.js';
+import { MiB, randomFile, sandboxFor, scratchDir } from './engine-helpers.js';
+
+let sandbox: Sandbox | undefined;
+let stub: Server | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  if (stub) {
+    const server = stub;
+    stub = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  await scratch.cleanup();
+});
+
+describe('engine edge cases', () => {
+  it('stops with E_PROCESSING_TIMEOUT when Vimeo keeps processing', async () => {
+    sandbox = await sandboxFor({ transcodeDelayMs: 600_000 });
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      waitForProcessing: { timeoutMs: 300, pollIntervalMs: 20 },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(error).toMatchObject({ code: 'E_PROCESSING_TIMEOUT' });
+    // The bytes themselves are all there: only the processing wait gave up.
+    const state = await sandbox.state();
+    expect(state.videos[0]?.sha256).toBe(file.sha256);
+  });
+
+  it('stops with E_FILE_CHANGED when the file grows during the upload', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'growing.mp4', 3 * MiB);
+    let appended = false;
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      hooks: {
+        onAcked: async () => {
+          if (!appended) {
+            appended = true;
+            await appendFile(file.path, 'more bytes');
+          }
+        },
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileError);
+    expect(error).toMatchObject({ code: 'E_FILE_CHANGED' });
+    expect((await sandbox.state()).videos).toHaveLength(1);
+  });
+
+  it('a failing hook ends the upload at once with a LedgerError (not retried)', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', 2 * MiB);
+    let calls = 0;
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      hooks: {
+        onAcked: () => {
+          calls++;
+          throw new Error('disk full');
+        },
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((error as Error).message).toContain('disk full');
+    expect(calls).toBe(1);
+  });
+
+  it('a beforeCreate hook that fails prevents the create call', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      hooks: {
+        beforeCreate: async () => {
+          throw new Error('ledger locked');
+        },
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((await sandbox.state()).counters.createCalls).toBe(0);
+  });
+
+  it('E_VERIFY_FAILED when the final HEAD does not show every byte', async () => {
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    let heads = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.method === 'HEAD') {
+        heads++;
+        // The transfer's HEAD sees a complete upload; the verify HEAD sees bytes missing.
+        const offset = heads === 1 ? file.sizeBytes : file.sizeBytes - 10;
+        res.writeHead(200, {
+          'Tus-Resumable': '1.0.0',
+          'Upload-Offset': String(offset),
+          'Upload-Length': String(file.sizeBytes),
+        });
+        res.end();
+        return;
+      }
+      const body = {
+        uri: '/videos/5',
+        link: 'https://vimeo.com/5',
+        upload: {
+          approach: 'tus',
+          status: 'in_progress',
+          upload_link: `${base}/files/0123456789abcdef0123456789abcdef`,
+        },
+        transcode: { status: 'in_progress' },
+      };
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stub = server;
+    const error = await uploadVideo(file.path, {
+      token: 'stub-token',
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(error).toMatchObject({ code: 'E_VERIFY_FAILED' });
+    expect(heads).toBe(2);
+  });
+});

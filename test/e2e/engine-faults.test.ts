@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Faults, Sandbox } from '../../src/sandbox/index.js';
+import type { RetryEvent } from '../../src/upload/types.js';
+import { createUpload } from '../../src/upload/upload.js';
+import {
+  expectAckedNeverDecreases,
+  expectStoredExactly,
+  MiB,
+  randomFile,
+  recordProgress,
+  sandboxFor,
+  scratchDir,
+} from './engine-helpers.js';
+
+let sandbox: Sandbox | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  await scratch.cleanup();
+});
+
+const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 8 };
+
+interface Case {
+  readonly name: string;
+  readonly faults: Faults;
+  readonly stallTimeoutMs?: number;
+  readonly expectRetryCode?: string;
+  readonly maxDelayMs?: number;
+}
+
+const cases: Case[] = [
+  { name: 'a connection reset mid-PATCH', faults: { resets: [{ nth: 2, afterBytes: 300_000 }] } },
+  {
+    name: '5xx answers to PATCH and HEAD',
+    faults: {
+      status: [
+        { kind: 'patch', status: 503, nth: 2 },
+        { kind: 'patch', status: 500, nth: 4 },
+        { kind: 'head', status: 502, nth: 2 },
+      ],
+    },
+  },
+  {
+    name: 'a 429 with Retry-After',
+    faults: { status: [{ kind: 'patch', status: 429, nth: 2, retryAfterSeconds: 1 }] },
+    expectRetryCode: 'E_RATE_LIMITED',
+    // The transfer caps a server's delay at maxDelayMs; leave room for the 1 s asked for.
+    maxDelayMs: 2_000,
+  },
+  { name: 'a 409 on PATCH', faults: { status: [{ kind: 'patch', status: 409, nth: 3 }] } },
+  {
+    name: 'a stalled PATCH (stall timeout)',
+    faults: { stalls: [{ nth: 2, afterBytes: 100_000, durationMs: 2_500 }] },
+    stallTimeoutMs: 700,
+    expectRetryCode: 'E_STALLED',
+  },
+  {
+    name: 'a reset in "drop partial PATCH bytes" mode',
+    faults: {
+      dropPartial: true,
+      resets: [
+        { nth: 2, afterBytes: 500_000 },
+        { nth: 4, afterBytes: 10_000 },
+      ],
+    },
+  },
+];
+
+describe('engine survives faults of the upload host', () => {
+  it.each(cases)('survives $name', async ({ faults, stallTimeoutMs, expectRetryCode, maxDelayMs }) => {
+    sandbox = await sandboxFor({ faults });
+    const file = await randomFile(scratch.dir, 'clip.mp4', 4 * MiB + 999);
+    const upload = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      progressIntervalMs: 0,
+      retry: { ...FAST_RETRY, ...(maxDelayMs !== undefined ? { maxDelayMs } : {}) },
+      ...(stallTimeoutMs !== undefined ? { stallTimeoutMs } : {}),
+    });
+    const progress = recordProgress(upload);
+    const retries: RetryEvent[] = [];
+    upload.on('retry', (e) => retries.push(e));
+    const result = await upload.done;
+
+    await expectStoredExactly(sandbox, file, result);
+    expect(retries.length).toBeGreaterThan(0);
+    expect(result.retries).toBeGreaterThan(0);
+    if (expectRetryCode) expect(retries.map((r) => r.code)).toContain(expectRetryCode);
+    if (expectRetryCode === 'E_RATE_LIMITED') {
+      expect(retries.find((r) => r.code === 'E_RATE_LIMITED')?.delayMs).toBe(1000);
+    }
+    expect(progress.phases()).toContain('retrying');
+    expectAckedNeverDecreases(progress.events);
+    const state = await sandbox.state();
+    const injected = Object.values(state.counters.faultsInjected).reduce((a, b) => a + (b ?? 0), 0);
+    expect(injected).toBeGreaterThan(0);
+  });
+
+  it('retries a create answered 503 without making a second video', async () => {
+    sandbox = await sandboxFor({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 5);
+    const retries: RetryEvent[] = [];
+    const upload = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      retry: FAST_RETRY,
+    });
+    upload.on('retry', (e) => retries.push(e));
+    const result = await upload.done;
+    const state = await sandbox.state();
+    expect(state.videos).toHaveLength(1);
+    expect(state.counters.createCalls).toBe(2);
+    expect(state.videos[0]?.sha256).toBe(file.sha256);
+    expect(result.videoUri).toBe(state.videos[0]?.uri);
+    expect(retries.map((r) => r.code)).toEqual(['E_VIMEO_API']);
+    expect(result.retries).toBe(1);
+  });
+});

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AbortError } from '../../src/errors.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { CreatedEvent } from '../../src/upload/types.js';
+import { createUpload, uploadVideo } from '../../src/upload/upload.js';
+import { verifyUpload } from '../../src/upload/verify.js';
+import {
+  expectAckedNeverDecreases,
+  expectStoredExactly,
+  MiB,
+  randomFile,
+  recordProgress,
+  sandboxFor,
+  scratchDir,
+} from './engine-helpers.js';
+
+let sandbox: Sandbox | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  await scratch.cleanup();
+});
+
+describe('abort and resume', () => {
+  it('aborts mid-upload, then resumes the same video with `resume` and no second create', async () => {
+    // Throttled so that the abort lands mid-way.
+    sandbox = await sandboxFor({ faults: { throttleBytesPerSecond: 4 * MiB } });
+    const file = await randomFile(scratch.dir, 'long.mp4', 5 * MiB + 77);
+    const controller = new AbortController();
+    let uploadLink = '';
+    let ackedAtAbort = 0;
+    const first = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      signal: controller.signal,
+      hooks: {
+        afterCreate: async (info) => {
+          uploadLink = info.uploadLink;
+        },
+        onAcked: (offset) => {
+          if (offset >= 2 * MiB && !controller.signal.aborted) {
+            ackedAtAbort = offset;
+            controller.abort();
+          }
+        },
+      },
+    });
+    const created: CreatedEvent[] = [];
+    first.on('created', (e) => created.push(e));
+    const error = await first.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(created).toHaveLength(1);
+    expect(uploadLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const mid = await sandbox.state();
+    expect(mid.videos).toHaveLength(1);
+    expect(mid.videos[0]?.storedBytes).toBeGreaterThanOrEqual(ackedAtAbort);
+    expect(mid.videos[0]?.storedBytes).toBeLessThan(file.sizeBytes);
+
+    // verifyUpload sees the gap without sending a byte.
+    const report = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: created[0]?.videoUri ?? '',
+      uploadLink,
+      expectedSizeBytes: file.sizeBytes,
+    });
+    expect(report.complete).toBe(false);
+    expect(report.uploadOffset).toBe(mid.videos[0]?.storedBytes);
+    expect(report.bytesMissing).toBe(file.sizeBytes - (mid.videos[0]?.storedBytes ?? 0));
+    expect(report.uploadStatus).toBe('in_progress');
+
+    sandbox.setFaults({});
+    const second = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      progressIntervalMs: 0,
+      // No page link given: the engine reads it from the API.
+      resume: { videoUri: created[0]?.videoUri ?? '', uploadLink },
+    });
+    const resumedCreated: CreatedEvent[] = [];
+    second.on('created', (e) => resumedCreated.push(e));
+    const progress = recordProgress(second);
+    const result = await second.done;
+
+    await expectStoredExactly(sandbox, file, result);
+    expect(result.resumed).toBe(true);
+    expect(result.videoUri).toBe(created[0]?.videoUri);
+    expect(resumedCreated).toEqual([{ ...created[0], created: false }]);
+    // Only what the server lacked went over the wire the second time.
+    expect(result.bytesSent).toBeLessThanOrEqual(file.sizeBytes - ackedAtAbort);
+    expectAckedNeverDecreases(progress.events);
+    expect(
+      progress.events.find((e) => e.phase === 'uploading' && e.bytesAcked > 0)?.bytesAcked,
+    ).toBeGreaterThanOrEqual(ackedAtAbort);
+  });
+
+  it('an already aborted signal creates nothing', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((await sandbox.state()).counters.createCalls).toBe(0);
+  });
+});

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { uploadVideo } from '../../src/upload/upload.js';
+import { startTusServer, type TusTestServer } from '../tus/helpers/tus-server.js';
+import { MiB, randomFile, scratchDir } from './engine-helpers.js';
+
+let tus: TusTestServer | undefined;
+let api: Server | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await tus?.close();
+  tus = undefined;
+  if (api) {
+    const server = api;
+    api = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  await scratch.cleanup();
+});
+
+/** A stand-in API host that only knows one video, complete once asked. */
+async function startStubApi(): Promise<{ apiUrl: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    requests.push(`${req.method} ${req.url?.split('?')[0]}`);
+    if (req.method === 'GET' && req.url?.startsWith('/videos/9')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          uri: '/videos/9',
+          link: 'https://vimeo.com/9',
+          upload: { status: 'complete' },
+          transcode: { status: 'in_progress' },
+        }),
+      );
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"unknown"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  api = server;
+  return { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+describe('engine against plain @tus/server (resume of an upload created by the test)', () => {
+  it('continues a partly sent upload and stores identical bytes, never creating a video', async () => {
+    tus = await startTusServer();
+    const stub = await startStubApi();
+    const file = await randomFile(scratch.dir, 'clip.mp4', 3 * MiB + 321);
+    const uploadLink = await tus.createUpload(file.sizeBytes);
+    // Someone sent the first MiB earlier.
+    const bytes = await readFile(file.path);
+    const first = await fetch(uploadLink, {
+      method: 'PATCH',
+      headers: {
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+      },
+      body: bytes.subarray(0, MiB),
+    });
+    expect(first.status).toBe(204);
+    tus.requests.length = 0;
+
+    const result = await uploadVideo(file.path, {
+      token: 'api-only-token',
+      apiUrl: stub.apiUrl,
+      chunkSizeBytes: MiB,
+      resume: { videoUri: '/videos/9', uploadLink },
+    });
+    expect(result).toMatchObject({
+      videoUri: '/videos/9',
+      link: 'https://vimeo.com/9',
+      uploadOffset: file.sizeBytes,
+      uploadLength: file.sizeBytes,
+      uploadStatus: 'complete',
+      resumed: true,
+    });
+    expect(result.bytesSent).toBe(file.sizeBytes - MiB);
+    expect(await tus.storedSha256(uploadLink)).toBe(file.sha256);
+    expect(tus.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+    expect(stub.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+  });
+});

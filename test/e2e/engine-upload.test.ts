@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { waitForProcessing } from '../../src/upload/processing.js';
+import type { CreatedEvent } from '../../src/upload/types.js';
+import { createUpload, replaceVideo, uploadVideo } from '../../src/upload/upload.js';
+import { verifyUpload } from '../../src/upload/verify.js';
+import {
+  expectAckedNeverDecreases,
+  expectStoredExactly,
+  MiB,
+  randomFile,
+  recordProgress,
+  sandboxFor,
+  scratchDir,
+} from './engine-helpers.js';
+
+let sandbox: Sandbox | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  await scratch.cleanup();
+});
+
+describe('engine end to end against the sandbox', () => {
+  it('uploads a multi-chunk file: identical bytes, one video, phases in order, acked never decreasing', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', 5 * MiB + 12_345);
+    const upload = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      progressIntervalMs: 0,
+      video: { name: 'Clean upload', privacy: { view: 'unlisted' } },
+    });
+    const progress = recordProgress(upload);
+    const created: CreatedEvent[] = [];
+    upload.on('created', (e) => created.push(e));
+    const result = await upload.done;
+
+    await expectStoredExactly(sandbox, file, result);
+    expect(created).toEqual([
+      { videoUri: result.videoUri, link: result.link, bytesTotal: file.sizeBytes, created: true },
+    ]);
+    expect(result.requests).toBeGreaterThanOrEqual(6);
+    expect(result.retries).toBe(0);
+    expect(result.resumed).toBe(false);
+    expect(result.link).toMatch(/^https?:\/\//);
+    expect(progress.phases()).toEqual(['creating', 'uploading', 'verifying', 'done']);
+    expectAckedNeverDecreases(progress.events);
+    expect(progress.events.at(-1)).toMatchObject({
+      phase: 'done',
+      bytesAcked: file.sizeBytes,
+      bytesTotal: file.sizeBytes,
+    });
+    const state = await sandbox.state();
+    expect(state.videos[0]?.name).toBe('Clean upload');
+  });
+
+  it('waits for processing until both statuses are complete', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', 2 * MiB);
+    const phases: string[] = [];
+    const result = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      waitForProcessing: { pollIntervalMs: 20, timeoutMs: 30_000 },
+      onProgress: (p) => phases.push(p.phase),
+    });
+    expect(result.uploadStatus).toBe('complete');
+    expect(result.transcodeStatus).toBe('complete');
+    expect(phases).toContain('processing');
+    await expectStoredExactly(sandbox, file, result);
+    await expect(
+      waitForProcessing(result.videoUri, { token: sandbox.token, apiUrl: sandbox.apiUrl }),
+    ).resolves.toEqual({
+      uploadStatus: 'complete',
+      transcodeStatus: 'complete',
+    });
+  });
+
+  it('reports a transcode error as E_PROCESSING_FAILED', async () => {
+    sandbox = await sandboxFor({ transcodeOutcome: 'error' });
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 1);
+    const error = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      waitForProcessing: { pollIntervalMs: 20 },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'VerificationError', code: 'E_PROCESSING_FAILED' });
+  });
+
+  it('replaces the file of an existing video with a new version', async () => {
+    sandbox = await sandboxFor();
+    const first = await randomFile(scratch.dir, 'v1.mp4', MiB + 100);
+    const second = await randomFile(scratch.dir, 'v2.mp4', 2 * MiB + 7);
+    const original = await uploadVideo(first.path, { token: sandbox.token, apiUrl: sandbox.apiUrl });
+    const replaced = await replaceVideo(original.videoUri, second.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+    });
+    expect(replaced.videoUri).toBe(original.videoUri);
+    expect(replaced.link).toBe(original.link);
+    await expectStoredExactly(sandbox, second, replaced);
+    const state = await sandbox.state();
+    expect(state.videos[0]?.versions).toHaveLength(1);
+    expect(state.videos[0]?.versions[0]?.sha256).toBe(second.sha256);
+  });
+
+  it('verifyUpload reports the facts without sending bytes', async () => {
+    sandbox = await sandboxFor();
+    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 3);
+    let uploadLink = '';
+    const result = await uploadVideo(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      hooks: {
+        afterCreate: async (info) => {
+          uploadLink = info.uploadLink;
+        },
+      },
+    });
+    const patchesBefore = (await sandbox.state()).counters.requests.patch ?? 0;
+    const report = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: result.videoUri,
+      uploadLink,
+      expectedSizeBytes: file.sizeBytes,
+    });
+    expect(report).toMatchObject({
+      videoUri: result.videoUri,
+      uploadOffset: file.sizeBytes,
+      uploadLength: file.sizeBytes,
+      bytesMissing: 0,
+      complete: true,
+    });
+    const wrongSize = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: result.videoUri,
+      uploadLink,
+      expectedSizeBytes: file.sizeBytes + 10,
+    });
+    expect(wrongSize.complete).toBe(false);
+    // Without the upload link, the one Vimeo reports (or, once gone, upload.status) decides.
+    const byStatus = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri: result.videoUri,
+    });
+    expect(byStatus.complete).toBe(
+      byStatus.uploadOffset === null ? byStatus.uploadStatus === 'complete' : true,
+    );
+    expect(byStatus.link).toBe(result.link);
+    expect((await sandbox.state()).counters.requests.patch ?? 0).toBe(patchesBefore);
+  });
+});

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../src/errors.js';
+import { createBufferPool, openRangeReader, type RangeReader } from '../../src/sources/range-reader.js';
+
+let dir: string;
+let path: string;
+const content = randomBytes(10_000);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vimeo-tus-reader-'));
+  path = join(dir, 'r.bin');
+  await writeFile(path, content);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function drain(reader: RangeReader): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for (let piece = await reader.read(); piece; piece = await reader.read()) {
+    pieces.push(Buffer.from(piece));
+    reader.release(piece);
+  }
+  await reader.close();
+  return Buffer.concat(pieces);
+}
+
+describe('openRangeReader', () => {
+  it('returns exactly the bytes [start, end) through pooled buffers', async () => {
+    const pool = createBufferPool(1_000, 2);
+    expect(await drain(await openRangeReader(path, 0, 10_000, { pool }))).toEqual(content);
+    expect(await drain(await openRangeReader(path, 1_234, 5_678, { pool }))).toEqual(
+      content.subarray(1_234, 5_678),
+    );
+    // Each piece was released before the next read: one buffer served both readers.
+    expect(pool.buffers).toHaveLength(1);
+    expect(pool.busy).toBe(false);
+  });
+
+  it('never has more pieces out than the pool holds; read waits for a release', async () => {
+    const pool = createBufferPool(1_000, 2);
+    const reader = await openRangeReader(path, 0, 10_000, { pool });
+    const a = await reader.read();
+    const b = await reader.read();
+    let third: Buffer | null | undefined;
+    const pending = reader.read().then((piece) => {
+      third = piece;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(third).toBeUndefined();
+    expect(a && b).toBeTruthy();
+    if (a) reader.release(a);
+    await pending;
+    expect(third).toEqual(content.subarray(2_000, 3_000));
+    await reader.close();
+    expect(await reader.read()).toBeNull();
+  });
+
+  it('uses a private pool when the shared one is busy', async () => {
+    const pool = createBufferPool(1_000, 1);
+    const first = await openRangeReader(path, 0, 10_000, { pool });
+    const second = await openRangeReader(path, 0, 3_000, { pool });
+    expect(await drain(second)).toEqual(content.subarray(0, 3_000));
+    await first.close();
+  });
+
+  it('fails with E_FILE_CHANGED when the file ends before the range', async () => {
+    const short = join(dir, 'short.bin');
+    await writeFile(short, content);
+    const reader = await openRangeReader(short, 0, 10_000, { pool: createBufferPool(4_000, 2) });
+    await truncate(short, 5_000);
+    const error = await drain(reader).catch((e: unknown) => e);
+    await reader.close();
+    expect(error).toBeInstanceOf(FileError);
+    expect((error as FileError).code).toBe('E_FILE_CHANGED');
+  });
+
+  it('fails with E_FILE_NOT_FOUND for a missing file', async () => {
+    const error = await openRangeReader(join(dir, 'nope.bin'), 0, 1).catch((e: unknown) => e);
+    expect((error as FileError).code).toBe('E_FILE_NOT_FOUND');
+  });
+});
