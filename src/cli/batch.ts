@@ -1,0 +1,195 @@
+/**
+ * Runs the uploads of a batch with a concurrency limit, feeds their events to a reporter, and
+ * collects one outcome per file. Never throws for a file's failure: that is an outcome.
+ */
+import { stat } from 'node:fs/promises';
+import { AbortError, FileError, VimeoTusError } from '../errors.js';
+import type { UploadResult, VideoFields } from '../upload/types.js';
+import type { EngineUploadOptions, StartUpload, UploadIntent } from './engine-port.js';
+import { ExitCode, exitCodeForBatch } from './exit-codes.js';
+import type { PlannedFile } from './files.js';
+import { type BatchReporter, type BatchSummary, type FileOutcome, showError } from './render/reporter.js';
+
+/** What a batch needs. */
+export interface BatchParams {
+  readonly files: readonly PlannedFile[];
+  readonly start: StartUpload;
+  /** Engine options shared by every file (signal and video are set per file). */
+  readonly options: Omit<EngineUploadOptions, 'signal' | 'video'>;
+  /** The create-body fields of one file. */
+  readonly videoFor: (file: PlannedFile) => VideoFields | undefined;
+  readonly intent: UploadIntent;
+  readonly concurrency: number;
+  /** The user's stop (Ctrl-C). */
+  readonly signal: AbortSignal;
+  readonly reporter: BatchReporter;
+  readonly now: () => number;
+  /** Strings that must never be shown (the token). */
+  readonly secrets: readonly string[];
+  /** What to tell the user to continue after an interruption or failure. */
+  readonly resumeHint: string;
+  /** What to tell the user when the token was rejected (how to create one). */
+  readonly authHint: string;
+}
+
+/** Runs the batch to the end (or to the interruption) and reports the summary. */
+export async function runBatch(params: BatchParams): Promise<BatchSummary> {
+  const { files, reporter } = params;
+  const startedAtMs = params.now();
+  // Our own controller: the user's signal stops everything; an auth failure stops the rest too.
+  const controller = new AbortController();
+  const onUserAbort = (): void => controller.abort(params.signal.reason);
+  if (params.signal.aborted) onUserAbort();
+  else params.signal.addEventListener('abort', onUserAbort, { once: true });
+  const outcomes: (FileOutcome | undefined)[] = files.map(() => undefined);
+  reporter.start(files, { concurrency: params.concurrency });
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!controller.signal.aborted && next < files.length) {
+      const index = next++;
+      const file = files[index] as PlannedFile;
+      const outcome = await uploadOne(file, params, controller.signal);
+      outcomes[index] = outcome;
+      if (outcome.error?.code === 'E_AUTH')
+        controller.abort(new AbortError('stopped: the token was rejected'));
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency, files.length)) }, worker);
+  await Promise.all(workers);
+  params.signal.removeEventListener('abort', onUserAbort);
+
+  const finalOutcomes = outcomes.map(
+    (outcome, index): FileOutcome =>
+      outcome ?? {
+        file: files[index] as PlannedFile,
+        status: 'not-started',
+        videoUri: null,
+        link: null,
+        bytesTotal: files[index]?.sizeBytes ?? null,
+        bytesAcked: 0,
+        durationMs: null,
+        result: null,
+        error: null,
+      },
+  );
+  const interrupted = params.signal.aborted;
+  const failedErrors = finalOutcomes.filter((o) => o.status === 'failed').map((o) => errorForExit(o));
+  const exitCode = exitCodeForBatch({
+    verified: finalOutcomes.filter((o) => o.status === 'verified').length,
+    interrupted,
+    errors: failedErrors,
+  });
+  const summary: BatchSummary = {
+    outcomes: finalOutcomes,
+    interrupted,
+    durationMs: params.now() - startedAtMs,
+    exitCode,
+    resumeHint: hintFor(exitCode, params),
+  };
+  reporter.finish(summary);
+  return summary;
+}
+
+async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSignal): Promise<FileOutcome> {
+  const { reporter } = params;
+  const startedAtMs = params.now();
+  let videoUri: string | null = null;
+  let link: string | null = null;
+  let bytesTotal = file.sizeBytes;
+  let bytesAcked = 0;
+  if (file.sizeBytes === null) {
+    const shown = showError(await missingFileError(file));
+    reporter.failed(file, shown, 'failed');
+    return {
+      file,
+      status: 'failed',
+      videoUri: null,
+      link: null,
+      bytesTotal: null,
+      bytesAcked: 0,
+      durationMs: null,
+      result: null,
+      error: shown,
+    };
+  }
+  reporter.began(file);
+  try {
+    const video = params.videoFor(file);
+    const upload = params.start(
+      file.absolutePath,
+      { ...params.options, signal, ...(video ? { video } : {}) },
+      params.intent,
+    );
+    upload.on('created', (event) => {
+      videoUri = event.videoUri;
+      link = event.link;
+      bytesTotal = event.bytesTotal;
+      reporter.created(file, event);
+    });
+    upload.on('progress', (progress) => {
+      bytesAcked = Math.max(bytesAcked, progress.bytesAcked);
+      reporter.progress(file, progress);
+    });
+    upload.on('retry', (event) => reporter.retry(file, event));
+    // The promise carries the failure; a listener keeps an EventEmitter's 'error' from throwing.
+    upload.on('error', () => {});
+    const result: UploadResult = await upload.done;
+    reporter.verified(file, result);
+    return {
+      file,
+      status: 'verified',
+      videoUri: result.videoUri,
+      link: result.link,
+      bytesTotal: result.bytesTotal,
+      bytesAcked: result.uploadOffset,
+      durationMs: params.now() - startedAtMs,
+      result,
+      error: null,
+    };
+  } catch (error) {
+    const shown = showError(error, params.secrets);
+    const interrupted = signal.aborted && (shown.code === 'E_ABORTED' || params.signal.aborted);
+    const status = interrupted ? 'interrupted' : 'failed';
+    reporter.failed(file, shown, status);
+    return {
+      file,
+      status,
+      videoUri,
+      link,
+      bytesTotal,
+      bytesAcked,
+      durationMs: params.now() - startedAtMs,
+      result: null,
+      error: shown,
+    };
+  }
+}
+
+function hintFor(exitCode: number, params: BatchParams): string | null {
+  switch (exitCode) {
+    case ExitCode.Ok:
+    case ExitCode.Usage:
+    case ExitCode.Quota:
+      return null;
+    case ExitCode.Auth:
+      return params.authHint;
+    default:
+      return params.resumeHint;
+  }
+}
+
+async function missingFileError(file: PlannedFile): Promise<FileError> {
+  const info = await stat(file.absolutePath).catch(() => undefined);
+  if (!info) return new FileError('E_FILE_NOT_FOUND', file.display, `No such file: ${file.display}`);
+  return new FileError('E_FILE_NOT_REGULAR', file.display, `Not a regular file: ${file.display}`);
+}
+
+/** Rebuilds an error object from an outcome, for the exit-code mapping. */
+function errorForExit(outcome: FileOutcome): VimeoTusError | Error {
+  const code = outcome.error?.code;
+  if (code?.startsWith('E_') && code !== 'E_UNEXPECTED') {
+    return new VimeoTusError(code as VimeoTusError['code'], outcome.error?.message ?? '');
+  }
+  return new Error(outcome.error?.message ?? 'unknown error');
+}

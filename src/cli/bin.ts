@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `vimeo-tus` executable: the only place that reads process.argv and process.env, listens for
+ * signals and calls process.exit. Everything else is in run.ts and the command functions.
+ */
+import { readFileSync } from 'node:fs';
+import { AbortError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { runCli } from './run.js';
+import { realDeps } from './wiring.js';
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: NodeJS.Signals): void => {
+  interrupts += 1;
+  if (interrupts > 1) {
+    process.stderr.write('\nvimeo-tus: stopped without waiting.\n');
+    process.exit(130);
+  }
+  process.stderr.write(`\nvimeo-tus: ${signal} received, stopping (press Ctrl-C again to quit at once)…\n`);
+  controller.abort(new AbortError(`interrupted by ${signal}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: process.stdout.isTTY === true,
+  env: { ...process.env },
+  signal: controller.signal,
+  cwd: process.cwd(),
+  now: () => Date.now(),
+};
+
+const code = await runCli(process.argv.slice(2), io, realDeps(), { version: packageVersion() });
+process.exit(code);

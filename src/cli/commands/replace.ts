@@ -1,0 +1,39 @@
+/**
+ * `vimeo-tus replace <video-uri> <file>`: uploads a new file for an existing video (a new version,
+ * `POST /videos/{id}/versions`), with the same progress, verification and exit codes as `upload`.
+ */
+import { ConfigError } from '../../errors.js';
+import type { CliDeps } from '../deps.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { type UploadCommandOptions, uploadCommand } from './upload.js';
+
+/** Options of `replace`: those of `upload` that make sense for one existing video. */
+export type ReplaceCommandOptions = Pick<
+  UploadCommandOptions,
+  'chunkSizeBytes' | 'wait' | 'json' | 'sandbox' | 'stateDir' | 'ledger' | 'tokenFile'
+>;
+
+/** Normalises `/videos/123`, `123` or `https://vimeo.com/123` to `/videos/123`. */
+export function normalizeVideoUri(text: string): string {
+  const trimmed = text.trim();
+  const match = /^(?:\/videos\/|https?:\/\/(?:www\.)?vimeo\.com\/)?(\d+)\/?$/.exec(trimmed);
+  if (!match?.[1])
+    throw new ConfigError(`Not a video URI: "${text}" (expected /videos/123, 123 or a vimeo.com link).`);
+  return `/videos/${match[1]}`;
+}
+
+/**
+ * Runs `replace`. Returns the exit code.
+ * @throws ConfigError on a malformed video URI.
+ */
+export async function replaceCommand(
+  videoUri: string,
+  file: string,
+  options: ReplaceCommandOptions,
+  io: CliIo,
+  deps: CliDeps,
+): Promise<ExitCodeValue> {
+  const uri = normalizeVideoUri(videoUri);
+  return uploadCommand([file], { ...options, replaceVideoUri: uri, concurrency: 1, include: '*' }, io, deps);
+}

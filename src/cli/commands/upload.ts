@@ -1,0 +1,170 @@
+/**
+ * `vimeo-tus upload <file|dir>...`: plan the files, resolve the configuration (or start an embedded
+ * sandbox), run the batch with the chosen reporter, and return the exit code.
+ */
+import { type CliConfig, resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
+import { ConfigError } from '../../errors.js';
+import type { VideoFields } from '../../upload/types.js';
+import { runBatch } from '../batch.js';
+import type { CliDeps, EmbeddedSandbox } from '../deps.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import { compileInclude, type PlannedFile, planFiles } from '../files.js';
+import type { CliIo } from '../io.js';
+import { createReporter } from '../render/create-reporter.js';
+import { showError } from '../render/reporter.js';
+
+/** Vimeo's `privacy.view` values. */
+export const PRIVACY_VIEWS = [
+  'anybody',
+  'contacts',
+  'disable',
+  'nobody',
+  'password',
+  'unlisted',
+  'users',
+] as const;
+
+/** Options of the upload command (already parsed from flags). */
+export interface UploadCommandOptions {
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly privacy?: string | undefined;
+  readonly folder?: string | undefined;
+  readonly chunkSizeBytes?: number | undefined;
+  /** @default 2 */
+  readonly concurrency?: number | undefined;
+  readonly wait?: boolean | undefined;
+  /** `--new`: never continue a known unfinished upload of the same file. */
+  readonly forceNew?: boolean | undefined;
+  readonly json?: boolean | undefined;
+  readonly sandbox?: boolean | undefined;
+  readonly stateDir?: string | undefined;
+  /** `--no-ledger` sets false. @default true */
+  readonly ledger?: boolean | undefined;
+  readonly tokenFile?: string | undefined;
+  readonly include?: string | undefined;
+  /** Replace this video's file instead of creating a video (the `replace` command). */
+  readonly replaceVideoUri?: string | undefined;
+  /** Throttle of an embedded sandbox (the `demo` command). */
+  readonly sandboxThrottleBytesPerSecond?: number | undefined;
+}
+
+/**
+ * Runs `upload`. Returns the exit code (0 only when every file was verified).
+ * @throws ConfigError / AuthError for bad input or a missing token, before anything is sent.
+ */
+export async function uploadCommand(
+  inputs: readonly string[],
+  options: UploadCommandOptions,
+  io: CliIo,
+  deps: CliDeps,
+): Promise<ExitCodeValue> {
+  try {
+    return await runUpload(inputs, options, io, deps);
+  } catch (error) {
+    if (options.json) {
+      const shown = showError(error);
+      io.stdout.write(
+        `${JSON.stringify({ type: 'error', file: null, code: shown.code, message: shown.message, time: new Date(io.now()).toISOString() })}\n`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function runUpload(
+  inputs: readonly string[],
+  options: UploadCommandOptions,
+  io: CliIo,
+  deps: CliDeps,
+): Promise<ExitCodeValue> {
+  if (inputs.length === 0) throw new ConfigError('Nothing to upload: give at least one file or directory.');
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError('--concurrency must be a whole number ≥ 1.');
+  const baseFields = videoFields(options);
+  const files = await planFiles(inputs, { cwd: io.cwd, include: compileInclude(options.include) });
+  if (options.name !== undefined && files.length > 1) {
+    throw new ConfigError(
+      '--name applies to one file; this command has several (drop --name to use file names).',
+    );
+  }
+  let sandbox: EmbeddedSandbox | undefined;
+  try {
+    if (options.sandbox) {
+      sandbox = await deps.startSandbox(
+        options.sandboxThrottleBytesPerSecond === undefined
+          ? {}
+          : { throttleBytesPerSecond: options.sandboxThrottleBytesPerSecond },
+      );
+      if (!options.json) io.stderr.write(`Embedded sandbox at ${sandbox.apiUrl} (no Vimeo account used).\n`);
+    }
+    const config: CliConfig = await resolveCliConfig({
+      env: io.env,
+      flags: {
+        tokenFile: options.tokenFile,
+        stateDir: options.stateDir,
+        sandbox: sandbox ? { apiUrl: sandbox.apiUrl, token: sandbox.token } : undefined,
+      },
+      readTextFile: deps.readTextFile,
+    });
+    const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: options.ledger ?? true });
+    const reporter = createReporter(io, { json: options.json ?? false });
+    const summary = await runBatch({
+      files,
+      start,
+      options: {
+        token: config.token,
+        apiUrl: config.apiUrl,
+        ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
+        ...(options.wait ? { waitForProcessing: true } : {}),
+        ...(options.replaceVideoUri === undefined ? {} : { replaceVideoUri: options.replaceVideoUri }),
+      },
+      videoFor: (file: PlannedFile): VideoFields => ({
+        name: options.name ?? defaultName(file),
+        ...baseFields,
+      }),
+      intent: { forceNew: options.forceNew ?? false },
+      concurrency,
+      signal: io.signal,
+      reporter,
+      now: io.now,
+      secrets: [config.token],
+      resumeHint: options.sandbox
+        ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
+        : 'To continue, run the same command again (acknowledged bytes are kept on the server), or `vimeo-tus resume`.',
+      authHint: `The token was rejected. ${TOKEN_HELP}`,
+    });
+    return summary.exitCode;
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+/** The create-body fields from the flags (without the name). */
+export function videoFields(options: UploadCommandOptions): VideoFields {
+  const fields: Record<string, unknown> = {};
+  if (options.description !== undefined) fields.description = options.description;
+  if (options.privacy !== undefined) {
+    if (!(PRIVACY_VIEWS as readonly string[]).includes(options.privacy)) {
+      throw new ConfigError(
+        `--privacy must be one of ${PRIVACY_VIEWS.join(', ')} (got "${options.privacy}").`,
+      );
+    }
+    fields.privacy = { view: options.privacy };
+  }
+  if (options.folder !== undefined) {
+    if (!/^\/(users\/\d+|me)\/(folders|projects)\/\d+$/.test(options.folder)) {
+      throw new ConfigError(
+        `--folder must be a folder URI like /users/123/folders/456 (got "${options.folder}").`,
+      );
+    }
+    fields.folder_uri = options.folder;
+  }
+  return fields;
+}
+
+function defaultName(file: PlannedFile): string {
+  const base = file.display.split(/[\\/]/).pop() ?? file.display;
+  return base.replace(/\.[^.]+$/, '') || base;
+}

@@ -1,0 +1,248 @@
+/**
+ * The commander program: every command, its flags, help with examples, and `--version`. Actions
+ * only translate flags into typed options and call the command functions; the exit code they
+ * return is stored on the context for run.ts.
+ */
+
+import type { Writable } from 'node:stream';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../errors.js';
+import { sandboxCommand } from '../sandbox/command.js';
+import { demoCommand } from './commands/demo.js';
+import { replaceCommand } from './commands/replace.js';
+import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
+import type { CliDeps } from './deps.js';
+import type { ExitCodeValue } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { parseSizeBytes } from './size.js';
+
+/** What the program's actions share with the caller. */
+export interface ProgramContext {
+  readonly io: CliIo;
+  readonly deps: CliDeps;
+  readonly version: string;
+  /** Set by the action that ran. */
+  exitCode: ExitCodeValue | undefined;
+}
+
+/**
+ * A hook to add commands implemented elsewhere (the ledger's `list`, `status`, `resume`, `forget`;
+ * the sandbox's `sandbox`). Each receives the program and the context, and adds its commands with
+ * `program.command(...)` or `program.addCommand(...)`; their actions set `context.exitCode`.
+ */
+export type CommandRegistrar = (program: Command, context: ProgramContext) => void;
+
+/** Builds the program. `registrars` add the commands other modules own. */
+export function buildProgram(context: ProgramContext, registrars: readonly CommandRegistrar[] = []): Command {
+  const { io, deps } = context;
+  const program = new Command('vimeo-tus')
+    .description(
+      'Upload videos to Vimeo over tus: resumable across crashes, honest progress, verified completion.',
+    )
+    .version(context.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      `
+Credentials: VIMEO_TOKEN=... or --token-file FILE (a token with the "upload" scope, and "edit" for
+metadata: https://developer.vimeo.com/apps). API base: VIMEO_API_URL (default https://api.vimeo.com).
+Try it without an account: vimeo-tus demo, or vimeo-tus upload --sandbox FILE.
+
+Examples:
+  $ vimeo-tus demo
+  $ VIMEO_TOKEN=... vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted --wait
+  $ vimeo-tus upload ./videos --concurrency 3 --json > results.ndjson
+  $ vimeo-tus replace /videos/123456 talk-v2.mp4
+
+Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some files failed,
+6 upload failed, 130 interrupted. See docs/cli.md.`,
+    );
+
+  program
+    .command('upload')
+    .description(
+      'upload files (directories are walked for video files); exits 0 only when every file is verified',
+    )
+    .argument('<paths...>', 'files or directories')
+    .option('--name <name>', 'video title (one file only; default: the file name without extension)')
+    .option('--description <text>', 'video description')
+    .addOption(new Option('--privacy <view>', 'who can watch').choices(PRIVACY_VIEWS))
+    .option('--folder <uri>', 'put the video in this folder, e.g. /users/123/folders/456')
+    .option(
+      '--chunk-size <size>',
+      'bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited',
+      sizeArg,
+      256 * 1024 ** 2,
+    )
+    .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
+    .option(
+      '--include <list>',
+      'for directories: extensions or globs, comma-separated (default: common video types)',
+    )
+    .option('--wait', 'wait until Vimeo has processed each video', false)
+    .option('--new', 'start a new video even if an unfinished upload of the file is known', false)
+    .option('--json', 'NDJSON events on stdout (schema in docs/cli.md)', false)
+    .option('--sandbox', 'upload to an embedded local sandbox (no account needed)', false)
+    .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
+    .option('--state-dir <dir>', 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)')
+    .option('--no-ledger', 'do not record or resume uploads in the ledger')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted
+  $ vimeo-tus upload ./footage --include mp4,mov --concurrency 4 --wait
+  $ vimeo-tus upload big.mov --chunk-size 1GiB --token-file ~/.vimeo-token
+  $ vimeo-tus upload --sandbox sample.mp4 --json`,
+    )
+    .action(async (paths: string[], flags: UploadFlags) => {
+      context.exitCode = await uploadCommand(
+        paths,
+        {
+          name: flags.name,
+          description: flags.description,
+          privacy: flags.privacy,
+          folder: flags.folder,
+          chunkSizeBytes: flags.chunkSize,
+          concurrency: flags.concurrency,
+          wait: flags.wait,
+          forceNew: flags.new,
+          json: flags.json,
+          sandbox: flags.sandbox,
+          tokenFile: flags.tokenFile,
+          stateDir: flags.stateDir,
+          ledger: flags.ledger,
+          include: flags.include,
+        },
+        io,
+        deps,
+      );
+    });
+
+  program
+    .command('replace')
+    .description('upload a new file for an existing video (a new version of the same video)')
+    .argument('<video-uri>', 'the video: /videos/123, 123 or https://vimeo.com/123')
+    .argument('<file>', 'the new file')
+    .option('--chunk-size <size>', 'bytes per PATCH request', sizeArg, 256 * 1024 ** 2)
+    .option('--wait', 'wait until Vimeo has processed the new file', false)
+    .option('--json', 'NDJSON events on stdout', false)
+    .option('--sandbox', 'use an embedded local sandbox', false)
+    .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
+    .option('--state-dir <dir>', 'ledger directory')
+    .option('--no-ledger', 'do not record or resume uploads in the ledger')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus replace /videos/123456 talk-v2.mp4 --wait
+  $ vimeo-tus replace https://vimeo.com/123456 talk-v2.mp4 --json`,
+    )
+    .action(async (videoUri: string, file: string, flags: ReplaceFlags) => {
+      context.exitCode = await replaceCommand(
+        videoUri,
+        file,
+        {
+          chunkSizeBytes: flags.chunkSize,
+          wait: flags.wait,
+          json: flags.json,
+          sandbox: flags.sandbox,
+          tokenFile: flags.tokenFile,
+          stateDir: flags.stateDir,
+          ledger: flags.ledger,
+        },
+        io,
+        deps,
+      );
+    });
+
+  program
+    .command('demo')
+    .description('upload a generated sample file to an embedded, throttled sandbox and show the result')
+    .option('--size <size>', 'size of the sample file', sizeArg, 24 * 1024 ** 2)
+    .option(
+      '--rate <size>',
+      'bandwidth of the sandbox upload host per second',
+      sizeArg,
+      Math.round(2.4 * 1024 ** 2),
+    )
+    .option('--json', 'NDJSON events on stdout', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus demo
+  $ vimeo-tus demo --size 100MiB --rate 10MiB`,
+    )
+    .action(async (flags: { size: number; rate: number; json: boolean }) => {
+      context.exitCode = await demoCommand(
+        { sizeBytes: flags.size, bytesPerSecond: flags.rate, json: flags.json },
+        io,
+        deps,
+      );
+    });
+
+  const sandbox = sandboxCommand({ stdout: io.stdout as unknown as Writable, signal: io.signal });
+  sandbox.copyInheritedSettings(program);
+  sandbox.addHelpText(
+    'after',
+    `
+Examples:
+  $ vimeo-tus sandbox                       # prints the API URL and token to use
+  $ vimeo-tus sandbox --port 8080 --throttle 1048576 --json
+  $ VIMEO_API_URL=http://127.0.0.1:8080 VIMEO_TOKEN=sandbox-token vimeo-tus upload clip.mp4`,
+  );
+  program.addCommand(sandbox);
+
+  for (const register of registrars) register(program, context);
+  return program;
+}
+
+interface UploadFlags {
+  name?: string;
+  description?: string;
+  privacy?: string;
+  folder?: string;
+  chunkSize: number;
+  concurrency: number;
+  include?: string;
+  wait: boolean;
+  new: boolean;
+  json: boolean;
+  sandbox: boolean;
+  tokenFile?: string;
+  stateDir?: string;
+  ledger: boolean;
+}
+
+interface ReplaceFlags {
+  chunkSize: number;
+  wait: boolean;
+  json: boolean;
+  sandbox: boolean;
+  tokenFile?: string;
+  stateDir?: string;
+  ledger: boolean;
+}
+
+function sizeArg(value: string): number {
+  try {
+    return parseSizeBytes(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
+  }
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('must be a whole number ≥ 1.');
+  }
+  return n;
+}

@@ -1,0 +1,98 @@
+/**
+ * Small text helpers shared by the renderers: fixed-width cells, bars, colours, control-free text.
+ */
+
+/** ANSI colour helpers; identity functions when colour is off. */
+export interface Palette {
+  readonly acked: (text: string) => string;
+  readonly sent: (text: string) => string;
+  readonly ok: (text: string) => string;
+  readonly bad: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly bold: (text: string) => string;
+}
+
+const wrap =
+  (open: number, close: number) =>
+  (text: string): string =>
+    `\u001B[${open}m${text}\u001B[${close}m`;
+
+/** The palette for `color` on or off. */
+export function palette(color: boolean): Palette {
+  if (!color) {
+    const id = (text: string): string => text;
+    return { acked: id, sent: id, ok: id, bad: id, dim: id, bold: id };
+  }
+  return {
+    acked: wrap(32, 39),
+    sent: wrap(33, 39),
+    ok: wrap(32, 39),
+    bad: wrap(31, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
+}
+
+/** Characters of the bar: acknowledged, sent but not yet acknowledged, not sent. */
+export const BAR_ACKED = '█';
+export const BAR_SENT = '▒';
+export const BAR_TODO = '░';
+
+/**
+ * A bar `width` cells wide: acknowledged part `█`, sent-not-acknowledged `▒`, rest `░`.
+ * The shapes differ, so the distinction survives without colour.
+ */
+export function bar(
+  width: number,
+  ackedFraction: number,
+  sentFraction: number,
+  colors: Palette = palette(false),
+): string {
+  const clamp = (value: number): number => Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
+  const ackedCells = Math.floor(clamp(ackedFraction) * width);
+  const sentCells = Math.max(
+    0,
+    Math.floor(clamp(Math.max(sentFraction, ackedFraction)) * width) - ackedCells,
+  );
+  const todoCells = width - ackedCells - sentCells;
+  return (
+    colors.acked(BAR_ACKED.repeat(ackedCells)) +
+    colors.sent(BAR_SENT.repeat(sentCells)) +
+    colors.dim(BAR_TODO.repeat(todoCells))
+  );
+}
+
+/** Cuts or pads `text` to exactly `width` characters (cutting with `…`). */
+export function padCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
+  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+}
+
+/** Cuts a file name from the left (`…/dir/clip.mp4`) so the end, the part that differs, stays. */
+export function fitPath(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text.padEnd(width);
+  if (width <= 1) return '…'.slice(0, width);
+  return `…${chars.slice(chars.length - width + 1).join('')}`;
+}
+
+/** Cuts `text` to at most `width` characters. */
+export function truncate(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+/** Removes control characters (C0 except none, DEL, C1) so a server's words cannot move the cursor. */
+export function stripControl(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+}
+
+/** A percentage `0%`..`100%`; 100% only when complete. */
+export function percent(done: number, total: number): string {
+  if (total <= 0) return '0%';
+  const value = Math.floor((done / total) * 100);
+  return `${done >= total ? 100 : Math.min(99, value)}%`;
+}

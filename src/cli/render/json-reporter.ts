@@ -1,0 +1,129 @@
+/**
+ * `--json`: NDJSON on stdout, one event object per line (schema in docs/cli.md). Nothing else is
+ * written to stdout in this mode. Progress is thinned to one line per file per `intervalMs`, plus
+ * every phase change.
+ */
+import type { BatchReporter } from './reporter.js';
+
+/** Options of the NDJSON reporter. */
+export interface JsonReporterOptions {
+  readonly write: (text: string) => void;
+  readonly now: () => number;
+  /** @default 1000 */
+  readonly intervalMs?: number;
+}
+
+/** Creates the NDJSON reporter. */
+export function createJsonReporter(options: JsonReporterOptions): BatchReporter {
+  const intervalMs = options.intervalMs ?? 1000;
+  const lastProgress = new Map<string, { atMs: number; phase: string }>();
+  const emit = (event: Record<string, unknown>): void => {
+    options.write(`${JSON.stringify({ ...event, time: new Date(options.now()).toISOString() })}\n`);
+  };
+  return {
+    start(files, info) {
+      emit({
+        type: 'start',
+        concurrency: info.concurrency,
+        files: files.map((file) => ({ file: file.display, bytesTotal: file.sizeBytes })),
+      });
+    },
+    began(file) {
+      lastProgress.set(file.absolutePath, { atMs: options.now(), phase: 'creating' });
+      emit({
+        type: 'progress',
+        file: file.display,
+        phase: 'creating',
+        bytesSent: 0,
+        bytesAcked: 0,
+        bytesTotal: file.sizeBytes,
+      });
+    },
+    created(file, event) {
+      emit({
+        type: 'created',
+        file: file.display,
+        video: event.videoUri,
+        link: event.link,
+        bytesTotal: event.bytesTotal,
+        created: event.created,
+      });
+    },
+    progress(file, progress) {
+      const last = lastProgress.get(file.absolutePath);
+      const nowMs = options.now();
+      if (last && last.phase === progress.phase && nowMs - last.atMs < intervalMs) return;
+      lastProgress.set(file.absolutePath, { atMs: nowMs, phase: progress.phase });
+      emit({
+        type: 'progress',
+        file: file.display,
+        phase: progress.phase,
+        bytesSent: progress.bytesSent,
+        bytesAcked: progress.bytesAcked,
+        bytesTotal: progress.bytesTotal,
+        bytesPerSecond: Math.round(progress.bytesPerSecond),
+        etaSeconds: progress.etaSeconds,
+      });
+    },
+    retry(file, event) {
+      emit({
+        type: 'retry',
+        file: file.display,
+        attempt: event.attempt,
+        reason: event.reason,
+        code: event.code,
+        delayMs: event.delayMs,
+      });
+    },
+    verified(file, result) {
+      emit({
+        type: 'verified',
+        file: file.display,
+        video: result.videoUri,
+        link: result.link,
+        uploadOffset: result.uploadOffset,
+        uploadLength: result.uploadLength,
+        uploadStatus: result.uploadStatus,
+        transcodeStatus: result.transcodeStatus,
+        bytesSent: result.bytesSent,
+        retries: result.retries,
+        resumed: result.resumed,
+        durationMs: result.durationMs,
+      });
+    },
+    failed(file, error, status) {
+      emit({
+        type: 'error',
+        file: file.display,
+        code: error.code,
+        message: error.message,
+        interrupted: status === 'interrupted',
+      });
+    },
+    finish(summary) {
+      const count = (status: string): number => summary.outcomes.filter((o) => o.status === status).length;
+      emit({
+        type: 'summary',
+        ok: summary.exitCode === 0,
+        exitCode: summary.exitCode,
+        interrupted: summary.interrupted,
+        total: summary.outcomes.length,
+        verified: count('verified'),
+        failed: count('failed'),
+        notFinished: count('interrupted') + count('not-started'),
+        durationMs: summary.durationMs,
+        resumeHint: summary.resumeHint,
+        files: summary.outcomes.map((o) => ({
+          file: o.file.display,
+          status: o.status,
+          video: o.videoUri,
+          link: o.link,
+          bytesTotal: o.bytesTotal,
+          bytesAcked: o.bytesAcked,
+          durationMs: o.durationMs,
+          error: o.error,
+        })),
+      });
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Output for pipes and CI logs: whole lines only, no control characters, no colour. A file's
+ * progress is printed at each phase change and otherwise at most every `intervalMs`.
+ */
+import { formatBytes, formatDuration } from '../size.js';
+import { BatchView, type FileView } from './batch-view.js';
+import { percent, stripControl } from './format.js';
+import type { BatchReporter } from './reporter.js';
+import { renderSummary } from './summary-table.js';
+
+/** Options of the plain reporter. */
+export interface PlainReporterOptions {
+  readonly write: (text: string) => void;
+  readonly now: () => number;
+  /** @default 5000 */
+  readonly intervalMs?: number;
+}
+
+/** Creates the plain-lines reporter. */
+export function createPlainReporter(options: PlainReporterOptions): BatchReporter {
+  const intervalMs = options.intervalMs ?? 5000;
+  let view: BatchView | undefined;
+  const lastPrinted = new Map<string, { atMs: number; phase: string }>();
+  const line = (file: FileView, text: string): void => {
+    options.write(`${stripControl(`[${file.file.display}] ${text}`)}\n`);
+  };
+  const progressText = (file: FileView): string => {
+    const sent = Math.max(file.bytesAcked, file.sentPosition);
+    const eta = file.etaSeconds === null ? '' : `, ETA ${formatDuration(file.etaSeconds)}`;
+    return (
+      `${file.phase} ${percent(file.bytesAcked, file.bytesTotal)}: ` +
+      `acknowledged ${formatBytes(file.bytesAcked)} of ${formatBytes(file.bytesTotal)}, ` +
+      `${formatBytes(sent - file.bytesAcked)} in flight, ${formatBytes(file.bytesPerSecond)}/s${eta}`
+    );
+  };
+  return {
+    start(files, info) {
+      view = new BatchView(files, options.now);
+      const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
+      const count = files.length === 1 ? '1 file' : `${files.length} files`;
+      options.write(`Uploading ${count} (${formatBytes(bytes)}), up to ${info.concurrency} at a time.\n`);
+    },
+    began(file) {
+      if (!view) return;
+      const entry = view.began(file);
+      lastPrinted.set(file.absolutePath, { atMs: options.now(), phase: entry.phase });
+      line(entry, 'creating video');
+    },
+    created(file, event) {
+      if (!view) return;
+      const entry = view.created(file, event);
+      line(entry, `${event.created ? 'created' : 'continuing'} ${event.videoUri} ${event.link}`);
+    },
+    progress(file, progress) {
+      if (!view) return;
+      const entry = view.progress(file, progress);
+      if (progress.phase === 'done') return; // the 'verified' line follows
+      const last = lastPrinted.get(file.absolutePath);
+      const nowMs = options.now();
+      if (!last || last.phase !== entry.phase || nowMs - last.atMs >= intervalMs) {
+        lastPrinted.set(file.absolutePath, { atMs: nowMs, phase: entry.phase });
+        line(entry, progressText(entry));
+      }
+    },
+    retry(file, event) {
+      if (!view) return;
+      const entry = view.retry(file, event);
+      lastPrinted.set(file.absolutePath, { atMs: options.now(), phase: 'retrying' });
+      line(
+        entry,
+        `retrying in ${(event.delayMs / 1000).toFixed(1)}s (attempt ${event.attempt}): ${event.reason} [${event.code}]`,
+      );
+    },
+    verified(file, result) {
+      if (!view) return;
+      const entry = view.verified(file, result);
+      line(
+        entry,
+        `verified: offset ${result.uploadOffset} of ${result.uploadLength}, upload ${result.uploadStatus}, ` +
+          `transcode ${result.transcodeStatus}, ${result.link}`,
+      );
+    },
+    failed(file, error, status) {
+      if (!view) return;
+      const entry = view.failed(file, error, status);
+      line(entry, `${status === 'interrupted' ? 'interrupted' : 'failed'}: ${error.code}: ${error.message}`);
+    },
+    finish(summary) {
+      options.write(`\n${stripControlLines(renderSummary(summary, { width: null, color: false }))}\n`);
+    },
+  };
+}
+
+function stripControlLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => stripControl(l))
+    .join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * The table printed at the end of a batch (terminal and plain output): file, video link, size,
+ * time, and "verified" or the error; then one line of totals and, when needed, how to resume.
+ */
+import { formatBytes, formatDuration } from '../size.js';
+import { fitPath, padCell, palette, stripControl, truncate } from './format.js';
+import type { BatchSummary, FileOutcome } from './reporter.js';
+
+/** Options of the summary text. */
+export interface SummaryOptions {
+  /** Terminal width; null for plain output (no cutting except of very long errors). */
+  readonly width: number | null;
+  readonly color: boolean;
+}
+
+/** Renders the summary table and its footer. */
+export function renderSummary(summary: BatchSummary, options: SummaryOptions): string {
+  const colors = palette(options.color);
+  const rows = summary.outcomes.map((outcome) => ({
+    file: outcome.file.display,
+    video: outcome.link ?? outcome.videoUri ?? '-',
+    size: outcome.bytesTotal === null ? '-' : formatBytes(outcome.bytesTotal),
+    time: outcome.durationMs === null ? '-' : formatDuration(outcome.durationMs / 1000),
+    result: resultText(outcome),
+    ok: outcome.status === 'verified',
+  }));
+  const header = { file: 'FILE', video: 'VIDEO', size: 'SIZE', time: 'TIME', result: 'RESULT' };
+  const width = options.width === null ? null : Math.max(40, options.width) - 1;
+  const sizeW = Math.max(header.size.length, ...rows.map((r) => r.size.length));
+  const timeW = Math.max(header.time.length, ...rows.map((r) => r.time.length));
+  let fileW = Math.max(header.file.length, ...rows.map((r) => [...r.file].length));
+  let videoW = Math.max(header.video.length, ...rows.map((r) => r.video.length));
+  let resultW = Math.max(header.result.length, ...rows.map((r) => [...r.result].length));
+  if (width !== null) {
+    // Size and time keep their width; the widest of file, video and result gives way first.
+    const budget = width - sizeW - timeW - 8;
+    const minimum = { file: 8, video: 8, result: 10 };
+    const w = { file: fileW, video: videoW, result: resultW };
+    while (w.file + w.video + w.result > budget) {
+      const widest = (['result', 'video', 'file'] as const)
+        .filter((key) => w[key] > minimum[key])
+        .sort((a, b) => w[b] - w[a])[0];
+      if (widest === undefined) break;
+      w[widest] -= 1;
+    }
+    ({ file: fileW, video: videoW, result: resultW } = w);
+  } else {
+    resultW = Math.min(resultW, 200);
+  }
+  const line = (r: typeof header, mark: (text: string) => string = (t) => t): string =>
+    [
+      fitPath(r.file, fileW),
+      padCell(r.video, videoW),
+      padCell(r.size, sizeW, 'right'),
+      padCell(r.time, timeW, 'right'),
+      mark(truncate(r.result, resultW)),
+    ]
+      .join('  ')
+      .trimEnd();
+  const out = [colors.bold(line(header))];
+  for (const row of rows) out.push(line(row, row.ok ? colors.ok : colors.bad));
+  out.push('', footer(summary));
+  if (summary.resumeHint) out.push(summary.resumeHint);
+  return out.join('\n');
+}
+
+function resultText(outcome: FileOutcome): string {
+  switch (outcome.status) {
+    case 'verified': {
+      const transcode = outcome.result?.transcodeStatus;
+      return transcode === 'complete' ? 'verified, processed' : 'verified';
+    }
+    case 'not-started':
+      return 'not started';
+    default:
+      return outcome.error ? `${outcome.error.code}: ${stripControl(outcome.error.message)}` : outcome.status;
+  }
+}
+
+function footer(summary: BatchSummary): string {
+  const verified = summary.outcomes.filter((o) => o.status === 'verified').length;
+  const failed = summary.outcomes.filter((o) => o.status === 'failed').length;
+  const stopped = summary.outcomes.length - verified - failed;
+  const bytes = summary.outcomes
+    .filter((o) => o.status === 'verified')
+    .reduce((sum, o) => sum + (o.bytesTotal ?? 0), 0);
+  const parts = [`${verified} of ${summary.outcomes.length} verified (${formatBytes(bytes)})`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (stopped > 0) parts.push(`${stopped} interrupted or not started`);
+  parts.push(`in ${formatDuration(summary.durationMs / 1000)}`);
+  const head = summary.interrupted ? 'Interrupted: ' : '';
+  return `${head}${parts.join(', ')}. Exit code ${summary.exitCode}.`;
+}

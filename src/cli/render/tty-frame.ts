@@ -1,0 +1,136 @@
+/**
+ * One frame of the live terminal display, as a pure function of the batch view, so that its width
+ * and content can be tested without a terminal. Every line fits in `width - 1` columns (the last
+ * column is left free: some terminals wrap when it is written).
+ */
+import { formatBytes, formatDuration } from '../size.js';
+import { type BatchView, type FileView, isFinished } from './batch-view.js';
+import { bar, fitPath, type Palette, padCell, palette, percent, stripControl, truncate } from './format.js';
+
+/** Layout of a frame. */
+export interface FrameOptions {
+  readonly width: number;
+  /** Terminal rows; the frame keeps to at most this many minus one. */
+  readonly height: number;
+  readonly color: boolean;
+  readonly nowMs: number;
+}
+
+/** Renders the live part: one line per file in flight (as many as fit), a counter, the totals. */
+export function renderFrame(view: BatchView, options: FrameOptions): string {
+  const width = Math.max(40, options.width) - 1;
+  const colors = palette(options.color);
+  const { nameWidth, barWidth } = columns(width);
+  const active = view.active();
+  const maxRows = Math.max(1, Math.min(15, options.height - 4));
+  const shown = active.slice(0, maxRows);
+  const lines = shown.map((file) =>
+    fileLine(file, { width, nameWidth, barWidth, colors, nowMs: options.nowMs }),
+  );
+  const t = view.totals();
+  const hidden = active.length - shown.length;
+  const counts = [
+    `${t.done}/${view.files.length} verified`,
+    `${t.active} in flight${hidden > 0 ? ` (${hidden} not shown)` : ''}`,
+    t.queued > 0 ? `${t.queued} queued` : '',
+    t.failed > 0 ? `${t.failed} failed` : '',
+    `elapsed ${formatDuration((options.nowMs - view.startedAtMs) / 1000)}`,
+  ].filter((part) => part !== '');
+  const eta = t.bytesPerSecond > 0 ? (t.bytesTotal - t.bytesAcked) / t.bytesPerSecond : null;
+  const totalTail = `${pair(t.bytesAcked, t.bytesTotal)} ${rate(t.bytesPerSecond)} ETA ${formatDuration(eta)}`;
+  const totalLine =
+    `${padCell('Total', nameWidth)} ` +
+    `${bar(barWidth, ratio(t.bytesAcked, t.bytesTotal), ratio(t.bytesSent, t.bytesTotal), colors)} ` +
+    `${padCell(percent(t.bytesAcked, t.bytesTotal), 4, 'right')} ` +
+    truncate(totalTail, width - nameWidth - barWidth - 7);
+  return [...lines, colors.dim(truncate(counts.join(' · '), width)), totalLine].join('\n');
+}
+
+/** The line printed above the live area once a file is finished. */
+export function finishedLine(file: FileView, width: number, color: boolean): string {
+  const colors = palette(color);
+  const w = Math.max(40, width) - 1;
+  const { nameWidth } = columns(w);
+  const name = fitPath(file.file.display, nameWidth);
+  const time =
+    file.startedAtMs !== null && file.endedAtMs !== null
+      ? formatDuration((file.endedAtMs - file.startedAtMs) / 1000)
+      : '';
+  if (file.phase === 'verified') {
+    const text = truncate(
+      `${file.link ?? file.videoUri ?? ''}  ${formatBytes(file.bytesTotal)}  ${time}`,
+      w - nameWidth - 3,
+    );
+    return `${colors.ok('✔')} ${name} ${text}`;
+  }
+  const error = file.error ? `${file.error.code}: ${stripControl(file.error.message)}` : file.phase;
+  return `${colors.bad('✖')} ${name} ${truncate(error, w - nameWidth - 3)}`;
+}
+
+function columns(width: number): { nameWidth: number; barWidth: number } {
+  const nameWidth = Math.min(40, Math.max(12, Math.floor(width * 0.24)));
+  const barWidth = Math.min(40, Math.max(10, Math.floor(width * 0.24)));
+  return { nameWidth, barWidth };
+}
+
+function fileLine(
+  file: FileView,
+  layout: { width: number; nameWidth: number; barWidth: number; colors: Palette; nowMs: number },
+): string {
+  const { width, nameWidth, barWidth, colors } = layout;
+  const sent = Math.max(file.bytesAcked, file.sentPosition);
+  const head =
+    `${fitPath(file.file.display, nameWidth)} ` +
+    `${bar(barWidth, ratio(file.bytesAcked, file.bytesTotal), ratio(sent, file.bytesTotal), colors)} ` +
+    `${padCell(percent(file.bytesAcked, file.bytesTotal), 4, 'right')} `;
+  return head + truncate(phaseText(file, layout.nowMs), width - nameWidth - barWidth - 7);
+}
+
+/** What a file is doing, in a few words. */
+export function phaseText(file: FileView, nowMs: number): string {
+  switch (file.phase) {
+    case 'queued':
+      return 'queued';
+    case 'creating':
+      return 'creating video…';
+    case 'uploading': {
+      const eta = file.etaSeconds === null ? '' : ` ETA ${formatDuration(file.etaSeconds)}`;
+      return `${pair(file.bytesAcked, file.bytesTotal)} ${rate(file.bytesPerSecond)}${eta}`;
+    }
+    case 'retrying': {
+      if (!file.retry) return 'retrying…';
+      const seconds = Math.max(0, Math.ceil((file.retry.untilMs - nowMs) / 1000));
+      return `retrying in ${seconds}s: ${stripControl(file.retry.reason)}`;
+    }
+    case 'verifying':
+      return 'verifying with the server…';
+    case 'processing':
+      return 'uploaded; Vimeo is processing…';
+    case 'done':
+    case 'verified':
+      return 'verified';
+    case 'failed':
+    case 'interrupted':
+      return file.error ? `${file.error.code}` : file.phase;
+    default:
+      return isFinished(file.phase) ? 'done' : String(file.phase);
+  }
+}
+
+function ratio(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}
+
+/** `12.3/24.0 MiB`: both numbers in the unit of the total. */
+function pair(part: number, whole: number): string {
+  const total = formatBytes(whole);
+  const match = /^([\d.]+) (\S+)$/.exec(total);
+  if (!match || match[2] === 'B') return `${formatBytes(part)}/${total}`;
+  const unit = match[2] ?? 'B';
+  const divisor = 1024 ** ['B', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(unit);
+  return `${(part / divisor).toFixed(1)}/${total}`;
+}
+
+function rate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}

@@ -1,0 +1,78 @@
+/**
+ * The live terminal display: log-update redraws a frame (a bar per file in flight, a counter and a
+ * total line) a few times a second; a finished file is printed once above it; at the end the
+ * frame is replaced by the summary table.
+ */
+import { createLogUpdate } from 'log-update';
+import type { CreatedEvent, RetryEvent, UploadProgress, UploadResult } from '../../upload/types.js';
+import type { PlannedFile } from '../files.js';
+import type { CliOutput } from '../io.js';
+import { BatchView } from './batch-view.js';
+import type { BatchReporter, BatchSummary, ShownError } from './reporter.js';
+import { renderSummary } from './summary-table.js';
+import { finishedLine, renderFrame } from './tty-frame.js';
+
+/** Options of the terminal reporter. */
+export interface TtyReporterOptions {
+  readonly output: CliOutput;
+  readonly color: boolean;
+  readonly now: () => number;
+  /** @default 200 */
+  readonly refreshIntervalMs?: number;
+}
+
+/** Creates the terminal reporter. */
+export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
+  const { output, color, now } = options;
+  const log = createLogUpdate(output as unknown as NodeJS.WritableStream, { defaultWidth: 80 });
+  let view: BatchView | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const width = (): number => output.columns ?? 80;
+  const draw = (): void => {
+    if (view) log(renderFrame(view, { width: width(), height: output.rows ?? 24, color, nowMs: now() }));
+  };
+  const onResize = (): void => draw();
+  const finishedFile = (file: PlannedFile): void => {
+    if (!view) return;
+    log.persist(finishedLine(view.get(file), width(), color));
+    draw();
+  };
+  return {
+    start(files) {
+      view = new BatchView(files, now);
+      output.on?.('resize', onResize);
+      timer = setInterval(draw, options.refreshIntervalMs ?? 200);
+      timer.unref();
+      draw();
+    },
+    began(file) {
+      view?.began(file);
+      draw();
+    },
+    created(file: PlannedFile, event: CreatedEvent) {
+      view?.created(file, event);
+    },
+    progress(file: PlannedFile, progress: UploadProgress) {
+      view?.progress(file, progress);
+    },
+    retry(file: PlannedFile, event: RetryEvent) {
+      view?.retry(file, event);
+      draw();
+    },
+    verified(file: PlannedFile, result: UploadResult) {
+      view?.verified(file, result);
+      finishedFile(file);
+    },
+    failed(file: PlannedFile, error: ShownError, status) {
+      view?.failed(file, error, status);
+      finishedFile(file);
+    },
+    finish(summary: BatchSummary) {
+      if (timer) clearInterval(timer);
+      output.off?.('resize', onResize);
+      log.clear();
+      log.done();
+      output.write(`\n${renderSummary(summary, { width: width(), color })}\n`);
+    },
+  };
+}

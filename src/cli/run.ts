@@ -1,0 +1,50 @@
+/**
+ * Runs the CLI for one argument list and maps every way it can end to an exit code and a short
+ * message on stderr. bin.ts calls this and then `process.exit` with the result.
+ */
+import { CommanderError } from 'commander';
+import { TOKEN_HELP } from '../config/cli-config.js';
+import { VimeoTusError } from '../errors.js';
+import type { CliDeps } from './deps.js';
+import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { buildProgram, type CommandRegistrar, type ProgramContext } from './program.js';
+import { stripControl } from './render/format.js';
+
+/** Runs `argv` (without `node` and the script) and returns the exit code. Never throws. */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  deps: CliDeps,
+  options: { readonly version: string; readonly registrars?: readonly CommandRegistrar[] },
+): Promise<ExitCodeValue> {
+  const context: ProgramContext = { io, deps, version: options.version, exitCode: undefined };
+  const program = buildProgram(context, options.registrars ?? []);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode ?? ExitCode.Ok;
+  } catch (error) {
+    return reportFatal(error, io);
+  }
+}
+
+/** Prints a fatal error (never the token: messages are redacted at the source) and returns its code. */
+export function reportFatal(error: unknown, io: CliIo): ExitCodeValue {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (help and version end here too, with code 0).
+    return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const code = exitCodeForError(error);
+  if (error instanceof VimeoTusError) {
+    let message = `vimeo-tus: ${error.message} [${error.code}]`;
+    if (error.code === 'E_AUTH' && !error.message.includes('developer.vimeo.com')) {
+      message += `\n${TOKEN_HELP}`;
+    }
+    if (code === ExitCode.Interrupted) message = 'vimeo-tus: interrupted.';
+    io.stderr.write(`${message.split('\n').map(stripControl).join('\n')}\n`);
+  } else {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`vimeo-tus: unexpected error (please report it):\n${text}\n`);
+  }
+  return code;
+}

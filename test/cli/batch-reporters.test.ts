@@ -1,0 +1,267 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/cli/batch.js';
+import { compileInclude, type PlannedFile, planFiles } from '../../src/cli/files.js';
+import { BatchView } from '../../src/cli/render/batch-view.js';
+import { createJsonReporter } from '../../src/cli/render/json-reporter.js';
+import { createPlainReporter } from '../../src/cli/render/plain-reporter.js';
+import type { BatchReporter } from '../../src/cli/render/reporter.js';
+import { renderSummary } from '../../src/cli/render/summary-table.js';
+import { renderFrame } from '../../src/cli/render/tty-frame.js';
+import { createTtyReporter } from '../../src/cli/render/tty-reporter.js';
+import { NetworkError } from '../../src/errors.js';
+import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
+import { CONTROL_CHARS, captured } from './helpers/fake-io.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-cli-'));
+  for (const [name, size] of [
+    ['a.mp4', 4000],
+    ['b.mov', 8000],
+    ['c.mkv', 1200],
+    ['notes.txt', 10],
+  ] as const) {
+    await writeFile(path.join(dir, name), Buffer.alloc(size, 7));
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(
+  reporter: BatchReporter,
+  scriptFor: (file: string) => FakeScript = () => ({}),
+  extra: string[] = [],
+) {
+  const files = await planFiles([dir, ...extra], { cwd: dir, include: compileInclude(undefined) });
+  const engine = fakeEngine(scriptFor);
+  const summary = await runBatch({
+    files,
+    start: engine.start,
+    options: { token: 'secret-token-abc', apiUrl: 'http://127.0.0.1:1' },
+    videoFor: () => ({ name: 'x' }),
+    intent: { forceNew: false },
+    concurrency: 2,
+    signal: new AbortController().signal,
+    reporter,
+    now: () => Date.now(),
+    secrets: ['secret-token-abc'],
+    resumeHint: 'run it again',
+    authHint: 'make a token',
+  });
+  return { summary, engine, files };
+}
+
+describe('planFiles', () => {
+  it('walks a directory for video files only, in name order, and keeps missing inputs', async () => {
+    const files = await planFiles([dir, 'missing.mp4'], { cwd: dir, include: compileInclude(undefined) });
+    expect(files.map((f) => path.basename(f.display))).toEqual(['a.mp4', 'b.mov', 'c.mkv', 'missing.mp4']);
+    expect(files[3]?.sizeBytes).toBeNull();
+  });
+  it('filters with --include extensions or globs', async () => {
+    const byExt = await planFiles([dir], { cwd: dir, include: compileInclude('txt,.mkv') });
+    expect(byExt.map((f) => path.basename(f.display))).toEqual(['c.mkv', 'notes.txt']);
+    const byGlob = await planFiles([dir], { cwd: dir, include: compileInclude('?.mov') });
+    expect(byGlob.map((f) => path.basename(f.display))).toEqual(['b.mov']);
+  });
+});
+
+describe('runBatch with NDJSON', () => {
+  it('emits one parseable event per line with the documented fields, and respects concurrency', async () => {
+    const out = captured();
+    const { summary, engine } = await run(
+      createJsonReporter({ write: (t) => out.write(t), now: () => Date.now(), intervalMs: 0 }),
+      (file) => (file.endsWith('b.mov') ? { retry: true } : {}),
+    );
+    expect(summary.exitCode).toBe(0);
+    expect(engine.maxInFlight).toBeLessThanOrEqual(2);
+    expect(engine.maxInFlight).toBe(2);
+    const events = out
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const types = new Set(events.map((e) => e.type));
+    expect([...types].sort()).toEqual(['created', 'progress', 'retry', 'start', 'summary', 'verified']);
+    expect(events[0]?.type).toBe('start');
+    expect(events.at(-1)?.type).toBe('summary');
+    for (const e of events) expect(typeof e.time).toBe('string');
+    const created = events.filter((e) => e.type === 'created');
+    expect(created).toHaveLength(3);
+    for (const e of created)
+      expect(e).toMatchObject({
+        file: expect.any(String),
+        video: expect.stringMatching(/^\/videos\//),
+        link: expect.any(String),
+      });
+    for (const e of events.filter((x) => x.type === 'progress')) {
+      expect(e).toMatchObject({
+        file: expect.any(String),
+        phase: expect.any(String),
+        bytesSent: expect.any(Number),
+        bytesAcked: expect.any(Number),
+        bytesTotal: expect.any(Number),
+      });
+    }
+    expect(events.find((e) => e.type === 'retry')).toMatchObject({
+      reason: 'connection reset',
+      code: 'E_NETWORK',
+      delayMs: 10,
+    });
+    for (const e of events.filter((x) => x.type === 'verified')) {
+      expect(e).toMatchObject({ uploadStatus: 'complete', transcodeStatus: expect.any(String) });
+      expect(e.uploadOffset).toBe(e.uploadLength);
+    }
+    expect(events.at(-1)).toMatchObject({ ok: true, exitCode: 0, total: 3, verified: 3, failed: 0 });
+    expect(out.text()).not.toContain('secret-token-abc');
+  });
+
+  it('a failed and a missing file: error events, partial exit code 5, token redacted', async () => {
+    const out = captured();
+    const { summary } = await run(
+      createJsonReporter({ write: (t) => out.write(t), now: () => Date.now() }),
+      (file) =>
+        file.endsWith('c.mkv') ? { fail: new NetworkError('reset while sending secret-token-abc') } : {},
+      ['nope.mp4'],
+    );
+    expect(summary.exitCode).toBe(5);
+    const events = out
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors.map((e) => e.code).sort()).toEqual(['E_FILE_NOT_FOUND', 'E_NETWORK']);
+    expect(out.text()).not.toContain('secret-token-abc');
+    expect(events.at(-1)).toMatchObject({ ok: false, exitCode: 5, verified: 2, failed: 2 });
+  });
+});
+
+describe('plain output', () => {
+  it('has lines for each phase and no control characters, summary table at the end', async () => {
+    const out = captured();
+    const { summary } = await run(
+      createPlainReporter({ write: (t) => out.write(t), now: () => Date.now() }),
+      (file) =>
+        file.endsWith('b.mov')
+          ? { retry: true }
+          : file.endsWith('c.mkv')
+            ? { fail: new NetworkError('boom\u001b[2J') }
+            : {},
+    );
+    expect(summary.exitCode).toBe(5);
+    const text = out.text();
+    expect(text).not.toMatch(CONTROL_CHARS);
+    expect(text).toMatch(/a\.mp4\] created \/videos\/\d+/);
+    expect(text).toMatch(/b\.mov\] retrying in 0\.0s/);
+    expect(text).toMatch(/a\.mp4\] verified: offset 4000 of 4000/);
+    expect(text).toMatch(/c\.mkv\] failed: E_NETWORK/);
+    expect(text).toMatch(/FILE\s+VIDEO\s+SIZE\s+TIME\s+RESULT/);
+    expect(text).toContain('2 of 3 verified');
+  });
+});
+
+describe('batch view', () => {
+  it('sent position = acknowledged offset + bytes written since the last acknowledgement', () => {
+    const file: PlannedFile = { display: 'f.mp4', absolutePath: '/f.mp4', sizeBytes: 1000 };
+    const view = new BatchView([file], () => 0);
+    const p = (bytesSent: number, bytesAcked: number) =>
+      view.progress(file, {
+        phase: 'uploading',
+        bytesSent,
+        bytesAcked,
+        bytesTotal: 1000,
+        bytesPerSecond: 1,
+        etaSeconds: 1,
+      });
+    expect(p(300, 0).sentPosition).toBe(300);
+    expect(p(400, 400).sentPosition).toBe(400);
+    expect(p(550, 400).sentPosition).toBe(550);
+    // A retry writes off what was in flight; resent bytes count from the acknowledged offset.
+    view.retry(file, { attempt: 1, delayMs: 1, reason: 'reset', code: 'E_NETWORK' });
+    expect(view.get(file).sentPosition).toBe(400);
+    expect(p(600, 400).sentPosition).toBe(450);
+    expect(view.totals().bytesSent).toBe(450);
+  });
+});
+
+describe('terminal frame', () => {
+  function bigView(count: number): BatchView {
+    const files: PlannedFile[] = Array.from({ length: count }, (_, i) => ({
+      display: `some/long/folder/name/holiday-footage-part-${String(i).padStart(2, '0')}-final-cut.mp4`,
+      absolutePath: `/x/${i}.mp4`,
+      sizeBytes: 300 * 1024 ** 2 + i,
+    }));
+    const view = new BatchView(files, () => 0);
+    files.forEach((file, i) => {
+      if (i < 20) view.began(file);
+      if (i < 12) {
+        const common = {
+          phase: 'uploading',
+          bytesAcked: 128 * 1024 ** 2,
+          bytesTotal: file.sizeBytes ?? 0,
+          bytesPerSecond: 3_500_000,
+          etaSeconds: 61,
+        } as const;
+        view.progress(file, { ...common, bytesSent: 128 * 1024 ** 2 });
+        view.progress(file, { ...common, bytesSent: 200 * 1024 ** 2 });
+      }
+      if (i === 12)
+        view.retry(file, {
+          attempt: 2,
+          delayMs: 4000,
+          reason: 'the upload host answered 503 Service Unavailable',
+          code: 'E_SERVER',
+        });
+      if (i === 13)
+        view.progress(file, {
+          phase: 'verifying',
+          bytesSent: 1,
+          bytesAcked: file.sizeBytes ?? 0,
+          bytesTotal: file.sizeBytes ?? 0,
+          bytesPerSecond: 0,
+          etaSeconds: 0,
+        });
+      if (i >= 20 && i < 24) view.failed(file, { code: 'E_NETWORK', message: 'x' }, 'failed');
+    });
+    return view;
+  }
+
+  it('with 30 files fits 80 columns and the terminal height, counting what is not shown', () => {
+    const frame = renderFrame(bigView(30), { width: 80, height: 24, color: false, nowMs: 0 });
+    const lines = frame.split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(79);
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(frame).toMatch(/20 in flight \(\d+ not shown\)/);
+    expect(frame).toContain('6 queued');
+    expect(frame).toContain('4 failed');
+    expect(frame).toMatch(/retrying in 4s: the upload host/);
+    expect(frame).toContain('█');
+    expect(frame).toContain('▒');
+    expect(frame).toMatch(/^Total/m);
+    expect(frame).toMatch(/128\.0\/300\.0 MiB 3\.3 MiB\/s ETA 1:01$/m);
+  });
+
+  it('colour codes only when colour is on; visible width unchanged', () => {
+    const view = bigView(3);
+    const plain = renderFrame(view, { width: 80, height: 24, color: false, nowMs: 0 });
+    const colored = renderFrame(view, { width: 80, height: 24, color: true, nowMs: 0 });
+    expect(plain).not.toMatch(CONTROL_CHARS);
+    expect(colored).toContain('\u001b[32m');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR codes
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  it('the TTY reporter ends with a summary table that fits 80 columns', async () => {
+    const out = captured({ isTTY: true, columns: 80, rows: 24 });
+    const { summary } = await run(createTtyReporter({ output: out, color: false, now: () => Date.now() }));
+    expect(summary.exitCode).toBe(0);
+    const table = renderSummary(summary, { width: 80, color: false });
+    for (const line of table.split('\n')) expect([...line].length).toBeLessThanOrEqual(79);
+    expect(out.text()).toContain('3 of 3 verified');
+    expect(out.text()).toContain('✔');
+  });
+});

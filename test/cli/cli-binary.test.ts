@@ -1,0 +1,176 @@
+/**
+ * End-to-end: the built binary against a sandbox started here, over real HTTP on 127.0.0.1.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { CONTROL_CHARS } from './helpers/fake-io.js';
+import { buildDist, parseEvents, runBin } from './helpers/spawn-cli.js';
+
+const MiB = 1024 * 1024;
+let dir: string;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  await buildDist();
+  dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-bin-'));
+  await mkdir(path.join(dir, 'batch'));
+  const sizes = [1.5 * MiB, 600_000, 2 * MiB + 17, 300_000];
+  for (const [i, size] of sizes.entries()) {
+    await writeFile(path.join(dir, 'batch', `clip-${i}.mp4`), randomBytes(size));
+  }
+  await writeFile(path.join(dir, 'batch', 'readme.txt'), 'not a video');
+  await writeFile(path.join(dir, 'big.mp4'), randomBytes(6 * MiB));
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ uploadCompleteDelayMs: 20, transcodeDelayMs: 20 });
+});
+afterEach(async () => {
+  await sandbox.close();
+});
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    VIMEO_API_URL: sandbox.apiUrl,
+    VIMEO_TOKEN: sandbox.token,
+    VIMEO_TUS_STATE_DIR: path.join(dir, 'state'),
+    ...extra,
+  };
+}
+
+async function sha256(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}
+
+describe('vimeo-tus binary against the sandbox', () => {
+  it('uploads a directory with --concurrency 2 --json: events in order, byte-identical videos, exit 0', async () => {
+    const run = runBin(
+      ['upload', 'batch', '--concurrency', '2', '--chunk-size', '1MiB', '--json', '--wait'],
+      {
+        cwd: dir,
+        env: env(),
+      },
+    );
+    const { code, stdout, stderr } = await run.done;
+    expect(code, stderr).toBe(0);
+    const events = parseEvents(stdout);
+    expect(events[0]).toMatchObject({ type: 'start', concurrency: 2 });
+    expect(events[0]?.files).toHaveLength(4);
+    const files = ['batch/clip-0.mp4', 'batch/clip-1.mp4', 'batch/clip-2.mp4', 'batch/clip-3.mp4'];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    for (const e of events) {
+      if (e.type === 'created') maxInFlight = Math.max(maxInFlight, ++inFlight);
+      if (e.type === 'verified' || e.type === 'error') inFlight -= 1;
+    }
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    const state = await sandbox.state();
+    expect(state.videos).toHaveLength(4);
+    for (const file of files) {
+      const ofFile = events.filter((e) => e.file === file);
+      const order = ofFile.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]);
+      expect(order[0], file).toBe('progress'); // creating
+      expect(order).toContain('created');
+      expect(order.at(-1), file).toBe('verified');
+      const created = ofFile.find((e) => e.type === 'created');
+      const verified = ofFile.find((e) => e.type === 'verified');
+      expect(verified).toMatchObject({
+        video: created?.video,
+        link: created?.link,
+        uploadStatus: 'complete',
+        transcodeStatus: 'complete',
+      });
+      expect(verified?.uploadOffset).toBe(verified?.uploadLength);
+      const acked = ofFile.filter((e) => e.type === 'progress').map((e) => e.bytesAcked as number);
+      expect(acked).toEqual([...acked].sort((a, b) => a - b));
+      const video = state.videos.find((v) => v.uri === created?.video);
+      expect(video?.sha256).toBe(await sha256(path.join(dir, file)));
+      expect(video?.uploadHostSawToken).toBe(false);
+    }
+    expect(events.at(-1)).toMatchObject({ type: 'summary', ok: true, exitCode: 0, verified: 4, failed: 0 });
+    expect(stdout + stderr).not.toContain(sandbox.token);
+  });
+
+  it('plain output (not a TTY) has no control characters and ends with the summary table', async () => {
+    const { code, stdout } = await runBin(['upload', 'batch/clip-1.mp4', 'batch/clip-3.mp4'], {
+      cwd: dir,
+      env: env({ NO_COLOR: '' }),
+    }).done;
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(CONTROL_CHARS);
+    expect(stdout).toMatch(/\[batch\/clip-1\.mp4\] verified: offset 600000 of 600000/);
+    expect(stdout).toMatch(/FILE\s+VIDEO\s+SIZE\s+TIME\s+RESULT/);
+    expect(stdout).toContain('2 of 2 verified');
+  });
+
+  it('partial failure exits 5: a missing file and a quota refusal next to a verified file', async () => {
+    sandbox.setOptions({ quotaVideos: 1 });
+    const { code, stdout } = await runBin(
+      ['upload', 'batch/clip-3.mp4', 'missing.mp4', 'batch/clip-1.mp4', '--concurrency', '1', '--json'],
+      { cwd: dir, env: env() },
+    ).done;
+    expect(code).toBe(5);
+    const events = parseEvents(stdout);
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors.map((e) => [e.file, e.code])).toEqual([
+      ['missing.mp4', 'E_FILE_NOT_FOUND'],
+      ['batch/clip-1.mp4', 'E_QUOTA'],
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'summary', exitCode: 5, verified: 1, failed: 2 });
+    expect((await sandbox.state()).videos).toHaveLength(1);
+  });
+
+  it('bad input exits 2, a missing token 3, a rejected token 3 (with how to create one, never the token)', async () => {
+    const bad = await runBin(['upload', 'big.mp4', '--chunk-size', 'huge'], { cwd: dir, env: env() }).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Not a size');
+    const missing = await runBin(['upload', 'big.mp4'], { cwd: dir, env: { VIMEO_API_URL: sandbox.apiUrl } })
+      .done;
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('developer.vimeo.com/apps');
+    const rejected = await runBin(['upload', 'big.mp4', 'batch/clip-3.mp4'], {
+      cwd: dir,
+      env: env({ VIMEO_TOKEN: 'wrong-token-4242' }),
+    }).done;
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr + rejected.stdout).toContain('developer.vimeo.com/apps');
+    expect(rejected.stderr + rejected.stdout).not.toContain('wrong-token-4242');
+    expect((await sandbox.state()).videos).toHaveLength(0);
+  });
+
+  it('SIGINT mid-upload exits 130 with a resume hint; running the same command again ends verified', async () => {
+    sandbox.setFaults({ throttleBytesPerSecond: MiB });
+    const args = ['upload', 'big.mp4', '--chunk-size', '1MiB', '--json'];
+    const first = runBin(args, { cwd: dir, env: env() });
+    await first.waitForLine((line) => {
+      const e = JSON.parse(line) as { type: string; bytesAcked?: number };
+      return e.type === 'progress' && (e.bytesAcked ?? 0) >= MiB;
+    });
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    expect(stopped.code).toBe(130);
+    const summary = parseEvents(stopped.stdout).at(-1);
+    expect(summary).toMatchObject({ type: 'summary', interrupted: true, exitCode: 130 });
+    expect(String(summary?.resumeHint)).toContain('same command');
+    const acked = ((summary?.files ?? []) as { bytesAcked: number }[])[0]?.bytesAcked ?? 0;
+    expect(acked).toBeGreaterThanOrEqual(MiB);
+    expect(acked).toBeLessThan(6 * MiB);
+
+    sandbox.setFaults({});
+    const again = await runBin(args, { cwd: dir, env: env() }).done;
+    expect(again.code, again.stderr).toBe(0);
+    const verified = parseEvents(again.stdout).find((e) => e.type === 'verified');
+    const video = (await sandbox.state()).videos.find((v) => v.uri === verified?.video);
+    expect(video?.sha256).toBe(await sha256(path.join(dir, 'big.mp4')));
+  });
+});

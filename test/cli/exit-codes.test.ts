@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode, exitCodeForBatch, exitCodeForError } from '../../src/cli/exit-codes.js';
+import { AuthError, ConfigError, FileError, NetworkError, QuotaError } from '../../src/errors.js';
+
+describe('exit codes', () => {
+  it('maps errors', () => {
+    expect(exitCodeForError(new ConfigError('x'))).toBe(ExitCode.Usage);
+    expect(exitCodeForError(new FileError('E_FILE_NOT_FOUND', 'a', 'x'))).toBe(ExitCode.Usage);
+    expect(exitCodeForError(new AuthError('x'))).toBe(ExitCode.Auth);
+    expect(exitCodeForError(new QuotaError('x'))).toBe(ExitCode.Quota);
+    expect(exitCodeForError(new NetworkError('x'))).toBe(ExitCode.UploadFailed);
+    expect(exitCodeForError(new Error('bug'))).toBe(ExitCode.Unexpected);
+  });
+
+  it('maps batches', () => {
+    expect(exitCodeForBatch({ verified: 3, interrupted: false, errors: [] })).toBe(0);
+    expect(exitCodeForBatch({ verified: 2, interrupted: false, errors: [new NetworkError('x')] })).toBe(5);
+    expect(exitCodeForBatch({ verified: 0, interrupted: false, errors: [new NetworkError('x')] })).toBe(6);
+    expect(
+      exitCodeForBatch({
+        verified: 0,
+        interrupted: false,
+        errors: [new QuotaError('x'), new QuotaError('y')],
+      }),
+    ).toBe(4);
+    expect(
+      exitCodeForBatch({
+        verified: 0,
+        interrupted: false,
+        errors: [new QuotaError('x'), new NetworkError('y')],
+      }),
+    ).toBe(6);
+    expect(exitCodeForBatch({ verified: 1, interrupted: false, errors: [new AuthError('x')] })).toBe(3);
+    expect(exitCodeForBatch({ verified: 1, interrupted: true, errors: [new NetworkError('x')] })).toBe(130);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * A scripted stand-in for the engine's createUpload: an EventEmitter that plays created → progress
+ * → (retry) → verified, or fails with a given error. Lets the batch and the reporters be tested
+ * without HTTP.
+ */
+import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
+import type { EngineUploadOptions, StartUpload, UploadHandle } from '../../../src/cli/engine-port.js';
+import { AbortError, type VimeoTusError } from '../../../src/errors.js';
+import type { UploadEvents, UploadResult } from '../../../src/upload/types.js';
+
+/** How a fake upload behaves for one file. */
+export interface FakeScript {
+  readonly fail?: VimeoTusError;
+  readonly retry?: boolean;
+  /** Never finishes until aborted. */
+  readonly hang?: boolean;
+}
+
+/** Records the calls made to the fake engine. */
+export interface FakeEngine {
+  readonly start: StartUpload;
+  readonly calls: { filePath: string; options: EngineUploadOptions }[];
+  /** Highest number of uploads running at the same time. */
+  maxInFlight: number;
+}
+
+let nextId = 1000;
+
+/** A fake engine; `scriptFor` chooses each file's behaviour. */
+export function fakeEngine(scriptFor: (filePath: string) => FakeScript = () => ({})): FakeEngine {
+  let inFlight = 0;
+  const engine: FakeEngine = {
+    calls: [],
+    maxInFlight: 0,
+    start: (filePath, options) => {
+      engine.calls.push({ filePath, options });
+      inFlight += 1;
+      engine.maxInFlight = Math.max(engine.maxInFlight, inFlight);
+      const emitter = new EventEmitter();
+      const done = play(emitter, filePath, options, scriptFor(filePath)).finally(() => {
+        inFlight -= 1;
+      });
+      done.catch(() => {});
+      const handle: UploadHandle = {
+        filePath,
+        done,
+        on: (event, listener) => emitter.on(event, listener as (...args: unknown[]) => void),
+      };
+      return handle;
+    },
+  };
+  return engine;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function play(
+  emitter: EventEmitter,
+  filePath: string,
+  options: EngineUploadOptions,
+  script: FakeScript,
+): Promise<UploadResult> {
+  const emit = <E extends keyof UploadEvents>(event: E, ...args: UploadEvents[E]): void => {
+    emitter.emit(event, ...args);
+  };
+  const signal = options.signal;
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw new AbortError();
+  };
+  await tick();
+  const bytesTotal = (await stat(filePath)).size;
+  const id = nextId++;
+  const videoUri = `/videos/${id}`;
+  const link = `https://vimeo.example/${id}`;
+  emit('progress', {
+    phase: 'creating',
+    bytesSent: 0,
+    bytesAcked: 0,
+    bytesTotal,
+    bytesPerSecond: 0,
+    etaSeconds: null,
+  });
+  if (script.fail?.code === 'E_AUTH' || script.fail?.code === 'E_QUOTA') throw script.fail;
+  emit('created', { videoUri, link, bytesTotal, created: true });
+  const steps = 4;
+  for (let step = 1; step <= steps; step += 1) {
+    await tick();
+    checkAbort();
+    const acked = Math.floor((bytesTotal * (step - 1)) / steps);
+    const sent = Math.floor((bytesTotal * step) / steps);
+    emit('progress', {
+      phase: 'uploading',
+      bytesSent: sent,
+      bytesAcked: acked,
+      bytesTotal,
+      bytesPerSecond: 1000,
+      etaSeconds: 3,
+    });
+    if (script.retry && step === 2) {
+      emit('retry', { attempt: 1, delayMs: 10, reason: 'connection reset', code: 'E_NETWORK' });
+      emit('progress', {
+        phase: 'retrying',
+        bytesSent: sent,
+        bytesAcked: acked,
+        bytesTotal,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+      });
+    }
+    if (script.fail && step === 3) throw script.fail;
+  }
+  if (script.hang) {
+    await new Promise<void>((_resolve, reject) => {
+      if (signal?.aborted) reject(new AbortError());
+      signal?.addEventListener('abort', () => reject(new AbortError()), { once: true });
+    });
+  }
+  emit('progress', {
+    phase: 'verifying',
+    bytesSent: bytesTotal,
+    bytesAcked: bytesTotal,
+    bytesTotal,
+    bytesPerSecond: 0,
+    etaSeconds: 0,
+  });
+  const result: UploadResult = {
+    videoUri,
+    link,
+    filePath,
+    bytesTotal,
+    bytesSent: bytesTotal,
+    uploadOffset: bytesTotal,
+    uploadLength: bytesTotal,
+    uploadStatus: 'complete',
+    transcodeStatus: options.waitForProcessing ? 'complete' : 'in_progress',
+    requests: steps,
+    retries: script.retry ? 1 : 0,
+    durationMs: 5,
+    resumed: false,
+  };
+  emit('verified', result);
+  return result;
+}

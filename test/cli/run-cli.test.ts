@@ -1,0 +1,169 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
+import { runCli } from '../../src/cli/run.js';
+import { AuthError, NetworkError, QuotaError } from '../../src/errors.js';
+import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
+import { CONTROL_CHARS, fakeDeps, fakeIo } from './helpers/fake-io.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-run-'));
+  await writeFile(path.join(dir, 'one.mp4'), Buffer.alloc(3000, 1));
+  await writeFile(path.join(dir, 'two.mp4'), Buffer.alloc(5000, 2));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const TOKEN = 'tok-SECRET-9876';
+
+async function cli(
+  args: string[],
+  scriptFor: (f: string) => FakeScript = () => ({}),
+  env: Record<string, string> = { VIMEO_TOKEN: TOKEN },
+) {
+  const io = fakeIo({ env, cwd: dir });
+  const engine = fakeEngine(scriptFor);
+  const code = await runCli(
+    args,
+    io,
+    fakeDeps(engine.start, { [path.join(dir, 'tokenfile')]: 'from-file-token\n' }),
+    { version: '9.8.7' },
+  );
+  return { code, out: io.stdout.text(), err: io.stderr.text(), engine };
+}
+
+describe('runCli (fake engine)', () => {
+  it('--version and --help exit 0', async () => {
+    const version = await cli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.out.trim()).toBe('9.8.7');
+    const help = await cli(['upload', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Examples:');
+    expect(help.out).toContain('--chunk-size');
+  });
+
+  it('uploads two files and passes the flags to the engine', async () => {
+    const r = await cli([
+      'upload',
+      'one.mp4',
+      'two.mp4',
+      '--chunk-size',
+      '5MiB',
+      '--privacy',
+      'unlisted',
+      '--wait',
+      '--description',
+      'd',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.engine.calls).toHaveLength(2);
+    expect(r.engine.calls[0]?.options).toMatchObject({
+      token: TOKEN,
+      apiUrl: 'https://api.vimeo.com',
+      chunkSizeBytes: 5 * 1024 ** 2,
+      waitForProcessing: true,
+      video: { name: 'one', description: 'd', privacy: { view: 'unlisted' } },
+    });
+    expect(r.out).toContain('2 of 2 verified');
+    expect(r.out).not.toMatch(CONTROL_CHARS);
+    expect(r.out + r.err).not.toContain(TOKEN);
+  });
+
+  it('reads --token-file in preference to VIMEO_TOKEN', async () => {
+    const r = await cli(['upload', 'one.mp4', '--token-file', path.join(dir, 'tokenfile')]);
+    expect(r.code).toBe(0);
+    expect(r.engine.calls[0]?.options.token).toBe('from-file-token');
+  });
+
+  it('bad input exits 2: bad size, bad privacy, --name with several files, unknown option', async () => {
+    for (const args of [
+      ['upload', 'one.mp4', '--chunk-size', 'lots'],
+      ['upload', 'one.mp4', '--privacy', 'everyone'],
+      ['upload', 'one.mp4', 'two.mp4', '--name', 'x'],
+      ['upload', 'one.mp4', '--token', 'x'],
+      ['upload', 'one.mp4', '--concurrency', '0'],
+      ['replace', 'not-a-video', 'one.mp4'],
+      ['frobnicate'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.length, args.join(' ')).toBeGreaterThan(0);
+      expect(r.engine.calls).toHaveLength(0);
+    }
+  });
+
+  it('a missing file alone exits 2; with a good one it is a partial failure (5)', async () => {
+    expect((await cli(['upload', 'nope.mp4'])).code).toBe(2);
+    const r = await cli(['upload', 'nope.mp4', 'one.mp4']);
+    expect(r.code).toBe(5);
+    expect(r.out).toMatch(/E_FILE_NOT_FOUND/);
+  });
+
+  it('no token exits 3 with how to create one; a rejected token exits 3 too', async () => {
+    const missing = await cli(['upload', 'one.mp4'], () => ({}), {});
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('developer.vimeo.com/apps');
+    expect(missing.err).toContain('upload');
+    const rejected = await cli(['upload', 'one.mp4', 'two.mp4'], () => ({
+      fail: new AuthError('The token was rejected (401)'),
+    }));
+    expect(rejected.code).toBe(3);
+    expect(rejected.out + rejected.err).not.toContain(TOKEN);
+  });
+
+  it('quota exits 4, network failure of the only file exits 6', async () => {
+    expect((await cli(['upload', 'one.mp4'], () => ({ fail: new QuotaError('quota') }))).code).toBe(4);
+    expect((await cli(['upload', 'one.mp4'], () => ({ fail: new NetworkError('reset') }))).code).toBe(6);
+  });
+
+  it('--json: only NDJSON on stdout, even for a fatal error', async () => {
+    const ok = await cli(['upload', 'one.mp4', '--json']);
+    for (const line of ok.out.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    const fatal = await cli(['upload', 'one.mp4', '--json'], () => ({}), {});
+    expect(fatal.code).toBe(3);
+    const lines = fatal.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ type: 'error', file: null, code: 'E_AUTH' });
+  });
+
+  it('an abort (Ctrl-C) mid-upload ends with 130 and a hint to resume', async () => {
+    const controller = new AbortController();
+    const io = fakeIo({ env: { VIMEO_TOKEN: TOKEN }, cwd: dir, signal: controller.signal });
+    const engine = fakeEngine(() => ({ hang: true }));
+    const started = new Promise<void>((resolve) => {
+      const original = engine.start;
+      (engine as { start: typeof original }).start = (f, o, i) => {
+        const handle = original(f, o, i);
+        handle.on('progress', (p) => {
+          if (p.phase === 'uploading') resolve();
+        });
+        return handle;
+      };
+    });
+    const pending = runCli(
+      ['upload', 'one.mp4', 'two.mp4', '--concurrency', '1'],
+      io,
+      fakeDeps((f, o, i) => engine.start(f, o, i)),
+      { version: '0' },
+    );
+    await started;
+    controller.abort();
+    expect(await pending).toBe(130);
+    expect(io.stdout.text()).toContain('Interrupted');
+    expect(io.stdout.text()).toContain('run the same command again');
+    expect(engine.calls).toHaveLength(1);
+  });
+});
+
+describe('normalizeVideoUri', () => {
+  it('accepts the usual forms', () => {
+    expect(normalizeVideoUri('/videos/123')).toBe('/videos/123');
+    expect(normalizeVideoUri('123')).toBe('/videos/123');
+    expect(normalizeVideoUri('https://vimeo.com/123')).toBe('/videos/123');
+  });
+});
