@@ -19,6 +19,7 @@ import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './lib/options
 import { writeSection } from './lib/report-file.js';
 import type { BenchResults, ConfigurationResult, ToolStatus } from './lib/results.js';
 import { runRotation } from './lib/rotation.js';
+import { type SandboxProcess, startSandboxProcess } from './lib/sandbox-process.js';
 import { spread } from './lib/stats.js';
 import { allTools, type Tool } from './lib/tools.js';
 import { startTusServer, type TusServerProcess } from './lib/tus-server-process.js';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
   await rm(storeDir, { recursive: true, force: true });
   await mkdir(storeDir, { recursive: true });
 
+  const cliBin = join(REPO_DIR, 'dist', 'cli', 'bin.js');
+  const startSandbox = (): Promise<SandboxProcess> => startSandboxProcess(cliBin);
   let server: TusServerProcess | null = null;
   const stop = async (): Promise<void> => {
     await server?.stop();
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
           rounds: options.runs,
           serverUrl: server.url,
           storeDir,
+          startSandbox,
           workDir: options.workDir,
           log,
         });
@@ -120,6 +124,7 @@ async function main(): Promise<void> {
           rounds: options.memoryRuns,
           serverUrl: server.url,
           storeDir,
+          startSandbox,
           workDir: options.workDir,
           log,
         });

@@ -7,12 +7,17 @@
 export interface ClientJob {
   readonly filePath: string;
   readonly sizeBytes: number;
-  /** A pre-created tus upload (Upload-Length = sizeBytes, offset 0). */
+  /** A pre-created tus upload (Upload-Length = sizeBytes, offset 0); empty for sandbox clients. */
   readonly uploadUrl: string;
   /** Bytes per PATCH; `null` means unlimited (one PATCH for the whole file). */
   readonly chunkSizeBytes: number | null;
   /** Folder of the built library (dist/) for the vimeo-tus clients. */
   readonly distDir?: string;
+  /** For clients that create their own video (the CLI): the sandbox's API and token. */
+  readonly apiUrl?: string;
+  readonly token?: string;
+  /** A fresh, empty state (ledger) folder for this run. */
+  readonly stateDir?: string;
 }
 
 /** The client's own account of its run. */

@@ -76,7 +76,7 @@ async function runLevel(
     const state = await sandbox.state();
     const expected = new Map(files.map((file) => [file.sha256, file]));
     const matching = state.videos.filter(
-      (video) => video.storedBytes === video.sizeBytes && expected.has(video.sha256),
+      (video) => video.storedBytes === video.sizeBytes && video.sha256 !== null && expected.has(video.sha256),
     ).length;
     const requestsPerFile: Record<string, number> = {};
     for (const [kind, count] of Object.entries(state.counters.requests)) {

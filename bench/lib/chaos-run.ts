@@ -70,7 +70,7 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
     if (action === 'restart-sandbox') {
       sandbox = await sandbox.restart();
     } else if (action === 'expire-link') {
-      const state = await sandbox.state();
+      const state = await sandbox.state({ hashes: false });
       const video = state.videos[0];
       if (video === undefined) return;
       // Links die `linkTtlMs` after they were issued: pick the TTL that ends this link now. Once
@@ -82,7 +82,7 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
         expiredLinkStatus: spec.run % 2 === 0 ? 404 : 410,
       });
       watcher = setInterval(() => {
-        void sandbox.state().then((now) => {
+        void sandbox.state({ hashes: false }).then((now) => {
           if ((now.counters.requests.version ?? 0) > 0 && watcher !== undefined) {
             clearInterval(watcher);
             watcher = undefined;

@@ -5,6 +5,7 @@
  */
 import type { TestFile } from './files.js';
 import { type RunRecord, runOnce } from './runs.js';
+import type { SandboxProcess } from './sandbox-process.js';
 import type { Tool } from './tools.js';
 import { fixed, formatBytes } from './units.js';
 
@@ -16,6 +17,8 @@ export interface RotationSpec {
   readonly rounds: number;
   readonly serverUrl: string;
   readonly storeDir: string;
+  /** Starts a sandbox process, for tools that target it (one per rotation: its bytes go with it). */
+  readonly startSandbox: (() => Promise<SandboxProcess>) | null;
   readonly workDir: string;
   /** Called with a one-line description after every run. */
   readonly log: (line: string) => void;
@@ -25,6 +28,22 @@ export interface RotationSpec {
 export async function runRotation(spec: RotationSpec): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
   const hashed = new Set<string>();
+  const needsSandbox = spec.tools.some((tool) => tool.target === 'sandbox');
+  const sandbox = needsSandbox && spec.startSandbox !== null ? await spec.startSandbox() : null;
+  try {
+    await runRounds(spec, records, hashed, sandbox);
+  } finally {
+    await sandbox?.stop();
+  }
+  return records;
+}
+
+async function runRounds(
+  spec: RotationSpec,
+  records: RunRecord[],
+  hashed: Set<string>,
+  sandbox: SandboxProcess | null,
+): Promise<void> {
   for (let round = 0; round < spec.rounds; round += 1) {
     const order = round % 2 === 0 ? spec.tools : [...spec.tools].reverse();
     for (const tool of order) {
@@ -37,6 +56,7 @@ export async function runRotation(spec: RotationSpec): Promise<RunRecord[]> {
         round,
         serverUrl: spec.serverUrl,
         storeDir: spec.storeDir,
+        sandbox,
         workDir: spec.workDir,
         checkHash,
       });
@@ -45,7 +65,6 @@ export async function runRotation(spec: RotationSpec): Promise<RunRecord[]> {
       spec.log(describeRun(record));
     }
   }
-  return records;
 }
 
 /** `tus-js-client 128 MiB #2: 243.1 MiB/s, 2.10 CPU-s/GiB, 91 MiB RSS, verified+sha256`. */

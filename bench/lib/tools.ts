@@ -10,6 +10,7 @@ import type { ClientJob, ClientReport } from '../clients/client-io.js';
 export interface ToolCommand {
   readonly command: string;
   readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** What the harness reads back from a client's stdout. */
@@ -20,6 +21,8 @@ export interface ToolOutcome {
   readonly error: string | null;
   /** The client's own resourceUsage() (Node clients only). */
   readonly self: { readonly cpuS: number; readonly maxRssKiB: number } | null;
+  /** The video the client created (sandbox clients). */
+  readonly videoUri?: string;
 }
 
 /** One client under test. */
@@ -30,6 +33,11 @@ export interface Tool {
   readonly label: string;
   /** False when the client always sends one PATCH (the chunk size does not apply). */
   readonly chunked: boolean;
+  /**
+   * `tus-server`: continues an upload pre-created on the reference @tus/server. `sandbox`: creates
+   * its own video through the sandbox's API (create, PATCH, verify), as a user's command does.
+   */
+  readonly target: 'tus-server' | 'sandbox';
   /** `null` when the tool can run here, else why not. */
   unavailableReason(): Promise<string | null>;
   command(job: ClientJob): ToolCommand;
@@ -82,6 +90,7 @@ export function curlTool(): Tool {
     id: 'curl',
     label: 'curl, one PATCH',
     chunked: false,
+    target: 'tus-server',
     async unavailableReason() {
       return (await exists('/usr/bin/curl')) || (await exists('/usr/local/bin/curl'))
         ? null
@@ -131,6 +140,7 @@ export function tusJsClientTool(context: ToolContext): Tool {
     id: 'tus-js-client',
     label: 'tus-js-client 4, createReadStream',
     chunked: true,
+    target: 'tus-server',
     async unavailableReason() {
       return null;
     },
@@ -145,6 +155,7 @@ export function vimeoTusLibraryTool(context: ToolContext): Tool {
     id: 'vimeo-tus',
     label: 'vimeo-tus library (runTransfer)',
     chunked: true,
+    target: 'tus-server',
     async unavailableReason() {
       const needed = ['tus/transfer.js', 'sources/file-source.js'];
       for (const relative of needed) {
@@ -159,7 +170,80 @@ export function vimeoTusLibraryTool(context: ToolContext): Tool {
   };
 }
 
+/** One NDJSON event of the CLI's `--json` output (the fields used here). */
+interface CliEvent {
+  readonly type?: string;
+  readonly video?: string;
+  readonly durationMs?: number;
+  readonly uploadOffset?: number;
+  readonly uploadLength?: number;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/**
+ * The vimeo-tus CLI (`node dist/cli/bin.js upload FILE --json`) against the sandbox: the whole
+ * user command, create + PATCHes + verify, with a fresh state dir per run.
+ */
+export function vimeoTusCliTool(context: ToolContext): Tool {
+  const bin = join(context.distDir, 'cli', 'bin.js');
+  return {
+    id: 'vimeo-tus-cli',
+    label: 'vimeo-tus CLI → sandbox (create + PATCH + verify)',
+    chunked: true,
+    target: 'sandbox',
+    async unavailableReason() {
+      return (await exists(bin)) ? null : 'dist/cli/bin.js not built';
+    },
+    command(job) {
+      const chunk = job.chunkSizeBytes === null ? 'unlimited' : String(job.chunkSizeBytes);
+      return {
+        command: process.execPath,
+        args: [
+          bin,
+          'upload',
+          job.filePath,
+          '--json',
+          '--concurrency',
+          '1',
+          '--chunk-size',
+          chunk,
+          '--state-dir',
+          job.stateDir ?? '',
+        ],
+        env: { ...process.env, VIMEO_API_URL: job.apiUrl ?? '', VIMEO_TOKEN: job.token ?? '', NO_COLOR: '1' },
+      };
+    },
+    parse(stdout, exitCode) {
+      const events: CliEvent[] = [];
+      for (const line of stdout.split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          events.push(JSON.parse(line) as CliEvent);
+        } catch {
+          return { ok: false, transferMs: null, error: 'non-JSON line on stdout', self: null };
+        }
+      }
+      const verified = events.find((event) => event.type === 'verified');
+      const failure = events.find((event) => event.type === 'error');
+      const ok = exitCode === 0 && verified !== undefined;
+      return {
+        ok,
+        // The upload's own duration (create to verified), without the process start-up.
+        transferMs: verified?.durationMs ?? null,
+        error: ok
+          ? null
+          : failure === undefined
+            ? `exit ${exitCode}`
+            : `${failure.code ?? 'error'}: ${failure.message ?? ''}`,
+        self: null,
+        ...(verified?.video === undefined ? {} : { videoUri: verified.video }),
+      };
+    },
+  };
+}
+
 /** Every known tool, in table order. */
 export function allTools(context: ToolContext): Tool[] {
-  return [curlTool(), tusJsClientTool(context), vimeoTusLibraryTool(context)];
+  return [curlTool(), tusJsClientTool(context), vimeoTusLibraryTool(context), vimeoTusCliTool(context)];
 }

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { track } from './children.js';
 
 /** A running reference server. */
 export interface TusServerProcess {
@@ -20,16 +21,21 @@ export interface TusServerProcess {
 /** Starts `node <compiledServer> <storeDir>` and waits for the line with its URL. */
 export async function startTusServer(compiledServer: string, storeDir: string): Promise<TusServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [compiledServer, storeDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
+  // Forwarded rather than inherited: an inherited stderr would keep the caller's pipe open.
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const stdout = child.stdout;
   if (stdout === null || child.pid === undefined) throw new Error('could not start the tus server');
   const lines = createInterface({ input: stdout });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('tus server did not start within 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`tus server exited early (${code})`)));
+    const onExit = (code: number | null): void => reject(new Error(`tus server exited early (${code})`));
+    child.once('exit', onExit);
     lines.once('line', (line) => {
       clearTimeout(timer);
+      child.off('exit', onExit);
       resolve((JSON.parse(line) as { url: string }).url);
     });
   });

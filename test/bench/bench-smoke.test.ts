@@ -96,7 +96,7 @@ describe('bench smoke', () => {
     expect(configurations.length).toBe(4);
     const ran = results.tools.filter((tool) => tool.unavailableReason === null).map((tool) => tool.id);
     // curl is skipped (and reported) only where it is not installed.
-    expect(ran).toEqual(expect.arrayContaining(['tus-js-client', 'vimeo-tus']));
+    expect(ran).toEqual(expect.arrayContaining(['tus-js-client', 'vimeo-tus', 'vimeo-tus-cli']));
     for (const configuration of configurations) {
       for (const tool of ran) {
         const records = configuration.records.filter((record) => record.tool === tool);
