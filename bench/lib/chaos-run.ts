@@ -65,17 +65,16 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
   let retries = 0;
   const started = performance.now();
 
+  let createdAtMs = Date.now();
   const fire = async (): Promise<void> => {
     const action = plan.trigger?.action;
     if (action === 'restart-sandbox') {
       sandbox = await sandbox.restart();
     } else if (action === 'expire-link') {
-      const state = await sandbox.state({ hashes: false });
-      const video = state.videos[0];
-      if (video === undefined) return;
-      // Links die `linkTtlMs` after they were issued: pick the TTL that ends this link now. Once
-      // the client asked for a fresh link (a version), lift the TTL so the new link can finish.
-      const ttlMs = Math.max(1, Date.now() - Date.parse(video.createdTime) - 1);
+      // Links die `linkTtlMs` after they were issued, and this link was issued before the client
+      // heard of its video: a TTL of the time since then ends it now. Once the client asked for a
+      // fresh link (a version), lift the TTL so the new link can finish.
+      const ttlMs = Math.max(1, Date.now() - createdAtMs);
       sandbox.setFaults({
         ...plan.faults,
         linkTtlMs: ttlMs,
@@ -106,6 +105,9 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
       retry: { initialDelayMs: 200, maxDelayMs: 5_000 },
       signal: AbortSignal.timeout(spec.timeoutMs),
       video: { name: `chaos ${spec.scenario} ${spec.run}` },
+    });
+    upload.on('created', () => {
+      createdAtMs = Date.now();
     });
     upload.on('retry', () => {
       retries += 1;
@@ -147,6 +149,7 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
       (upload) =>
         upload.storedBytes === file.sizeBytes &&
         upload.sizeBytes === file.sizeBytes &&
+        upload.sha256 !== null &&
         upload.sha256 !== file.sha256,
     );
     const injected = Object.values(state.counters.faultsInjected).reduce(
@@ -159,7 +162,8 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
       detail: plan.detail,
       completed,
       verified,
-      faultHit: plan.trigger === undefined ? injected > 0 : triggered,
+      // A trigger that fired after the last request changed nothing: the client must have met it.
+      faultHit: plan.trigger === undefined ? injected > 0 : triggered && (retries > 0 || error !== null),
       bytesSent: lastBytesSent,
       bytesBeyondFile: Math.max(0, lastBytesSent - file.sizeBytes),
       videosCreated,

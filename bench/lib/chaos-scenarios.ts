@@ -20,6 +20,8 @@ export interface RunPlan {
   readonly trigger?: { readonly atFraction: number; readonly action: TriggerAction };
   /** A short description of this run's fault (e.g. `reset at byte 5123456`). */
   readonly detail: string;
+  /** Kill-and-rerun scenarios: SIGKILL the CLI at this share of the file sent (0: right after create). */
+  readonly killAtFraction?: number;
 }
 
 /** Parameters a scenario draws its plan from. */
@@ -47,7 +49,7 @@ function patchAt(offset: number, chunkSizeBytes: number): { nth: number; afterBy
 }
 
 /** Throttle for the trigger scenarios, so that a moment "mid-upload" lasts long enough to hit. */
-const TRIGGER_THROTTLE_BYTES_PER_S = 32 * 1024 * 1024;
+const TRIGGER_THROTTLE_BYTES_PER_S = 8 * 1024 * 1024;
 
 /** Every scenario, in table order. */
 export const SCENARIOS: readonly ChaosScenario[] = [
@@ -153,7 +155,18 @@ export const SCENARIOS: readonly ChaosScenario[] = [
     id: 'sigkill',
     label: 'client SIGKILL and rerun',
     killAndRerun: true,
-    pending: 'needs the CLI and its ledger (not merged yet)',
-    plan: () => ({ faults: {}, detail: 'pending' }),
+    pending: 'needs the CLI to resume from its ledger (not wired yet); run it anyway with --include-pending',
+    plan: ({ random, run }) => {
+      // Every fifth run dies right after the video was created (the crash window of the ledger).
+      const killAtFraction = run % 5 === 0 ? 0 : 0.1 + 0.8 * random();
+      return {
+        faults: {},
+        killAtFraction,
+        detail:
+          killAtFraction === 0
+            ? 'SIGKILL right after create'
+            : `SIGKILL at ${Math.round(killAtFraction * 100)}% sent`,
+      };
+    },
   },
 ];
