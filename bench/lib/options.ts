@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench` (bench/run.ts). */
 import { parseArgs } from 'node:util';
-import { GIB, MIB, parseBytes } from './units.js';
+import { MIB, parseBytes } from './units.js';
 
 /** The sections a bench run can do. */
 export type BenchSection = 'throughput' | 'memory' | 'batch';
@@ -116,6 +116,3 @@ export function parseBenchOptions(
     workDir: values['work-dir'] ?? `${defaults.repoDir}/bench/.work`,
   };
 }
-
-/** Bytes of a 1 GiB file, the published configuration. */
-export const PUBLISHED_SIZE_BYTES = GIB;
