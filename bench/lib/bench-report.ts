@@ -100,13 +100,12 @@ const RATIO_PAIRS: readonly [string, string][] = [
   ['tus-js-client', 'curl'],
 ];
 
-function ratioTable(configurations: readonly ConfigurationResult[], labels: Map<string, string>): string {
+function ratioTable(configurations: readonly ConfigurationResult[]): string {
   const present = toolsIn(configurations);
   const pairs = RATIO_PAIRS.filter(([a, b]) => present.includes(a) && present.includes(b));
   if (pairs.length === 0) return '(fewer than two tools ran)';
-  const short = (tool: string): string => (labels.get(tool) ?? tool).split(',')[0] ?? tool;
   const lines = [
-    `| chunk size | ${pairs.map(([a, b]) => `${short(a)} ÷ ${short(b)}`).join(' | ')} |`,
+    `| chunk size | ${pairs.map(([a, b]) => `${a} ÷ ${b}`).join(' | ')} |`,
     `| --- | ${pairs.map(() => '---').join(' | ')} |`,
   ];
   for (const configuration of configurations) {
@@ -254,7 +253,7 @@ export function renderBenchSection(results: BenchResults, commandLine: string): 
     out.push('');
     out.push('### Throughput ratios, pair by pair');
     out.push('');
-    out.push(ratioTable(results.throughput, labels));
+    out.push(ratioTable(results.throughput));
     out.push('');
     if (results.chartFile !== null) {
       out.push(`![Throughput by chunk size: median bars with min–max whiskers](${results.chartFile})`);

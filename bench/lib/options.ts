@@ -34,7 +34,7 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
   --tools LIST          subset of curl,tus-js-client,vimeo-tus,vimeo-tus-cli (default: all available)
   --only LIST           sections: throughput,memory,batch (default: all)
   --memory-sizes LIST   file sizes of the memory-scaling runs (default 256MiB,1GiB,4GiB)
-  --memory-runs N       runs per tool and size in the memory section (default 2)
+  --memory-runs N       runs per tool and size in the memory section (default 1)
   --batch-files N       files in the batch section (default 200)
   --batch-file-size S   size of each batch file (default 1MiB)
   --concurrency LIST    batch concurrencies (default 1,4,8)
@@ -106,7 +106,7 @@ export function parseBenchOptions(
       parseBytes,
     ),
     memoryChunkSizeBytes: 512 * MIB,
-    memoryRuns: positiveInt(values['memory-runs'] ?? (quick ? '1' : '2'), 'memory-runs'),
+    memoryRuns: positiveInt(values['memory-runs'] ?? '1', 'memory-runs'),
     batchFiles: positiveInt(values['batch-files'] ?? (quick ? '40' : '200'), 'batch-files'),
     batchFileSizeBytes: parseBytes(values['batch-file-size'] ?? '1MiB'),
     batchConcurrency: list(values.concurrency ?? '1,4,8').map((item) => positiveInt(item, 'concurrency')),
