@@ -7,8 +7,9 @@ import { createReadStream } from 'node:fs';
 import { constants, open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_SIZE_BYTES } from '../tus/constants.js';
+import { READ_SIZE_BYTES } from './read-size.js';
 
 /** What was true of the file when it was checked; later checks compare against it. */
 export interface FileSnapshot {
@@ -16,10 +17,6 @@ export interface FileSnapshot {
   readonly path: string;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /**

@@ -9,8 +9,9 @@
  * the range size or the number of PATCHes (one pool serves a whole transfer).
  */
 import { type FileHandle, open } from 'node:fs/promises';
+import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../tus/constants.js';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from './read-size.js';
 
 /**
  * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
@@ -63,10 +64,6 @@ export interface RangeReader {
   release(piece: Buffer): void;
   /** Close the file; pending and later reads return `null`. Pieces still out are simply dropped. */
   close(): Promise<void>;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /**

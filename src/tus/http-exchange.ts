@@ -5,6 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { errnoCode } from '../core/errno.js';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
 import { MAX_ERROR_BODY_BYTES, MAX_SLICES_IN_FLIGHT, WRITE_SLICE_BYTES } from './constants.js';
@@ -36,10 +37,6 @@ export interface ExchangeResponse {
   readonly bodyText: string;
   /** Body bytes the socket accepted. */
   readonly bodyBytesWritten: number;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /** The secrets of an upload link: the whole URL and its path. */

@@ -3,9 +3,9 @@
  * kind of unwanted status. Messages name the host, never the upload link.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { serverDelayMs } from '../core/server-delay.js';
 import { NetworkError, RateLimitError, summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
 import { TUS_STATUS } from './constants.js';
-import { serverDelayMs } from './retry.js';
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];

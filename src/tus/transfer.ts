@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { computeBackoffMs, type RetryEvent, type RetryPolicy, resolveRetryPolicy } from '../core/retry.js';
+import { sleep } from '../core/sleep.js';
 import {
   AbortError,
   ConfigError,
@@ -16,12 +18,9 @@ import {
 } from '../errors.js';
 import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
 import { createBufferPool } from '../sources/range-reader.js';
-import type { RetryEvent, RetryPolicy } from '../upload/types.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
 import { probeOffset } from './probe-offset.js';
-import { computeBackoffMs, resolveRetryPolicy } from './retry.js';
 import { sendChunk } from './send-chunk.js';
-import { sleep } from './sleep.js';
 import { parseUploadUrl } from './upload-url.js';
 
 export { probeOffset } from './probe-offset.js';

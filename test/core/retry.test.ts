@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { computeBackoffMs, resolveRetryPolicy } from '../../src/core/retry.js';
+import { parseRateLimitReset, parseRetryAfter, serverDelayMs } from '../../src/core/server-delay.js';
 import { ConfigError } from '../../src/errors.js';
-import {
-  computeBackoffMs,
-  parseRateLimitReset,
-  parseRetryAfter,
-  resolveRetryPolicy,
-  serverDelayMs,
-} from '../../src/tus/retry.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -36,7 +31,12 @@ describe('computeBackoffMs', () => {
     expect(() => resolveRetryPolicy({ maxAttempts: 1.5 })).toThrow(ConfigError);
     expect(() => resolveRetryPolicy({ initialDelayMs: -1 })).toThrow(ConfigError);
     expect(() => resolveRetryPolicy({ maxDelayMs: Number.NaN })).toThrow(ConfigError);
-    expect(resolveRetryPolicy()).toEqual({ maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 30_000 });
+    expect(resolveRetryPolicy()).toEqual({
+      maxAttempts: 8,
+      initialDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxServerDelayMs: 900_000,
+    });
   });
 });
 
@@ -87,5 +87,13 @@ describe('serverDelayMs', () => {
     expect(serverDelayMs({ 'x-ratelimit-reset': '2026-11-26T12:01:00+00:00' }, NOW)).toBe(60_000);
     expect(serverDelayMs({ 'retry-after': ['2', '9'] }, NOW)).toBe(2_000);
     expect(serverDelayMs({}, NOW)).toBeUndefined();
+  });
+});
+
+describe('serverDelayMs with fetch Headers', () => {
+  it('reads the same headers from a Headers object', () => {
+    expect(serverDelayMs(new Headers({ 'retry-after': '4' }), NOW)).toBe(4_000);
+    expect(serverDelayMs(new Headers({ 'x-ratelimit-reset': String(NOW / 1000 + 5) }), NOW)).toBe(5_000);
+    expect(serverDelayMs(new Headers(), NOW)).toBeUndefined();
   });
 });
