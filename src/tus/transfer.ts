@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { computeBackoffMs, type RetryEvent, type RetryPolicy, resolveRetryPolicy } from '../core/retry.js';
+import { type RetryEvent, type RetryPolicy, resolveRetryPolicy, retryDelayMs } from '../core/retry.js';
 import { sleep } from '../core/sleep.js';
 import {
   AbortError,
@@ -103,8 +103,9 @@ function checkOptions(options: TransferOptions): { chunkSizeBytes: number; stall
  * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the file changes;
  *   TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad answer, an Upload-Length other than the file
  *   size, an offset beyond it); RetriesExhaustedError (cause = last error) when
- *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; whatever a
- *   callback threw.
+ *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; RateLimitError
+ *   (with `retryAfterMs`) when the server asks to wait longer than `retry.maxServerDelayMs`;
+ *   whatever a callback threw.
  * @example
  * const file = await inspectFile('talk.mp4');
  * const result = await runTransfer({ uploadUrl, file, onProgress: (p) => console.log(p.bytesAcked) });
@@ -212,8 +213,8 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
             { cause: error, ...(error.request ? { request: error.request } : {}) },
           );
         }
-        const backoffMs = computeBackoffMs(failuresInARow, policy);
-        const delayMs = Math.min(policy.maxDelayMs, Math.max(backoffMs, error.retryAfterMs ?? 0));
+        // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws RateLimitError.
+        const delayMs = retryDelayMs(failuresInARow, policy, error);
         retries += 1;
         // A throwing onRetry ends the transfer (we are outside the try already).
         options.onRetry?.({ attempt: failuresInARow, delayMs, reason: error.message, code: error.code });
