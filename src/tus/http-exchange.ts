@@ -62,7 +62,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     }
     let settled = false;
     let bodyBytesWritten = 0;
-    let bodyComplete = body === undefined;
     let req: http.ClientRequest | undefined;
     // Body slices written but not yet called back, and the pump's wait for one of them to complete.
     let slicesInFlight = 0;
@@ -101,8 +100,10 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     function succeed(response: ExchangeResponse): void {
       if (settled) return;
       cleanup();
-      // An answer before the whole body went out (an early 409 or 5xx): this socket cannot be reused.
-      if (!bodyComplete) req?.destroy();
+      // An answer before the socket took the whole body (an early 409 or 5xx): writes may still be
+      // queued on it. Destroy it rather than keep it alive: its queued bytes would delay the next
+      // request (HEAD behind a flush) and, once cancelled, their buffers can go back to the pool.
+      if (body && response.bodyBytesWritten < body.lengthBytes) req?.destroy();
       resolvePromise(response);
     }
 
@@ -187,7 +188,10 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
       let next: Promise<Buffer | null> = reader.read();
       while (queuedBytes < lengthBytes) {
         const piece = await next;
-        if (settled) return;
+        if (settled) {
+          if (piece) reader.release(piece); // read but never written
+          return;
+        }
         if (piece === null) throw new Error('range reader ended early'); // reader throws FileError first
         queuedBytes += piece.length;
         // Read the next piece (into the other pooled buffer) while this one goes out.
@@ -204,14 +208,23 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
             await new Promise<void>((resolveWait) => {
               wakePump = resolveWait;
             });
-            if (settled) return;
+            if (settled) {
+              // The piece read ahead was never written: back to the pool.
+              next.then(
+                (unsent) => unsent && reader.release(unsent),
+                () => undefined,
+              );
+              return;
+            }
           }
           const slice = piece.subarray(at, Math.min(piece.length, at + writeSliceBytes));
           const last = at + slice.length === piece.length;
           slicesInFlight += 1;
           request.write(slice, (error) => {
-            if (error || settled) return;
+            // Called back: the kernel took the bytes, or the write was cancelled (socket destroyed).
+            // Either way the socket no longer reads the buffer, and only now may it be reused.
             if (last) reader.release(piece);
+            if (error || settled) return;
             bodyBytesWritten += slice.length;
             touch();
             options.onBodyBytesWritten?.(slice.length);
@@ -219,7 +232,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
           });
         }
       }
-      bodyComplete = true;
       request.end();
     };
     pump().catch(fail);
