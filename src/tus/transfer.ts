@@ -18,6 +18,7 @@ import {
 } from '../errors.js';
 import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
 import { createBufferPool } from '../sources/range-reader.js';
+import { ChunkSizer } from './chunk-sizer.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
 import { probeOffset } from './probe-offset.js';
 import { sendChunk } from './send-chunk.js';
@@ -39,7 +40,8 @@ export interface TransferOptions {
   readonly uploadUrl: string;
   readonly file: FileSnapshot;
   /**
-   * Bytes per PATCH; `Infinity` sends the rest in one PATCH.
+   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. When the same PATCH is cut twice in a
+   * row without the server's offset moving, the transfer halves it (not below 1 MiB).
    * @default 134217728 (128 MiB)
    */
   readonly chunkSizeBytes?: number;
@@ -120,6 +122,9 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       ? new https.Agent({ keepAlive: true, maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const pool = createBufferPool();
+  const chunkSizer = new ChunkSizer(chunkSizeBytes);
+  /** The PATCH in flight, if any: where it started and how long it is. */
+  let patch: { offsetBytes: number; lengthBytes: number } | undefined;
 
   let bytesSent = 0;
   let bytesAcked = 0;
@@ -181,7 +186,8 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         let offset = state.offset;
         while (offset < state.length) {
           await assertUnchanged(file);
-          const endBytes = Math.min(state.length, offset + chunkSizeBytes);
+          const endBytes = Math.min(state.length, offset + chunkSizer.sizeBytes);
+          patch = { offsetBytes: offset, lengthBytes: endBytes - offset };
           requests += 1;
           const sent = await sendChunk({
             url,
@@ -194,6 +200,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
             pool,
             onBytesWritten,
           });
+          patch = undefined;
           offset = sent.offset;
           await acknowledge(offset);
         }
@@ -206,6 +213,11 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         }
         if (!isRetryable(caught)) throw caught;
         const error = caught as VimeoTusError;
+        if (patch && (error.code === 'E_NETWORK' || error.code === 'E_STALLED')) {
+          // The same PATCH cut again and again without progress: send less at a time.
+          chunkSizer.interrupted(patch.offsetBytes, patch.lengthBytes);
+        }
+        patch = undefined;
         failuresInARow += 1;
         if (failuresInARow >= policy.maxAttempts) {
           throw new RetriesExhaustedError(

@@ -179,3 +179,35 @@ describe('a HEAD that reports less than was acknowledged', () => {
     expect(host.sha256(url)).toBe(sourceSha);
   });
 });
+
+describe('a host that loses every interrupted PATCH and cuts long ones', () => {
+  it('halves the PATCH size after two cuts without progress until the file gets through', async () => {
+    const limitBytes = 3 * MiB;
+    host.script = {
+      keepPartial: false,
+      cutAfterBytes: (patch) => (patch.contentLengthBytes > limitBytes ? 512 * KiB : undefined),
+    };
+    const url = host.createUpload(SOURCE_BYTES);
+    const rec = recorder();
+    const result = await runTransfer({
+      uploadUrl: url,
+      file: await inspectFile(source.path),
+      chunkSizeBytes: 64 * MiB,
+      retry: { maxAttempts: 5, initialDelayMs: 5, maxDelayMs: 20 },
+      ...rec,
+    });
+    const half = Math.floor(SOURCE_BYTES / 2);
+    const quarter = Math.floor(half / 2);
+    // Two cuts at each size, then PATCHes of at most a quarter of the file (below the host's limit).
+    expect(host.stats.patchSizes.slice(-result.requests, -result.requests + 4)).toEqual([
+      SOURCE_BYTES,
+      SOURCE_BYTES,
+      half,
+      half,
+    ]);
+    expect(host.stats.patchSizes.slice(-result.requests + 4).every((size) => size <= quarter)).toBe(true);
+    expect(rec.retries.map((r) => r.code)).toEqual(['E_NETWORK', 'E_NETWORK', 'E_NETWORK', 'E_NETWORK']);
+    expect(result.uploadOffset).toBe(SOURCE_BYTES);
+    expect(host.sha256(url)).toBe(sourceSha);
+  });
+});
