@@ -238,21 +238,17 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   }
 }
 
-/** The server's upload must be this file: same length, offset within it. */
+/**
+ * The server's upload must be this file: same length. (Its offset is within that length: probeOffset
+ * refuses an offset beyond Upload-Length.)
+ */
 function checkServerState(state: { offset: number; length: number }, file: FileSnapshot, url: URL): void {
-  const request = summarizeRequest('HEAD', url);
   if (state.length !== file.sizeBytes) {
+    const request = summarizeRequest('HEAD', url);
     throw new TusError(
       'E_TUS_PROTOCOL',
       `The upload host expects ${state.length} bytes (Upload-Length) but the file has ${file.sizeBytes}: ` +
         'this upload link belongs to another file or version',
-      { request },
-    );
-  }
-  if (state.offset > file.sizeBytes) {
-    throw new TusError(
-      'E_TUS_PROTOCOL',
-      `The upload host reports offset ${state.offset}, beyond the file's ${file.sizeBytes} bytes`,
       { request },
     );
   }
