@@ -31,4 +31,6 @@ export { createUpload, replaceVideo, uploadVideo } from './upload/upload.js';
 export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
 /** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
 export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } from './vimeo/client.js';
+/** A create call failed after it may have reached Vimeo and no video it made could be adopted. */
+export { CreateOutcomeUnknownError } from './vimeo/create-recovery.js';
 export type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './vimeo/types.js';

@@ -4,15 +4,23 @@
  *
  * Retries: idempotent calls (GET, DELETE) are retried with backoff on network errors, 5xx and 429.
  * The create calls are not idempotent (each one makes a visible video), so they are retried only
- * when the answer proves nothing was created (429, 503) or the connection was refused before
- * anything was sent.
+ * when the answer proves nothing was created (429) or nothing was sent (connection refused, DNS).
+ * After a 5xx, a timeout or a reset, the video the call may have made is looked for and adopted
+ * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
 import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
 import { computeBackoffMs } from '../tus/retry.js';
 import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
+import {
+  CREATE_LOOKUP_PAGE_SIZE,
+  type CreateAttempt,
+  createMayHaveSucceeded,
+  matchingVideos,
+  outcomeUnknown,
+} from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
-import { parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
+import { createdFromVideo, parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
 
@@ -100,15 +108,58 @@ export class VimeoClient {
     assertSize(sizeBytes);
     const extraUpload = isPlainObject(fields.upload) ? fields.upload : {};
     const body = { ...fields, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
-    const json = await this.#send({
-      method: 'POST',
-      path: '/me/videos',
-      fields: CREATE_FIELDS,
-      body,
-      mode: 'create',
-      signal,
-    });
+    const startedAtMs = Date.now();
+    let json: unknown;
+    try {
+      json = await this.#send({
+        method: 'POST',
+        path: '/me/videos',
+        fields: CREATE_FIELDS,
+        body,
+        mode: 'create',
+        signal,
+      });
+    } catch (error) {
+      if (!createMayHaveSucceeded(error)) throw error;
+      const name = typeof fields.name === 'string' ? fields.name : undefined;
+      return this.#adoptCreated(error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
+    }
     return parseCreated(json);
+  }
+
+  /**
+   * A create failed after it may have reached Vimeo: find the video it may have made and continue
+   * with it, or throw CreateOutcomeUnknownError. Never repeats the create.
+   */
+  async #adoptCreated(
+    error: VimeoTusError,
+    attempt: CreateAttempt,
+    signal: AbortSignal | undefined,
+  ): Promise<CreatedVideo> {
+    const what = 'POST /me/videos';
+    let candidates: VideoInfo[];
+    try {
+      const page = await this.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, ...(signal ? { signal } : {}) });
+      candidates = matchingVideos(page.data, attempt);
+    } catch (lookupError) {
+      if (lookupError instanceof AbortError) throw lookupError;
+      throw outcomeUnknown(what, error, attempt.startedAtMs, 'looking for it failed too');
+    }
+    if (candidates.length !== 1 || !candidates[0]) {
+      const found =
+        candidates.length === 0
+          ? 'no matching video was found'
+          : `${candidates.length} videos match, so none was adopted`;
+      throw outcomeUnknown(what, error, attempt.startedAtMs, found);
+    }
+    const uri = candidates[0].uri;
+    try {
+      const video = await this.getVideo(uri, CREATE_FIELDS, signal);
+      return { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
+    } catch (adoptError) {
+      if (adoptError instanceof AbortError) throw adoptError;
+      throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but could not be continued`);
+    }
   }
 
   /**
@@ -122,13 +173,22 @@ export class VimeoClient {
     signal?: AbortSignal,
   ): Promise<CreatedVideo> {
     assertSize(sizeBytes);
-    const json = await this.#send({
-      method: 'POST',
-      path: `${videoPath(videoUri)}/versions`,
-      body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
-      mode: 'create',
-      signal,
-    });
+    const path = `${videoPath(videoUri)}/versions`;
+    const startedAtMs = Date.now();
+    let json: unknown;
+    try {
+      json = await this.#send({
+        method: 'POST',
+        path,
+        body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
+        mode: 'create',
+        signal,
+      });
+    } catch (error) {
+      // A version cannot be told apart from the others by name: nothing to adopt.
+      if (!createMayHaveSucceeded(error)) throw error;
+      throw outcomeUnknown(`POST ${path}`, error as VimeoTusError, startedAtMs, 'a new version of it');
+    }
     return parseCreated(json, { requireApproach: false });
   }
 
@@ -286,8 +346,10 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
 
 function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
   if (mode === 'idempotent') return error.retryable;
-  // A create that may have reached Vimeo is never repeated: it could make a second video.
-  if (error.status === 429 || error.status === 503) return true;
+  // A create that may have reached Vimeo is never repeated: it could make a second video. Even a
+  // 503 may come from an edge or load balancer after Vimeo made the video. A 429 is Vimeo's own
+  // refusal (nothing made); refused or unresolvable connections never sent anything.
+  if (error.status === 429) return true;
   return (
     error instanceof NetworkError && (error as NetworkError & { nothingSent?: boolean }).nothingSent === true
   );

@@ -15,6 +15,7 @@ describe('public API', () => {
       'AuthError',
       'QuotaError',
       'RateLimitError',
+      'CreateOutcomeUnknownError',
     ]) {
       expect(typeof exported[name], name).toBe('function');
     }

@@ -12,6 +12,7 @@ import {
 } from '../../src/errors.js';
 import type { RetryEvent } from '../../src/upload/types.js';
 import { VIMEO_ACCEPT, VimeoClient } from '../../src/vimeo/client.js';
+import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
 import { json, resetAfterRequest, type ScriptServer, startScriptServer } from './script-server.js';
 
 const TOKEN = 'tok_0123456789abcdef';
@@ -153,33 +154,84 @@ describe('VimeoClient.createVideo', () => {
     });
   });
 
-  it('does not repeat a create whose connection broke after it was sent', async () => {
-    server.script(resetAfterRequest, json(200, CREATED));
-    const error = await rejection(client().createVideo(1000));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(server.requests).toHaveLength(1);
+  const listOf = (...videos: unknown[]) => json(200, { data: videos, paging: { next: null } });
+  const justNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const listed = (overrides: Record<string, unknown> = {}) => ({
+    uri: '/videos/42',
+    name: 'Talk',
+    created_time: justNow(),
+    upload: { status: 'in_progress', size: 1000 },
+    ...overrides,
   });
 
-  it('does not repeat a create answered 500', async () => {
-    server.script(json(500, { error: 'problem initiating', error_code: 4003 }), json(200, CREATED));
-    expect(await rejection(client().createVideo(1000))).toMatchObject({
-      code: 'E_VIMEO_API',
-      retryable: true,
-    });
-    expect(server.requests).toHaveLength(1);
+  it('adopts the video a create made when its connection broke after it was sent', async () => {
+    server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
+    const created = await client().createVideo(1000, { name: 'Talk' });
+    expect(created).toMatchObject({ videoUri: '/videos/42', uploadLink: UPLOAD_LINK, adopted: true });
+    expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /me/videos',
+      'GET /me/videos',
+      'GET /videos/42',
+    ]);
+    expect(server.requests[1]?.url).toContain('direction=desc');
   });
 
-  it('repeats a create answered 429 or 503', async () => {
-    const retries: RetryEvent[] = [];
+  it('adopts the video of a create answered 500 or 503, never posting twice', async () => {
+    for (const status of [500, 503]) {
+      server.requests.length = 0;
+      server.script(
+        json(status, { error: 'problem', error_code: 4003 }),
+        listOf(listed()),
+        json(200, CREATED),
+      );
+      const created = await client().createVideo(1000, { name: 'Talk' });
+      expect(created.adopted).toBe(true);
+      expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    }
+  });
+
+  it('fails with CreateOutcomeUnknownError when no matching video is found after a 503', async () => {
+    const older = new Date(Date.now() - 3_600_000).toISOString();
     server.script(
-      json(429, { error: 'slow down' }, { 'Retry-After': '0' }),
       json(503, { error: 'unavailable' }),
-      json(200, CREATED),
+      listOf(listed({ name: 'Other' }), listed({ upload: { size: 999 } }), listed({ created_time: older })),
     );
+    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect(error).toMatchObject({
+      code: 'E_VIMEO_API',
+      retryable: false,
+      mayHaveCreatedVideo: true,
+      status: 503,
+    });
+    expect((error as Error).message).toMatch(/may have created a video/);
+    expect((error as Error).message).toMatch(/delete it/);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('refuses to adopt when two videos match (could be another upload of the same file)', async () => {
+    server.script(resetAfterRequest, listOf(listed(), listed({ uri: '/videos/43' })));
+    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/2 videos match/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('never repeats a version create after a 5xx, and says a version may exist', async () => {
+    server.script(json(502, { error: 'bad gateway' }), json(201, CREATED));
+    const error = await rejection(client().createVersion('/videos/42', 1000, 'v2.mp4'));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('repeats a create answered 429', async () => {
+    const retries: RetryEvent[] = [];
+    server.script(json(429, { error: 'slow down' }, { 'Retry-After': '0' }), json(200, CREATED));
     const created = await client({ onRetry: (e) => retries.push(e) }).createVideo(1000);
     expect(created.videoUri).toBe('/videos/42');
-    expect(server.requests).toHaveLength(3);
-    expect(retries.map((r) => r.code)).toEqual(['E_RATE_LIMITED', 'E_VIMEO_API']);
+    expect(created.adopted).toBeUndefined();
+    expect(server.requests).toHaveLength(2);
+    expect(retries.map((r) => r.code)).toEqual(['E_RATE_LIMITED']);
   });
 
   it('repeats a create when the connection was refused (nothing sent)', async () => {
