@@ -370,7 +370,20 @@ function normaliseApiUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError('apiUrl must be an http(s) URL');
   }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    // The Bearer token would cross the network in clear text.
+    throw new ConfigError(
+      'apiUrl must use https:// (plain http:// is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost)',
+    );
+  }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts that may get the token over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** `/videos/123` (also `/videos/123/versions/4`, or a bare id `123`) → `/videos/123`. */
@@ -378,8 +391,8 @@ export function videoPath(videoUri: string): string {
   const trimmed = videoUri.trim();
   if (/^\d+$/.test(trimmed)) return `/videos/${trimmed}`;
   const match = /^\/videos\/([^/?#]+)/.exec(trimmed);
-  if (!match?.[1])
-    throw new ConfigError(`Not a video URI: "${trimmed.slice(0, 80)}" (expected /videos/{id})`);
+  // The bad value is not echoed: it could be an upload link passed by mistake (a capability).
+  if (!match?.[1]) throw new ConfigError('Not a video URI (expected /videos/{id} or a numeric id)');
   return `/videos/${match[1]}`;
 }
 

@@ -388,6 +388,31 @@ describe('VimeoClient reads', () => {
     expect(server.requests).toHaveLength(0);
     await expect(client().getVideo('nonsense')).rejects.toBeInstanceOf(ConfigError);
   });
+
+  it('sends the token over plain http only to loopback hosts', () => {
+    for (const apiUrl of ['http://api.vimeo.com', 'http://10.0.0.5:8080', 'http://[2001:db8::1]/']) {
+      expect(() => new VimeoClient({ token: TOKEN, apiUrl }), apiUrl).toThrow(ConfigError);
+    }
+    for (const apiUrl of [
+      'http://127.0.0.1:1',
+      'http://127.8.9.10',
+      'http://[::1]:8080',
+      'http://localhost:3000',
+    ]) {
+      expect(new VimeoClient({ token: TOKEN, apiUrl }).apiUrl, apiUrl).toBe(apiUrl.replace(/\/$/, ''));
+    }
+    expect(new VimeoClient({ token: TOKEN, apiUrl: 'https://api.vimeo.com/' }).apiUrl).toBe(
+      'https://api.vimeo.com',
+    );
+  });
+
+  it('never echoes a bad video URI (it could be an upload link)', async () => {
+    const link = 'https://files.tus.vimeo.com/files/secret-capability-0123456789';
+    const error = await rejection(client().getVideo(link));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain('secret-capability');
+    expect((error as Error).message).not.toContain('files.tus');
+  });
 });
 
 function freePort(): Promise<number> {
