@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, FileError, QuotaError, TusError, VimeoTusError } from '../../src/errors.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { uploadVideo } from '../../src/upload/upload.js';
-import { MiB, randomFile, sandboxFor, scratchDir } from './engine-helpers.js';
+import { MiB, randomFile, sandboxFor, scratchDir } from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let stub: Server | undefined;

@@ -11,7 +11,7 @@ import {
   recordProgress,
   sandboxFor,
   scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let scratch: Awaited<ReturnType<typeof scratchDir>>;

@@ -12,7 +12,7 @@ import {
   recordProgress,
   sandboxFor,
   scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let scratch: Awaited<ReturnType<typeof scratchDir>>;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uploadVideo } from '../../src/upload/upload.js';
 import { startTusServer, type TusTestServer } from '../tus/helpers/tus-server.js';
-import { MiB, randomFile, scratchDir } from './engine-helpers.js';
+import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
 
 let tus: TusTestServer | undefined;
 let api: Server | undefined;
