@@ -8,6 +8,7 @@ import { AbortError, VimeoTusError } from '../errors.js';
 import { assertUnchanged, inspectFile } from '../sources/file-source.js';
 import { runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
+import { withVideoUri } from '../vimeo/error-video-uri.js';
 import { obtainUploadTarget, runHook } from './create-step.js';
 import { pollProcessing } from './processing.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -72,6 +73,8 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
   let tracker: ProgressTracker | undefined;
   // Retries of API calls and of the verify HEAD; the transfer counts its own.
   let apiRetries = 0;
+  // Known once the video exists: every later error names it (`error.videoUri`).
+  let videoUri: string | undefined;
   try {
     const options = resolveUploadOptions(raw);
     const { signal } = options;
@@ -88,23 +91,22 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
     const client = new VimeoClient({
       token: options.token,
       ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
-      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      retry: options.retry,
       onRetry: (e) => {
         apiRetries++;
         events.emit('retry', e);
       },
     });
-    const target = await obtainUploadTarget(client, file, options, signal);
+    videoUri = options.resume?.videoUri;
+    const target = await obtainUploadTarget(client, file, options, signal, (uri) => {
+      videoUri = uri;
+    });
     events.emit('created', {
       videoUri: target.videoUri,
       link: target.link,
       bytesTotal: file.sizeBytes,
       created: target.created,
     });
-    if (target.created) {
-      const info = { videoUri: target.videoUri, link: target.link, uploadLink: target.uploadLink };
-      await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
-    }
 
     progress.setPhase('uploading');
     const onAcked = options.hooks?.onAcked;
@@ -114,7 +116,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       chunkSizeBytes: options.chunkSizeBytes,
       stallTimeoutMs: options.stallTimeoutMs,
       ...(signal ? { signal } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
+      retry: options.retry,
       onProgress: (p) => progress.update(p),
       onRetry: (e) => {
         progress.setPhase('retrying');
@@ -165,6 +167,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
     return result;
   } catch (error) {
     const typed = asUploadError(error, raw.signal);
+    if (videoUri !== undefined) withVideoUri(typed, videoUri);
     if (typed instanceof VimeoTusError && events.listenerCount('error') > 0) events.emit('error', typed);
     throw typed;
   } finally {

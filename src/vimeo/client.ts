@@ -8,8 +8,16 @@
  * After a 5xx, a timeout or a reset, the video the call may have made is looked for and adopted
  * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
-import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
-import { computeBackoffMs } from '../tus/retry.js';
+import {
+  AbortError,
+  ConfigError,
+  NetworkError,
+  summarizeRequest,
+  TusError,
+  VimeoApiError,
+  VimeoTusError,
+} from '../errors.js';
+import { computeBackoffMs, type ResolvedRetryPolicy, resolveRetryPolicy } from '../tus/retry.js';
 import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
 import {
@@ -20,7 +28,15 @@ import {
   outcomeUnknown,
 } from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
-import { createdFromVideo, parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
+import { withVideoUri } from './error-video-uri.js';
+import {
+  createdFromVideo,
+  parseAccount,
+  parseCreated,
+  parseVideo,
+  parseVideoList,
+  videoUriOf,
+} from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
 
@@ -41,7 +57,10 @@ export interface VimeoClientOptions {
   readonly apiUrl?: string;
   /** Aborts every call of this client. */
   readonly signal?: AbortSignal;
-  /** Retry policy for the calls that may be retried (`maxAttempts` default 5 here). */
+  /**
+   * Retry policy for the calls that may be retried (`maxAttempts` default 5 here). Checked at
+   * construction: ConfigError unless maxAttempts is an integer >= 1 and delays are finite >= 0.
+   */
   readonly retry?: RetryPolicy;
   /** Cut a call that has not finished after this long (then retried where allowed). @default 60000 */
   readonly requestTimeoutMs?: number;
@@ -74,7 +93,7 @@ export class VimeoClient {
   readonly apiUrl: string;
   readonly #token: string;
   readonly #signal: AbortSignal | undefined;
-  readonly #retry: RetryPolicy;
+  readonly #retry: ResolvedRetryPolicy;
   readonly #requestTimeoutMs: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   #rateLimit: RateLimitInfo | null = null;
@@ -86,8 +105,12 @@ export class VimeoClient {
     this.#token = options.token;
     this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
     this.#signal = options.signal;
-    this.#retry = options.retry ?? {};
+    // Checked here, once: a NaN or 0 maxAttempts would otherwise loop forever or never try.
+    this.#retry = resolveRetryPolicy({ maxAttempts: DEFAULT_MAX_ATTEMPTS, ...definedOnly(options.retry) });
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!Number.isFinite(this.#requestTimeoutMs) || this.#requestTimeoutMs <= 0) {
+      throw new ConfigError('requestTimeoutMs must be a positive number of milliseconds');
+    }
     this.#onRetry = options.onRetry;
   }
 
@@ -124,7 +147,40 @@ export class VimeoClient {
       const name = typeof fields.name === 'string' ? fields.name : undefined;
       return this.#adoptCreated(error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
     }
-    return parseCreated(json);
+    try {
+      return parseCreated(json);
+    } catch (error) {
+      throw await this.#discardUnusable(json, error, startedAtMs, signal);
+    }
+  }
+
+  /**
+   * Vimeo answered a create with 2xx but the answer is unusable (no tus upload link, not a video):
+   * the video exists nevertheless. Delete it (best effort) and say so; the error carries its URI.
+   */
+  async #discardUnusable(
+    json: unknown,
+    error: unknown,
+    startedAtMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (!(error instanceof VimeoTusError)) return error;
+    const uri = uriIn(json);
+    if (uri === undefined) {
+      return outcomeUnknown('POST /me/videos', error, startedAtMs, 'its answer named no video');
+    }
+    let outcome: string;
+    try {
+      await this.deleteVideo(uri, signal);
+      outcome = `the video it made (${uri}) was deleted`;
+    } catch {
+      outcome = `the video it made (${uri}) could not be deleted: delete it yourself`;
+    }
+    const replaced =
+      error instanceof TusError
+        ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
+        : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
+    return withVideoUri(replaced, uri);
   }
 
   /**
@@ -189,7 +245,12 @@ export class VimeoClient {
       if (!createMayHaveSucceeded(error)) throw error;
       throw outcomeUnknown(`POST ${path}`, error as VimeoTusError, startedAtMs, 'a new version of it');
     }
-    return parseCreated(json, { requireApproach: false });
+    try {
+      return parseCreated(json, { requireApproach: false });
+    } catch (error) {
+      // Deleting would delete the whole video, not the version: only say which video it was.
+      throw withVideoUri(error, videoUriOf(uriIn(json) ?? videoPath(videoUri)));
+    }
   }
 
   /** `GET /videos/{id}`, trimmed to `fields` when given (e.g. `['uri', 'upload.status']`). */
@@ -248,7 +309,7 @@ export class VimeoClient {
   }
 
   async #send(call: ApiCall): Promise<unknown> {
-    const maxAttempts = Math.max(1, this.#retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    const { maxAttempts } = this.#retry;
     const signal = combine(this.#signal, call.signal);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -344,6 +405,13 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
   }
 }
 
+/** The `uri` of a JSON answer, if it names a video. */
+function uriIn(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const uri = (json as { uri?: unknown }).uri;
+  return typeof uri === 'string' && /^\/videos\/[^/]+/.test(uri) ? videoUriOf(uri) : undefined;
+}
+
 function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
   if (mode === 'idempotent') return error.retryable;
   // A create that may have reached Vimeo is never repeated: it could make a second video. Even a
@@ -353,6 +421,11 @@ function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
   return (
     error instanceof NetworkError && (error as NetworkError & { nothingSent?: boolean }).nothingSent === true
   );
+}
+
+/** The policy without its `undefined` fields (so that they do not hide the defaults). */
+function definedOnly(policy: RetryPolicy | undefined): RetryPolicy {
+  return Object.fromEntries(Object.entries(policy ?? {}).filter(([, v]) => v !== undefined));
 }
 
 function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {

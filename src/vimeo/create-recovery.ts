@@ -48,7 +48,8 @@ export function createMayHaveSucceeded(error: unknown): boolean {
   if (error instanceof NetworkError) {
     return (error as NetworkError & { nothingSent?: boolean }).nothingSent !== true;
   }
-  return error.status !== undefined && error.status >= 500;
+  // A 2xx whose body is not JSON: Vimeo made something and the answer is unreadable.
+  return error.status !== undefined && (error.status >= 500 || (error.status >= 200 && error.status < 300));
 }
 
 /** What the create call asked for, to recognise the video it may have made. */
@@ -85,7 +86,12 @@ export function outcomeUnknown(
   found: string,
 ): CreateOutcomeUnknownError {
   const at = new Date(startedAtMs).toISOString();
-  const how = error.status !== undefined ? `answered HTTP ${error.status}` : 'lost its answer';
+  const how =
+    error.status === undefined
+      ? 'lost its answer'
+      : error.status < 300
+        ? `answered HTTP ${error.status} with an unreadable body`
+        : `answered HTTP ${error.status}`;
   const message =
     `${what} ${how} after it was sent, so Vimeo may have created a video anyway (${found}). ` +
     'It was not repeated, to avoid a duplicate. Look in your Vimeo library for a video created around ' +

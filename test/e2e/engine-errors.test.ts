@@ -125,7 +125,7 @@ async function startStub(answers: {
 }
 
 describe('bad answers of Vimeo and the upload host', () => {
-  it('a create answer without upload_link → TusError E_NOT_TUS, no byte sent', async () => {
+  it('a create answer without upload_link → TusError E_NOT_TUS naming the deleted video, no byte sent', async () => {
     const api = await startStub({
       createUpload: () => ({ status: 'in_progress', approach: 'tus', size: MiB }),
       headHeaders: {},
@@ -135,7 +135,12 @@ describe('bad answers of Vimeo and the upload host', () => {
     expect(error).toBeInstanceOf(TusError);
     expect(error.code).toBe('E_NOT_TUS');
     expect(api.uploadRequests).toHaveLength(0);
-    expect(api.allRequests).toHaveLength(1);
+    // The video exists although unusable: it is deleted, and the error says which one it was.
+    expect(api.allRequests.map((r) => r.split('?')[0])).toEqual([
+      'POST /me/videos',
+      expect.stringMatching(/^DELETE \/videos\//),
+    ]);
+    expect(error).toHaveProperty('videoUri', expect.stringMatching(/^\/videos\//));
   });
 
   it('a malformed Upload-Offset → TusError E_TUS_PROTOCOL; the token never reached the upload host', async () => {

@@ -224,6 +224,40 @@ describe('VimeoClient.createVideo', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('deletes the video of a 2xx create answer without a tus upload link and says so', async () => {
+    const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'tus', size: 1000 } };
+    server.script(json(200, noLink), (_req, res) => res.writeHead(204).end());
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(TusError);
+    expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
+    expect((error as Error).message).toMatch(/\(\/videos\/42\) was deleted/);
+    expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /me/videos',
+      'DELETE /videos/42',
+    ]);
+  });
+
+  it('says when the video of an unusable create answer could not be deleted', async () => {
+    const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'post', size: 1000 } };
+    server.script(json(200, noLink), json(403, { error: 'no delete scope' }));
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
+    expect((error as Error).message).toMatch(/could not be deleted: delete it yourself/);
+  });
+
+  it('treats a 2xx create answer that is not JSON as a create that may have happened', async () => {
+    server.script((_req, res) => res.writeHead(200).end('<html>oops'), listOf(listed()), json(200, CREATED));
+    const created = await client().createVideo(1000, { name: 'Talk' });
+    expect(created).toMatchObject({ videoUri: '/videos/42', adopted: true });
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('checks its retry policy at construction (NaN would loop forever)', () => {
+    for (const retry of [{ maxAttempts: Number.NaN }, { maxAttempts: 0 }, { initialDelayMs: -5 }]) {
+      expect(() => new VimeoClient({ token: TOKEN, apiUrl: server.url, retry })).toThrow(ConfigError);
+    }
+  });
+
   it('repeats a create answered 429', async () => {
     const retries: RetryEvent[] = [];
     server.script(json(429, { error: 'slow down' }, { 'Retry-After': '0' }), json(200, CREATED));
