@@ -150,7 +150,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
         emit('retry', e);
       },
     };
-    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions);
+    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
     let statuses = { uploadStatus: verified.uploadStatus, transcodeStatus: verified.transcodeStatus };
     if (options.processing) {
@@ -170,6 +170,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       bytesSent: transfer.bytesSent,
       uploadOffset: verified.uploadOffset,
       uploadLength: verified.uploadLength,
+      ...(verified.headUnavailable ? { headUnavailable: true } : {}),
       ...statuses,
       requests: transfer.requests,
       retries: transfer.retries + apiRetries,
