@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Faults, Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Faults } from '../../src/sandbox/index.js';
 import type { RetryEvent } from '../../src/upload/types.js';
 import { createUpload } from '../../src/upload/upload.js';
 import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
@@ -9,21 +9,10 @@ import {
   MiB,
   randomFile,
   recordProgress,
-  sandboxFor,
-  scratchDir,
 } from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let sandbox: Sandbox | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 8 };
 
@@ -75,8 +64,8 @@ const cases: Case[] = [
 
 describe('engine survives faults of the upload host', () => {
   it.each(cases)('survives $name', async ({ faults, stallTimeoutMs, expectRetryCode, maxDelayMs }) => {
-    sandbox = await sandboxFor({ faults });
-    const file = await randomFile(scratch.dir, 'clip.mp4', 4 * MiB + 999);
+    const sandbox = await t.start({ faults });
+    const file = await randomFile(t.dir, 'clip.mp4', 4 * MiB + 999);
     const upload = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -108,8 +97,10 @@ describe('engine survives faults of the upload host', () => {
     { name: 'answered 503', fault: { afterHandling: true } },
     { name: 'whose connection was cut', fault: { afterHandling: true, cutConnection: true } },
   ])('adopts the video of a create $name after Vimeo made it: one video, same bytes', async ({ fault }) => {
-    sandbox = await sandboxFor({ faults: { status: [{ kind: 'create', status: 503, nth: 1, ...fault }] } });
-    const file = await randomFile(scratch.dir, 'clip.mp4', 2 * MiB + 5);
+    const sandbox = await t.start({
+      faults: { status: [{ kind: 'create', status: 503, nth: 1, ...fault }] },
+    });
+    const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB + 5);
     const created: boolean[] = [];
     const upload = createUpload(file.path, {
       token: sandbox.token,
@@ -125,8 +116,8 @@ describe('engine survives faults of the upload host', () => {
   });
 
   it('fails with CreateOutcomeUnknownError (no second create) when a 503 create made nothing', async () => {
-    sandbox = await sandboxFor({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 5);
+    const sandbox = await t.start({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
+    const file = await randomFile(t.dir, 'clip.mp4', MiB + 5);
     const upload = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,

@@ -2,6 +2,8 @@
  * The setup every engine end-to-end test repeats: a scratch folder per test, a sandbox started on
  * demand, both cleaned up after each test (also when it failed), plus extra cleanups a test adds.
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/index.js';
 import { sandboxFor, scratchDir } from './engine-helpers.js';
@@ -16,6 +18,14 @@ export interface EngineTestContext {
   start(options?: SandboxOptions): Promise<Sandbox>;
   /** Runs `cleanup` after this test, before the sandbox closes (last added runs first). */
   defer(cleanup: () => Promise<void> | void): void;
+  /** Listens on 127.0.0.1 (free port) and closes the server after this test; returns its base URL. */
+  listen(server: Server): Promise<string>;
+}
+
+/** Closes a server, cutting its open connections. */
+export function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Registers beforeEach/afterEach hooks in the calling test file and returns their context. */
@@ -59,6 +69,11 @@ export function useEngineSandbox(): EngineTestContext {
     },
     defer(cleanup) {
       cleanups.push(cleanup);
+    },
+    async listen(server) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => closeServer(server));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
   };
 }
