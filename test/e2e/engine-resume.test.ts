@@ -45,6 +45,8 @@ describe('abort and resume', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(created).toHaveLength(1);
     expect(uploadLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    // The upload host may still be writing bytes the kernel had buffered: read settled values.
+    await sandbox.idle();
     const mid = await sandbox.state();
     expect(mid.videos).toHaveLength(1);
     expect(mid.videos[0]?.storedBytes).toBeGreaterThanOrEqual(ackedAtAbort);
