@@ -8,35 +8,20 @@
  * After a 5xx, a timeout or a reset, the video the call may have made is looked for and adopted
  * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
-import {
-  AbortError,
-  ConfigError,
-  NetworkError,
-  summarizeRequest,
-  TusError,
-  VimeoApiError,
-  VimeoTusError,
-} from '../errors.js';
+import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
 import { computeBackoffMs, type ResolvedRetryPolicy, resolveRetryPolicy } from '../tus/retry.js';
 import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
 import {
-  CREATE_LOOKUP_PAGE_SIZE,
-  type CreateAttempt,
+  adoptCreated,
   createMayHaveSucceeded,
-  matchingVideos,
+  discardUnusable,
   outcomeUnknown,
+  uriIn,
 } from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
 import { withVideoUri } from './error-video-uri.js';
-import {
-  createdFromVideo,
-  parseAccount,
-  parseCreated,
-  parseVideo,
-  parseVideoList,
-  videoUriOf,
-} from './parse.js';
+import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
 
@@ -145,76 +130,12 @@ export class VimeoClient {
     } catch (error) {
       if (!createMayHaveSucceeded(error)) throw error;
       const name = typeof fields.name === 'string' ? fields.name : undefined;
-      return this.#adoptCreated(error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
+      return adoptCreated(this, error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
     }
     try {
       return parseCreated(json);
     } catch (error) {
-      throw await this.#discardUnusable(json, error, startedAtMs, signal);
-    }
-  }
-
-  /**
-   * Vimeo answered a create with 2xx but the answer is unusable (no tus upload link, not a video):
-   * the video exists nevertheless. Delete it (best effort) and say so; the error carries its URI.
-   */
-  async #discardUnusable(
-    json: unknown,
-    error: unknown,
-    startedAtMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    if (!(error instanceof VimeoTusError)) return error;
-    const uri = uriIn(json);
-    if (uri === undefined) {
-      return outcomeUnknown('POST /me/videos', error, startedAtMs, 'its answer named no video');
-    }
-    let outcome: string;
-    try {
-      await this.deleteVideo(uri, signal);
-      outcome = `the video it made (${uri}) was deleted`;
-    } catch {
-      outcome = `the video it made (${uri}) could not be deleted: delete it yourself`;
-    }
-    const replaced =
-      error instanceof TusError
-        ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
-        : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
-    return withVideoUri(replaced, uri);
-  }
-
-  /**
-   * A create failed after it may have reached Vimeo: find the video it may have made and continue
-   * with it, or throw CreateOutcomeUnknownError. Never repeats the create.
-   */
-  async #adoptCreated(
-    error: VimeoTusError,
-    attempt: CreateAttempt,
-    signal: AbortSignal | undefined,
-  ): Promise<CreatedVideo> {
-    const what = 'POST /me/videos';
-    let candidates: VideoInfo[];
-    try {
-      const page = await this.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, ...(signal ? { signal } : {}) });
-      candidates = matchingVideos(page.data, attempt);
-    } catch (lookupError) {
-      if (lookupError instanceof AbortError) throw lookupError;
-      throw outcomeUnknown(what, error, attempt.startedAtMs, 'looking for it failed too');
-    }
-    if (candidates.length !== 1 || !candidates[0]) {
-      const found =
-        candidates.length === 0
-          ? 'no matching video was found'
-          : `${candidates.length} videos match, so none was adopted`;
-      throw outcomeUnknown(what, error, attempt.startedAtMs, found);
-    }
-    const uri = candidates[0].uri;
-    try {
-      const video = await this.getVideo(uri, CREATE_FIELDS, signal);
-      return { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
-    } catch (adoptError) {
-      if (adoptError instanceof AbortError) throw adoptError;
-      throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but could not be continued`);
+      throw await discardUnusable(this, json, error, startedAtMs, signal);
     }
   }
 
@@ -403,13 +324,6 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
       },
     );
   }
-}
-
-/** The `uri` of a JSON answer, if it names a video. */
-function uriIn(json: unknown): string | undefined {
-  if (json === null || typeof json !== 'object') return undefined;
-  const uri = (json as { uri?: unknown }).uri;
-  return typeof uri === 'string' && /^\/videos\/[^/]+/.test(uri) ? videoUriOf(uri) : undefined;
 }
 
 function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {

@@ -4,16 +4,23 @@
  * of these proves that no video was made, so the call is never simply repeated. Instead the video
  * it may have made is looked for (newest first: same name, same upload size, created since the
  * call started) and adopted; when none is found, the caller gets a {@link CreateOutcomeUnknownError}
- * that says a video may exist and what to do about it.
+ * that says a video may exist and what to do about it. A 2xx create answer that is unusable (no
+ * tus upload link) made a video too: it is deleted, best effort, and the error names it.
  */
 import {
   AbortError,
   NetworkError,
+  TusError,
   VimeoApiError,
   VimeoTusError,
   type VimeoTusErrorOptions,
 } from '../errors.js';
-import type { VideoInfo } from './types.js';
+import { withVideoUri } from './error-video-uri.js';
+import { createdFromVideo, videoUriOf } from './parse.js';
+import type { CreatedVideo, VideoInfo } from './types.js';
+
+/** The fields read from a video adopted after a lost create answer. */
+const ADOPT_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
 
 /** Clock difference tolerated between this machine and Vimeo when matching `created_time`. */
 export const CREATE_CLOCK_SKEW_MS = 30_000;
@@ -103,4 +110,87 @@ export function outcomeUnknown(
     ...(error.vimeoErrorCode !== undefined ? { vimeoErrorCode: error.vimeoErrorCode } : {}),
     ...(error.developerMessage !== undefined ? { developerMessage: error.developerMessage } : {}),
   });
+}
+
+/** The calls recovery needs (the REST client has them). */
+export interface RecoveryClient {
+  listVideos(options: {
+    perPage?: number;
+    signal?: AbortSignal;
+  }): Promise<{ data: VideoInfo[]; next: string | null }>;
+  getVideo(videoUri: string, fields?: readonly string[], signal?: AbortSignal): Promise<VideoInfo>;
+  deleteVideo(videoUri: string, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Vimeo answered a create with 2xx but the answer is unusable (no tus upload link, not a video):
+ * the video exists nevertheless. Delete it (best effort) and say so; the error carries its URI.
+ */
+export async function discardUnusable(
+  client: RecoveryClient,
+  json: unknown,
+  error: unknown,
+  startedAtMs: number,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (!(error instanceof VimeoTusError)) return error;
+  const uri = uriIn(json);
+  if (uri === undefined) {
+    return outcomeUnknown('POST /me/videos', error, startedAtMs, 'its answer named no video');
+  }
+  let outcome: string;
+  try {
+    await client.deleteVideo(uri, signal);
+    outcome = `the video it made (${uri}) was deleted`;
+  } catch {
+    outcome = `the video it made (${uri}) could not be deleted: delete it yourself`;
+  }
+  const replaced =
+    error instanceof TusError
+      ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
+      : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
+  return withVideoUri(replaced, uri);
+}
+
+/**
+ * A create failed after it may have reached Vimeo: find the video it may have made and continue
+ * with it, or throw CreateOutcomeUnknownError. Never repeats the create.
+ */
+export async function adoptCreated(
+  client: RecoveryClient,
+  error: VimeoTusError,
+  attempt: CreateAttempt,
+  signal: AbortSignal | undefined,
+): Promise<CreatedVideo> {
+  const what = 'POST /me/videos';
+  let candidates: VideoInfo[];
+  try {
+    const page = await client.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, ...(signal ? { signal } : {}) });
+    candidates = matchingVideos(page.data, attempt);
+  } catch (lookupError) {
+    if (lookupError instanceof AbortError) throw lookupError;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, 'looking for it failed too');
+  }
+  if (candidates.length !== 1 || !candidates[0]) {
+    const found =
+      candidates.length === 0
+        ? 'no matching video was found'
+        : `${candidates.length} videos match, so none was adopted`;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, found);
+  }
+  const uri = candidates[0].uri;
+  try {
+    const video = await client.getVideo(uri, ADOPT_FIELDS, signal);
+    return { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
+  } catch (adoptError) {
+    if (adoptError instanceof AbortError) throw adoptError;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but could not be continued`);
+  }
+}
+
+/** The `uri` of a JSON answer, if it names a video. */
+export function uriIn(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const uri = (json as { uri?: unknown }).uri;
+  return typeof uri === 'string' && /^\/videos\/[^/]+/.test(uri) ? videoUriOf(uri) : undefined;
 }
