@@ -13,7 +13,13 @@ import {
 import type { RetryEvent } from '../../src/upload/types.js';
 import { VIMEO_ACCEPT, VimeoClient } from '../../src/vimeo/client.js';
 import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
-import { json, resetAfterRequest, type ScriptServer, startScriptServer } from './script-server.js';
+import {
+  type Handler,
+  json,
+  resetAfterRequest,
+  type ScriptServer,
+  startScriptServer,
+} from './script-server.js';
 
 const TOKEN = 'tok_0123456789abcdef';
 const UPLOAD_LINK = 'http://127.0.0.1:9/files/0123456789abcdef0123456789abcdef';
@@ -206,6 +212,14 @@ describe('VimeoClient.createVideo', () => {
     });
     expect((error as Error).message).toMatch(/may have created a video/);
     expect((error as Error).message).toMatch(/delete it/);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('adopts the video of a create that timed out (its answer never came)', async () => {
+    const silent: Handler = () => undefined;
+    server.script(silent, listOf(listed()), json(200, CREATED));
+    const created = await client({ requestTimeoutMs: 300 }).createVideo(1000, { name: 'Talk' });
+    expect(created.adopted).toBe(true);
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
