@@ -16,6 +16,8 @@ describe('public API', () => {
       'QuotaError',
       'RateLimitError',
       'CreateOutcomeUnknownError',
+      'ListenerError',
+      'videoUriOfError',
     ]) {
       expect(typeof exported[name], name).toBe('function');
     }
