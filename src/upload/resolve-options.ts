@@ -7,6 +7,7 @@ import {
   DEFAULT_STALL_TIMEOUT_MS,
   MIN_CHUNK_SIZE_BYTES,
 } from '../tus/constants.js';
+import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../tus/retry.js';
 import type { ProcessingWaitOptions, UploadOptions } from './types.js';
 
 export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };
@@ -16,6 +17,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
 /** The options with every default filled in. */
 export interface ResolvedUploadOptions extends UploadOptions {
+  /** Checked and complete; passed as is to the REST client, the transfer and the verify step. */
+  readonly retry: ResolvedRetryPolicy;
   readonly chunkSizeBytes: number;
   readonly stallTimeoutMs: number;
   readonly progressIntervalMs: number;
@@ -41,6 +44,11 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {
     throw new ConfigError('progressIntervalMs must be zero or more');
   }
+  if (options.video !== undefined && (options.video === null || typeof options.video !== 'object')) {
+    throw new ConfigError('video must be an object of fields for the create call');
+  }
+  // Before anything is created: a bad policy found after the create would leave an empty video.
+  const retry = resolveRetryPolicy(options.retry);
   if (options.resume && options.replaceVideoUri) {
     throw new ConfigError('Give either resume or replaceVideoUri, not both');
   }
@@ -54,6 +62,7 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   }
   return {
     ...options,
+    retry,
     chunkSizeBytes,
     stallTimeoutMs,
     progressIntervalMs,

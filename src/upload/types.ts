@@ -60,6 +60,13 @@ export interface UploadResult {
   readonly uploadOffset: number;
   /** The final HEAD's `Upload-Length`. */
   readonly uploadLength: number;
+  /**
+   * True when the final HEAD found the upload link gone (404/410) although the last PATCH had
+   * reported every byte (Vimeo may drop a finished link). `uploadOffset`/`uploadLength` are then
+   * that PATCH's `Upload-Offset` and the length it completed, and `uploadStatus` (not `error`) is
+   * what confirms the upload. Absent when the final HEAD answered.
+   */
+  readonly headUnavailable?: boolean;
   /** Vimeo's `upload.status` at the end. */
   readonly uploadStatus: VimeoStatus;
   /** Vimeo's `transcode.status` at the end. */
