@@ -1,13 +1,14 @@
 /**
  * Checks and completes the options of an upload once, before anything is sent.
  */
+
+import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { ConfigError } from '../errors.js';
 import {
   DEFAULT_CHUNK_SIZE_BYTES,
   DEFAULT_STALL_TIMEOUT_MS,
   MIN_CHUNK_SIZE_BYTES,
 } from '../tus/constants.js';
-import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../tus/retry.js';
 import type { ProcessingWaitOptions, UploadOptions } from './types.js';
 
 export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };

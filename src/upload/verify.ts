@@ -1,12 +1,13 @@
 /**
  * Completeness checks: the server holds every byte (HEAD), and what Vimeo says about the video.
  */
+
+import { withRetries } from '../core/with-retries.js';
 import { TusError, VerificationError } from '../errors.js';
 import { probeOffset } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
-import { withRetries } from './with-retries.js';
 
 /** The fields the verify and processing steps read. */
 export const STATUS_FIELDS = ['uri', 'link', 'upload.status', 'transcode.status'] as const;

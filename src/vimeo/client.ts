@@ -8,9 +8,10 @@
  * After a 5xx, a timeout or a reset, the video the call may have made is looked for and adopted
  * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
+
+import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
+import { withRetries } from '../core/with-retries.js';
 import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
-import { computeBackoffMs, type ResolvedRetryPolicy, resolveRetryPolicy } from '../tus/retry.js';
-import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
 import {
   adoptCreated,
@@ -229,20 +230,14 @@ export class VimeoClient {
     return parseAccount(json);
   }
 
-  async #send(call: ApiCall): Promise<unknown> {
-    const { maxAttempts } = this.#retry;
+  #send(call: ApiCall): Promise<unknown> {
     const signal = combine(this.#signal, call.signal);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#once(call, signal, attempt > 1);
-      } catch (error) {
-        if (!(error instanceof VimeoTusError) || error instanceof AbortError) throw error;
-        if (attempt >= maxAttempts || !mayRetry(error, call.mode)) throw error;
-        const delayMs = error.retryAfterMs ?? computeBackoffMs(attempt, this.#retry);
-        this.#onRetry?.({ attempt, delayMs, reason: error.message, code: error.code });
-        await abortableSleep(delayMs, signal);
-      }
-    }
+    return withRetries((attempt) => this.#once(call, signal, attempt > 1), {
+      retry: this.#retry,
+      signal,
+      onRetry: this.#onRetry,
+      shouldRetry: (error) => mayRetry(error, call.mode),
+    });
   }
 
   async #once(call: ApiCall, signal: AbortSignal | undefined, isRetry: boolean): Promise<unknown> {
