@@ -34,6 +34,8 @@ export {
   startLedgerUpload,
   uploadWithLedger,
 } from './resume/index.js';
+/** An event listener of an upload threw; the upload was stopped (code E_CONFIG, `cause` = the throw). */
+export { ListenerError } from './upload/listener-guard.js';
 /** Poll Vimeo until a video's upload and transcode statuses are final. */
 export {
   type ProcessingStatuses,
@@ -56,4 +58,8 @@ export { createUpload, replaceVideo, uploadVideo } from './upload/upload.js';
 export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
 /** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
 export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } from './vimeo/client.js';
+/** A create call failed after it may have reached Vimeo and no video it made could be adopted. */
+export { CreateOutcomeUnknownError } from './vimeo/create-recovery.js';
+/** The video an error concerns (`error.videoUri`), set on errors raised once the video exists. */
+export { videoUriOfError, type WithVideoUri } from './vimeo/error-video-uri.js';
 export type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './vimeo/types.js';

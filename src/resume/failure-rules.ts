@@ -6,7 +6,7 @@
  *   link, a lost lock, auth. The error is noted in `errorCode`/`errorMessage`; the next run of the
  *   same command continues the same video.
  * - A record becomes `failed` only when this upload cannot go on: the create call was refused
- *   (a 4xx answer, or 503, proves no video was made), Vimeo failed to process the complete
+ *   (a 4xx answer proves no video was made), Vimeo failed to process the complete
  *   upload (E_PROCESSING_FAILED), the video is gone from Vimeo, or the upload was superseded
  *   (`newUpload` / `--new`, or a changed file). The next run starts a new upload for it.
  * - A processing timeout after verification leaves the record `verified` (the bytes are all there).
@@ -25,10 +25,14 @@ export function errorFields(error: unknown): { errorCode: string; errorMessage: 
   return { errorCode: 'E_UNEXPECTED', errorMessage: error instanceof Error ? error.message : String(error) };
 }
 
-/** True when the create (or version) call's answer proves that nothing was created. */
+/**
+ * True when the create (or version) call's answer proves that nothing was created: a 4xx is
+ * Vimeo's own refusal. A 5xx (even 503, which may come from an edge in front of Vimeo), a timeout
+ * or a reset proves nothing: the record stays `creating` and the next run looks for the video.
+ */
 export function createRefused(error: unknown): boolean {
   if (!(error instanceof VimeoTusError) || error.status === undefined) return false;
-  return (error.status >= 400 && error.status < 500) || error.status === 503;
+  return error.status >= 400 && error.status < 500;
 }
 
 /**

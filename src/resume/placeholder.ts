@@ -4,10 +4,11 @@
  * record asked for, was created no earlier than the call (less a clock skew allowance), and is
  * not already known to the ledger.
  */
+
+import { withRetries } from '../core/with-retries.js';
 import { TusError } from '../errors.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
 import { probeOffset } from '../tus/probe-offset.js';
-import { withRetries } from '../upload/with-retries.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 

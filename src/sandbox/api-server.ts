@@ -14,6 +14,7 @@ import { filterFields, parseFields } from './fields-filter.js';
 import { sendEmpty, sendJson } from './http-util.js';
 import { sandboxState } from './introspection.js';
 import { RateLimiter } from './rate-limit.js';
+import type { StatusFault } from './types.js';
 
 const ROUTES: readonly Route[] = [...videoRoutes, ...versionRoutes, ...meRoutes];
 
@@ -105,19 +106,10 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     }
     const n = ctx.faults.count(kind);
     const fault = ctx.faults.statusFault(found.route.kind, n);
-    if (fault) {
-      const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
-      throw new ApiError(
-        fault.status,
-        vimeoError(
-          fault.status === 429 ? 9000 : 4003,
-          'Injected sandbox fault.',
-          `Injected status ${fault.status}.`,
-        ),
-        retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
-      );
-    }
+    if (fault && fault.afterHandling !== true) throw injectedError(fault, req, res);
     const result = await found.route.handler(ctx, req, url, found.params);
+    // The work is done (a create made its video); the answer is lost on the way back.
+    if (fault) throw injectedError(fault, req, res);
     if (result.body === undefined) {
       sendEmpty(res, result.status, headers);
       return;
@@ -133,6 +125,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     sendJson(res, result.status, body, headers);
   } catch (error) {
     if (error instanceof ApiError) {
+      if (res.destroyed) return;
       // Drain any unread request body so the connection stays usable.
       req.resume();
       sendError(res, error, headers);
@@ -140,6 +133,26 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     }
     throw error;
   }
+}
+
+/** The answer of an injected status fault; with `cutConnection` the socket is destroyed instead. */
+function injectedError(fault: StatusFault, req: IncomingMessage, res: ServerResponse): ApiError {
+  if (fault.cutConnection === true) {
+    req.socket.destroy();
+    res.destroy();
+    return new ApiError(fault.status, vimeoError(4003, 'Injected sandbox fault.', 'Connection cut.'));
+  }
+  const retryAfter =
+    fault.retryAfterSeconds === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfterSeconds;
+  return new ApiError(
+    fault.status,
+    vimeoError(
+      fault.status === 429 ? 9000 : 4003,
+      'Injected sandbox fault.',
+      `Injected status ${fault.status}.`,
+    ),
+    retryAfter === null ? {} : { 'Retry-After': String(retryAfter) },
+  );
 }
 
 /** Create (not yet listening) the API host's HTTP server. */

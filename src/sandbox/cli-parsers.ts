@@ -45,9 +45,21 @@ function parseSelector(value: string): { nth: number; count: number } {
   return { nth, count: m[2] === undefined ? 1 : Number(m[2]) };
 }
 
-/** `KIND:SELECTOR:STATUS[:RETRY_AFTER_S]`, repeatable. */
+const WHEN: Readonly<Record<string, { afterHandling?: true; cutConnection?: true }>> = {
+  after: { afterHandling: true },
+  cut: { cutConnection: true },
+  'after-cut': { afterHandling: true, cutConnection: true },
+};
+
+/**
+ * `KIND:SELECTOR:STATUS[:RETRY_AFTER_S|none][:after|cut|after-cut]`, repeatable. `none` sends no
+ * `Retry-After`; `after` handles the request before answering STATUS; `cut` cuts the connection.
+ */
 export function collectStatusFault(value: string, previous: StatusFault[] = []): StatusFault[] {
-  const [kind, selector, status, retryAfter] = value.split(':');
+  const [kind, selector, status, retryAfter, when] = value.split(':');
+  const timing = when === undefined || when === '' ? {} : WHEN[when];
+  if (timing === undefined)
+    throw new InvalidArgumentError(`unknown fault timing "${when}" (after, cut, after-cut)`);
   if (!kind || !KINDS.includes(kind as RequestKind)) {
     throw new InvalidArgumentError(`unknown request kind "${kind ?? ''}" (one of ${KINDS.join(', ')})`);
   }
@@ -59,7 +71,10 @@ export function collectStatusFault(value: string, previous: StatusFault[] = []):
     kind: kind as RequestKind,
     ...parseSelector(selector ?? ''),
     status: code,
-    ...(retryAfter === undefined ? {} : { retryAfterSeconds: parseNonNegativeInt(retryAfter) }),
+    ...(retryAfter === undefined || retryAfter === ''
+      ? {}
+      : { retryAfterSeconds: retryAfter === 'none' ? null : parseNonNegativeInt(retryAfter) }),
+    ...timing,
   };
   return [...previous, fault];
 }

@@ -24,6 +24,7 @@ interface SandboxFlags {
   linkTtlMs?: number;
   expiredLinkStatus?: number;
   dropPartial?: boolean;
+  linkDiesOnCompletion?: boolean;
   fail?: StatusFault[];
   resetPatch?: ResetFault[];
   stallPatch?: StallFault[];
@@ -59,6 +60,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(flags.linkTtlMs === undefined ? {} : { linkTtlMs: flags.linkTtlMs }),
     ...(flags.expiredLinkStatus === undefined ? {} : { expiredLinkStatus: flags.expiredLinkStatus }),
     ...(flags.dropPartial ? { dropPartial: true } : {}),
+    ...(flags.linkDiesOnCompletion ? { linkDiesOnCompletion: true } : {}),
   };
   const uploadCompleteDelayMs = flags.uploadCompleteDelayMs ?? flags.processingDelayMs;
   const transcodeDelayMs = flags.transcodeDelayMs ?? flags.processingDelayMs;
@@ -112,9 +114,10 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     .option('--link-ttl-ms <ms>', 'upload links die this long after they are issued', parseNonNegativeInt)
     .option('--expired-link-status <status>', 'what a dead link answers (default 404)', parsePositiveInt)
     .option('--drop-partial', 'drop all bytes of an interrupted PATCH (default: keep them)')
+    .option('--link-dies-on-completion', 'upload links answer 404 once their upload is complete')
     .option(
-      '--fail <kind:n:status[:retryAfterS]>',
-      'answer STATUS to request N of KIND (N, N+COUNT or *)',
+      '--fail <kind:n:status[:retryAfterS][:after|:cut|:after-cut]>',
+      'answer STATUS to request N of KIND (N, N+COUNT or *); retryAfterS "none" sends no Retry-After',
       collectStatusFault,
     )
     .option(

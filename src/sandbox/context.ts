@@ -4,6 +4,7 @@
  */
 import type { DataStore } from '@tus/server';
 import type { FaultController } from './faults.js';
+import type { HashCache } from './introspection.js';
 import type { StateStore } from './state-store.js';
 import type { SandboxRuntimeOptions } from './types.js';
 
@@ -54,6 +55,8 @@ export interface SandboxContext {
   readonly tusStore: DataStore;
   /** The folder where the tus store keeps each upload's bytes as `<uploadId>`. */
   readonly uploadsDir: string;
+  /** SHA-256 of stored files, by path, for introspection (per sandbox, never shared). */
+  readonly hashCache: HashCache;
   /** API requests that carried tus headers. */
   apiRequestsWithTusHeaders: number;
   /** Base URL of the upload host, set once it listens. */

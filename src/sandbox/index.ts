@@ -84,6 +84,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     tusStore,
     uploadsDir,
     uploadUrl: '',
+    hashCache: new Map(),
     apiRequestsWithTusHeaders: 0,
     now: () => Date.now(),
   };
@@ -119,6 +120,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     token,
     dataDir,
     state: (stateOptions = {}) => sandboxState(ctx, stateOptions.hashes ?? true),
+    idle: () => uploadHost.idle(),
     setFaults: (next: Faults) => faults.set(next),
     setOptions: (changes) => applyRuntimeOptions(runtime, changes),
     close: (closeOptions = {}) => {

@@ -16,10 +16,11 @@ import { isoSeconds, uploadLinkOf } from './video-view.js';
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
-/** Hashes by path, valid while size and mtime are unchanged. */
-const hashCache = new Map<string, { sizeBytes: number; mtimeMs: number; sha256: string }>();
+/** Hashes by path, valid while size and mtime are unchanged; one per sandbox. */
+export type HashCache = Map<string, { sizeBytes: number; mtimeMs: number; sha256: string }>;
 
 async function hashFile(
+  hashCache: HashCache,
   path: string,
   withHash: boolean,
 ): Promise<{ sizeBytes: number; sha256: string | null }> {
@@ -52,7 +53,11 @@ async function uploadState(
   upload: UploadRecord,
   withHash: boolean,
 ): Promise<SandboxUploadState> {
-  const { sizeBytes, sha256 } = await hashFile(join(ctx.uploadsDir, upload.uploadId), withHash);
+  const { sizeBytes, sha256 } = await hashFile(
+    ctx.hashCache,
+    join(ctx.uploadsDir, upload.uploadId),
+    withHash,
+  );
   const statuses = uploadStatuses(upload, ctx.options, ctx.now());
   return {
     uploadId: upload.uploadId,

@@ -45,8 +45,19 @@ export interface StatusFault extends FaultSelector {
   readonly kind: RequestKind;
   /** 500, 502, 503, 429 or any other status. */
   readonly status: number;
-  /** `Retry-After` header in seconds (sent only when set; for 429 it defaults to 1). */
-  readonly retryAfterSeconds?: number;
+  /**
+   * `Retry-After` header in seconds (sent only when set; for 429 it defaults to 1). `null` sends no
+   * `Retry-After` at all, also on a 429 (Vimeo may answer either way).
+   */
+  readonly retryAfterSeconds?: number | null;
+  /**
+   * API host only: handle the request first (a create really makes the video), then answer
+   * `status` instead of the real answer, as an edge or load balancer failing after the fact does.
+   * @default false
+   */
+  readonly afterHandling?: boolean;
+  /** Cut the connection instead of answering (with `afterHandling`: after the work was done). @default false */
+  readonly cutConnection?: boolean;
 }
 
 /** Reset the TCP connection of a PATCH after it delivered `afterBytes` bytes of its body. */
@@ -73,6 +84,12 @@ export interface Faults {
   readonly linkTtlMs?: number;
   /** @default 404 */
   readonly expiredLinkStatus?: number;
+  /**
+   * Upload links die as soon as their upload holds every byte: the completing PATCH is answered
+   * normally, every later HEAD/PATCH gets `expiredLinkStatus` (Vimeo may drop a finished link).
+   * @default false
+   */
+  readonly linkDiesOnCompletion?: boolean;
   /**
    * On an interrupted PATCH (reset, client disconnect) drop all bytes that PATCH delivered, so the
    * offset goes back to where it started. @default false (keep them, like tusd and @tus/server)
@@ -202,6 +219,12 @@ export interface Sandbox {
    * pass `{ hashes: false }` to skip hashing (e.g. polling big uploads).
    */
   state(options?: { readonly hashes?: boolean }): Promise<SandboxState>;
+  /**
+   * Resolves once the upload host has finished every request it is handling (bytes written,
+   * records saved). Call it after a client aborted, before reading `state()`: the server may still
+   * be draining bytes the kernel had buffered.
+   */
+  idle(): Promise<void>;
   /** Replace the faults in force; request numbering for `nth` restarts from here. */
   setFaults(faults: Faults): void;
   /** Change runtime options (delays, rate limit, quota...). */

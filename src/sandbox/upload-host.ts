@@ -172,9 +172,10 @@ async function handle(
   const fault = ctx.faults.statusFault(kind, n);
   if (fault) {
     await drain(req);
-    const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
+    const retryAfter =
+      fault.retryAfterSeconds === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfterSeconds;
     sendText(res, fault.status, `Injected status ${fault.status}\n`, {
-      ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
+      ...(retryAfter === null ? {} : { 'Retry-After': String(retryAfter) }),
     });
     return;
   }
@@ -199,7 +200,9 @@ async function handle(
     sendText(res, 404, 'Not Found\n');
     return;
   }
-  if (linkExpired(found.upload, ctx.faults.faults.linkTtlMs, ctx.now())) {
+  const diedOnCompletion =
+    ctx.faults.faults.linkDiesOnCompletion === true && found.upload.bytesCompleteAtMs !== null;
+  if (diedOnCompletion || linkExpired(found.upload, ctx.faults.faults.linkTtlMs, ctx.now())) {
     await drain(req);
     sendText(res, expiredStatus, 'Upload link expired\n');
     return;

@@ -1,14 +1,12 @@
 /**
- * The local file as a re-openable byte source: checked once before anything is created, watched for
- * changes before each PATCH, and opened at any offset as a stream (a consumed stream is never
- * replayed; a retry opens a new one at the server's offset).
+ * The local file as a re-openable byte source: checked once before anything is created and watched
+ * for changes before each PATCH. Its bytes are read by range-reader.ts, opened anew at the server's
+ * offset for every PATCH (a consumed stream is never replayed).
  */
-import { createReadStream } from 'node:fs';
 import { constants, open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_SIZE_BYTES } from '../tus/constants.js';
 
 /** What was true of the file when it was checked; later checks compare against it. */
 export interface FileSnapshot {
@@ -16,10 +14,6 @@ export interface FileSnapshot {
   readonly path: string;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /**
@@ -113,19 +107,4 @@ export async function assertUnchanged(snapshot: FileSnapshot): Promise<void> {
       `${snapshot.path} changed during the upload (${what}); upload a finished file`,
     );
   }
-}
-
-/**
- * A read stream of the bytes [startByte, endByte) with large reads (READ_SIZE_BYTES), so a PATCH body
- * of any size streams with a few MiB of memory. Open a new one for every request.
- */
-export function openRange(path: string, startByte: number, endByte: number): Readable {
-  if (!Number.isSafeInteger(startByte) || startByte < 0 || !(endByte > startByte)) {
-    throw new RangeError(`openRange needs 0 <= startByte < endByte (got ${startByte}, ${endByte})`);
-  }
-  return createReadStream(path, {
-    start: startByte,
-    ...(Number.isFinite(endByte) ? { end: endByte - 1 } : {}),
-    highWaterMark: READ_SIZE_BYTES,
-  });
 }

@@ -9,18 +9,23 @@
  * the range size or the number of PATCHes (one pool serves a whole transfer).
  */
 import { type FileHandle, open } from 'node:fs/promises';
+import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../tus/constants.js';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from './read-size.js';
 
 /**
  * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
  * upload allocates its few buffers once rather than once per PATCH.
+ *
+ * A buffer comes back to the pool only through `release` (the socket's write callback: the kernel
+ * took the bytes, or the write was cancelled), never because its reader closed: a request answered
+ * early may still have writes queued on its socket, and the next reader must not fill those bytes.
  */
 export interface BufferPool {
   readonly bufferBytes: number;
   readonly maxBuffers: number;
-  /** Buffers allocated so far (lazily, up to maxBuffers). */
-  readonly buffers: Buffer[];
+  /** Buffers nobody uses, ready for the next read (at most maxBuffers are kept). */
+  readonly idle: Buffer[];
   /** True while a reader uses the pool. */
   busy: boolean;
 }
@@ -41,7 +46,7 @@ export function createBufferPool(
   ) {
     throw new RangeError(`createBufferPool needs positive integers (got ${bufferBytes}, ${maxBuffers})`);
   }
-  return { bufferBytes, maxBuffers, buffers: [], busy: false };
+  return { bufferBytes, maxBuffers, idle: [], busy: false };
 }
 
 /** Options of {@link openRangeReader}. */
@@ -59,14 +64,16 @@ export interface RangeReader {
    *   when a read fails.
    */
   read(): Promise<Buffer | null>;
-  /** Give back a piece returned by `read` once nothing uses its bytes any more. */
+  /**
+   * Give back a piece returned by `read` once nothing uses its bytes any more (also after `close`:
+   * the buffer then returns to the pool for the next reader).
+   */
   release(piece: Buffer): void;
-  /** Close the file; pending and later reads return `null`. Pieces still out are simply dropped. */
+  /**
+   * Close the file; pending and later reads return `null`. Pieces still out stay out of the pool
+   * until released: the next reader allocates its own meanwhile.
+   */
   close(): Promise<void>;
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /**
@@ -101,10 +108,8 @@ export async function openRangeReader(
   }
   const pool = options.pool && !options.pool.busy ? options.pool : createBufferPool();
   pool.busy = true;
-  // Every pooled buffer is free again when a reader opens: the previous reader closed only after its
-  // request settled, when the socket no longer needed the bytes (answered, or destroyed).
-  const free: Buffer[] = [...pool.buffers];
-  const owners = new Map<ArrayBufferLike, Buffer>(pool.buffers.map((b) => [b.buffer, b]));
+  /** Buffers this reader lent out (by their memory), until released. */
+  const out = new Map<ArrayBufferLike, Buffer>();
   let waiter: (() => void) | undefined;
   let position = startByte;
   let closed = false;
@@ -112,21 +117,23 @@ export async function openRangeReader(
   const takeBuffer = async (): Promise<Buffer | undefined> => {
     for (;;) {
       if (closed) return undefined;
-      const buffer = free.pop();
-      if (buffer) return buffer;
-      if (pool.buffers.length < pool.maxBuffers) {
-        // Own ArrayBuffer per pooled buffer (not the shared slab), so release() can find it.
-        const fresh = Buffer.allocUnsafeSlow(pool.bufferBytes);
-        pool.buffers.push(fresh);
-        owners.set(fresh.buffer, fresh);
-        return fresh;
+      // A buffer lent by an earlier reader and not yet released is not idle: it is never reused here.
+      const buffer =
+        pool.idle.pop() ??
+        // Own ArrayBuffer per buffer (not the shared slab), so release() can find it.
+        (out.size < pool.maxBuffers ? Buffer.allocUnsafeSlow(pool.bufferBytes) : undefined);
+      if (buffer) {
+        out.set(buffer.buffer, buffer);
+        return buffer;
       }
       await new Promise<void>((resolve) => {
         waiter = resolve;
       });
     }
   };
-  const wake = (): void => {
+  const giveBack = (buffer: Buffer): void => {
+    out.delete(buffer.buffer);
+    if (pool.idle.length < pool.maxBuffers) pool.idle.push(buffer);
     const resolve = waiter;
     waiter = undefined;
     resolve?.();
@@ -142,7 +149,7 @@ export async function openRangeReader(
       try {
         ({ bytesRead } = await handle.read(buffer, 0, wantBytes, position));
       } catch (error) {
-        free.push(buffer);
+        giveBack(buffer);
         if (closed) return null;
         throw new FileError(
           'E_FILE_UNREADABLE',
@@ -153,9 +160,12 @@ export async function openRangeReader(
           },
         );
       }
-      if (closed) return null;
+      if (closed) {
+        giveBack(buffer);
+        return null;
+      }
       if (bytesRead === 0) {
-        free.push(buffer);
+        giveBack(buffer);
         throw new FileError(
           'E_FILE_CHANGED',
           path,
@@ -166,16 +176,16 @@ export async function openRangeReader(
       return buffer.subarray(0, bytesRead);
     },
     release(piece) {
-      const owner = owners.get(piece.buffer);
-      if (!owner || closed) return;
-      free.push(owner);
-      wake();
+      const owner = out.get(piece.buffer);
+      if (owner) giveBack(owner);
     },
     async close() {
       if (closed) return;
       closed = true;
       pool.busy = false;
-      wake();
+      const resolve = waiter;
+      waiter = undefined;
+      resolve?.();
       await handle.close().catch(() => undefined);
     },
   };

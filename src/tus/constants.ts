@@ -40,16 +40,8 @@ export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
 /** Default idle timeout: no byte accepted by the socket and no response for this long is a stall. */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
-/**
- * Size of each read from disk while streaming a PATCH body. Measured (256 MiB PATCH to @tus/server on
- * loopback, 5 alternating runs, medians): 4 MiB reads ≈ 1.0-1.05 client CPU-s/GiB, 2 MiB ≈ 1.1-1.2,
- * fs.createReadStream with 2 MiB reads ≈ 1.25; 8 MiB no better than 4. Memory is
- * READ_BUFFER_COUNT reads, whatever the chunk size.
- */
-export const READ_SIZE_BYTES = 4 * 1024 * 1024;
-
-/** Read buffers cycling between disk and socket (one filling while one is written): 2 measured as fast as 3. */
-export const READ_BUFFER_COUNT = 2;
+/** The read sizes of PATCH bodies live with the file source; re-exported for older imports. */
+export { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../sources/read-size.js';
 
 /**
  * Each read is handed to the socket in slices of this size, each with its own write callback: the

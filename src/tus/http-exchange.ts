@@ -5,6 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { errnoCode } from '../core/errno.js';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
 import { MAX_ERROR_BODY_BYTES, MAX_SLICES_IN_FLIGHT, WRITE_SLICE_BYTES } from './constants.js';
@@ -38,10 +39,6 @@ export interface ExchangeResponse {
   readonly bodyBytesWritten: number;
 }
 
-function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
 /** The secrets of an upload link: the whole URL and its path. */
 export function linkSecrets(url: URL): string[] {
   return [url.href, url.pathname, `${url.host}${url.pathname}`];
@@ -65,7 +62,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     }
     let settled = false;
     let bodyBytesWritten = 0;
-    let bodyComplete = body === undefined;
     let req: http.ClientRequest | undefined;
     // Body slices written but not yet called back, and the pump's wait for one of them to complete.
     let slicesInFlight = 0;
@@ -104,8 +100,10 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     function succeed(response: ExchangeResponse): void {
       if (settled) return;
       cleanup();
-      // An answer before the whole body went out (an early 409 or 5xx): this socket cannot be reused.
-      if (!bodyComplete) req?.destroy();
+      // An answer before the socket took the whole body (an early 409 or 5xx): writes may still be
+      // queued on it. Destroy it rather than keep it alive: its queued bytes would delay the next
+      // request (HEAD behind a flush) and, once cancelled, their buffers can go back to the pool.
+      if (body && response.bodyBytesWritten < body.lengthBytes) req?.destroy();
       resolvePromise(response);
     }
 
@@ -190,7 +188,10 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
       let next: Promise<Buffer | null> = reader.read();
       while (queuedBytes < lengthBytes) {
         const piece = await next;
-        if (settled) return;
+        if (settled) {
+          if (piece) reader.release(piece); // read but never written
+          return;
+        }
         if (piece === null) throw new Error('range reader ended early'); // reader throws FileError first
         queuedBytes += piece.length;
         // Read the next piece (into the other pooled buffer) while this one goes out.
@@ -207,14 +208,23 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
             await new Promise<void>((resolveWait) => {
               wakePump = resolveWait;
             });
-            if (settled) return;
+            if (settled) {
+              // The piece read ahead was never written: back to the pool.
+              next.then(
+                (unsent) => unsent && reader.release(unsent),
+                () => undefined,
+              );
+              return;
+            }
           }
           const slice = piece.subarray(at, Math.min(piece.length, at + writeSliceBytes));
           const last = at + slice.length === piece.length;
           slicesInFlight += 1;
           request.write(slice, (error) => {
-            if (error || settled) return;
+            // Called back: the kernel took the bytes, or the write was cancelled (socket destroyed).
+            // Either way the socket no longer reads the buffer, and only now may it be reused.
             if (last) reader.release(piece);
+            if (error || settled) return;
             bodyBytesWritten += slice.length;
             touch();
             options.onBodyBytesWritten?.(slice.length);
@@ -222,7 +232,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
           });
         }
       }
-      bodyComplete = true;
       request.end();
     };
     pump().catch(fail);

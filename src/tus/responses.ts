@@ -3,9 +3,9 @@
  * kind of unwanted status. Messages name the host, never the upload link.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { NetworkError, RateLimitError, summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
+import { retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
+import { RateLimitError, summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
 import { TUS_STATUS } from './constants.js';
-import { serverDelayMs } from './retry.js';
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -58,7 +58,8 @@ export function parseOffsetHeader(
 /**
  * The typed error for an unwanted answer to `method`:
  * 404/410 → E_UPLOAD_LINK_GONE; 409 → retryable E_OFFSET_MISMATCH; 423 → retryable E_SERVER;
- * 429 → RateLimitError (with the server's delay); 5xx → retryable NetworkError;
+ * 429 → RateLimitError (delay from Retry-After, else X-RateLimit-Reset); 5xx → retryable E_SERVER
+ * (delay from Retry-After only);
  * anything else (412, other 4xx, 1xx/2xx/3xx not expected) → E_TUS_PROTOCOL.
  */
 export function errorForStatus(
@@ -98,9 +99,12 @@ export function errorForStatus(
     });
   }
   if (status >= 500 && status <= 599) {
-    const retryAfterMs = serverDelayMs(headers);
-    return new NetworkError(`${where}${said}`, {
+    // The server is up but failing: its Retry-After (503 maintenance) counts; a rate-limit window
+    // (X-RateLimit-Reset) says nothing about when it recovers.
+    const retryAfterMs = retryAfterDelayMs(headers);
+    return new TusError('E_SERVER', `${where}${said}`, {
       request,
+      retryable: true,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }

@@ -1,25 +1,4 @@
 /**
- * An abortable wait, for backoff between retries.
+ * @deprecated location: the abortable sleep lives in src/core/sleep.ts. Re-exported for older imports.
  */
-import { AbortError } from '../errors.js';
-
-/**
- * Wait `delayMs`, or reject with AbortError as soon as `signal` fires.
- */
-export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolvePromise, rejectPromise) => {
-    if (signal?.aborted) {
-      rejectPromise(new AbortError(undefined, { cause: signal.reason }));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      rejectPromise(new AbortError(undefined, { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolvePromise();
-    }, delayMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleep } from '../core/sleep.js';

@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { type RetryEvent, type RetryPolicy, resolveRetryPolicy, retryDelayMs } from '../core/retry.js';
+import { sleep } from '../core/sleep.js';
 import {
   AbortError,
   ConfigError,
@@ -16,12 +18,10 @@ import {
 } from '../errors.js';
 import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
 import { createBufferPool } from '../sources/range-reader.js';
-import type { RetryEvent, RetryPolicy } from '../upload/types.js';
+import { ChunkSizer } from './chunk-sizer.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
 import { probeOffset } from './probe-offset.js';
-import { computeBackoffMs, resolveRetryPolicy } from './retry.js';
 import { sendChunk } from './send-chunk.js';
-import { sleep } from './sleep.js';
 import { parseUploadUrl } from './upload-url.js';
 
 export { probeOffset } from './probe-offset.js';
@@ -40,7 +40,8 @@ export interface TransferOptions {
   readonly uploadUrl: string;
   readonly file: FileSnapshot;
   /**
-   * Bytes per PATCH; `Infinity` sends the rest in one PATCH.
+   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. When the same PATCH is cut twice in a
+   * row without the server's offset moving, the transfer halves it (not below 1 MiB).
    * @default 134217728 (128 MiB)
    */
   readonly chunkSizeBytes?: number;
@@ -104,8 +105,9 @@ function checkOptions(options: TransferOptions): { chunkSizeBytes: number; stall
  * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the file changes;
  *   TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad answer, an Upload-Length other than the file
  *   size, an offset beyond it); RetriesExhaustedError (cause = last error) when
- *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; whatever a
- *   callback threw.
+ *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; RateLimitError
+ *   (with `retryAfterMs`) when the server asks to wait longer than `retry.maxServerDelayMs`;
+ *   whatever a callback threw.
  * @example
  * const file = await inspectFile('talk.mp4');
  * const result = await runTransfer({ uploadUrl, file, onProgress: (p) => console.log(p.bytesAcked) });
@@ -120,6 +122,9 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       ? new https.Agent({ keepAlive: true, maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const pool = createBufferPool();
+  const chunkSizer = new ChunkSizer(chunkSizeBytes);
+  /** The PATCH in flight, if any: where it started and how long it is. */
+  let patch: { offsetBytes: number; lengthBytes: number } | undefined;
 
   let bytesSent = 0;
   let bytesAcked = 0;
@@ -181,7 +186,8 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         let offset = state.offset;
         while (offset < state.length) {
           await assertUnchanged(file);
-          const endBytes = Math.min(state.length, offset + chunkSizeBytes);
+          const endBytes = Math.min(state.length, offset + chunkSizer.sizeBytes);
+          patch = { offsetBytes: offset, lengthBytes: endBytes - offset };
           requests += 1;
           const sent = await sendChunk({
             url,
@@ -194,6 +200,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
             pool,
             onBytesWritten,
           });
+          patch = undefined;
           offset = sent.offset;
           await acknowledge(offset);
         }
@@ -206,6 +213,11 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         }
         if (!isRetryable(caught)) throw caught;
         const error = caught as VimeoTusError;
+        if (patch && (error.code === 'E_NETWORK' || error.code === 'E_STALLED')) {
+          // The same PATCH cut again and again without progress: send less at a time.
+          chunkSizer.interrupted(patch.offsetBytes, patch.lengthBytes);
+        }
+        patch = undefined;
         failuresInARow += 1;
         if (failuresInARow >= policy.maxAttempts) {
           throw new RetriesExhaustedError(
@@ -213,8 +225,8 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
             { cause: error, ...(error.request ? { request: error.request } : {}) },
           );
         }
-        const backoffMs = computeBackoffMs(failuresInARow, policy);
-        const delayMs = Math.min(policy.maxDelayMs, Math.max(backoffMs, error.retryAfterMs ?? 0));
+        // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws RateLimitError.
+        const delayMs = retryDelayMs(failuresInARow, policy, error);
         retries += 1;
         // A throwing onRetry ends the transfer (we are outside the try already).
         options.onRetry?.({ attempt: failuresInARow, delayMs, reason: error.message, code: error.code });
@@ -226,21 +238,17 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   }
 }
 
-/** The server's upload must be this file: same length, offset within it. */
+/**
+ * The server's upload must be this file: same length. (Its offset is within that length: probeOffset
+ * refuses an offset beyond Upload-Length.)
+ */
 function checkServerState(state: { offset: number; length: number }, file: FileSnapshot, url: URL): void {
-  const request = summarizeRequest('HEAD', url);
   if (state.length !== file.sizeBytes) {
+    const request = summarizeRequest('HEAD', url);
     throw new TusError(
       'E_TUS_PROTOCOL',
       `The upload host expects ${state.length} bytes (Upload-Length) but the file has ${file.sizeBytes}: ` +
         'this upload link belongs to another file or version',
-      { request },
-    );
-  }
-  if (state.offset > file.sizeBytes) {
-    throw new TusError(
-      'E_TUS_PROTOCOL',
-      `The upload host reports offset ${state.offset}, beyond the file's ${file.sizeBytes} bytes`,
       { request },
     );
   }

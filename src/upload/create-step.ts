@@ -19,12 +19,17 @@ export interface UploadTarget {
   readonly created: boolean;
 }
 
-/** Creates the video (or version), or takes the resume target; runs the create hooks. */
+/**
+ * Creates the video (or version), or takes the resume target; runs the create hooks.
+ * `afterCreate` runs right after the create answer (its `link` may be empty for a version), and
+ * `onCreated` is told the URI even earlier, so that errors after that point can name the video.
+ */
 export async function obtainUploadTarget(
   client: VimeoClient,
   file: FileSnapshot,
   options: ResolvedUploadOptions,
   signal: AbortSignal | undefined,
+  onCreated?: (videoUri: string) => void,
 ): Promise<UploadTarget> {
   if (options.resume) {
     const { videoUri, uploadLink } = options.resume;
@@ -35,6 +40,10 @@ export async function obtainUploadTarget(
   const created = options.replaceVideoUri
     ? await client.createVersion(options.replaceVideoUri, file.sizeBytes, basename(file.path), signal)
     : await client.createVideo(file.sizeBytes, { name: basename(file.path), ...options.video }, signal);
+  onCreated?.(created.videoUri);
+  // Recorded at once, before anything else can fail or be aborted: the video exists now.
+  const info = { videoUri: created.videoUri, link: created.link, uploadLink: created.uploadLink };
+  await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
   // A version answer describes the version, not the video: its page link may be missing.
   const link = created.link || (await pageLinkOf(client, created.videoUri, signal));
   return { videoUri: created.videoUri, link, uploadLink: created.uploadLink, created: true };

@@ -2,8 +2,9 @@
  * Waiting for Vimeo to finish with a video: poll `upload.status` and `transcode.status`, with a
  * growing delay, until both are final or the timeout passes. Vimeo has no webhook for this.
  */
+
+import { sleep as abortableSleep } from '../core/sleep.js';
 import { VerificationError } from '../errors.js';
-import { sleep as abortableSleep } from '../tus/sleep.js';
 import { VimeoClient } from '../vimeo/client.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_PROCESSING_TIMEOUT_MS } from './resolve-options.js';
 import type { VimeoStatus } from './types.js';

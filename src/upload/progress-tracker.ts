@@ -18,6 +18,11 @@ export interface ProgressTrackerOptions {
   /** At most one event per this interval, except phase changes. */
   readonly intervalMs: number;
   readonly emit: (progress: UploadProgress) => void;
+  /**
+   * Told when `emit` throws (a listener's bug); the tracker stops. Without it the error is thrown
+   * to whoever caused the emit, which for a throttled emit is a timer: an uncaught exception.
+   */
+  readonly onEmitError?: (error: unknown) => void;
   /** Width of the rate window. @default 5000 */
   readonly windowMs?: number;
   readonly now?: () => number;
@@ -130,6 +135,12 @@ export class ProgressTracker {
     this.#timer = undefined;
     if (this.#stopped) return;
     this.#lastEmitMs = this.#now();
-    this.#options.emit(this.snapshot());
+    try {
+      this.#options.emit(this.snapshot());
+    } catch (error) {
+      if (!this.#options.onEmitError) throw error;
+      this.stop();
+      this.#options.onEmitError(error);
+    }
   }
 }

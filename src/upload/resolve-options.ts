@@ -1,6 +1,8 @@
 /**
  * Checks and completes the options of an upload once, before anything is sent.
  */
+
+import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { ConfigError } from '../errors.js';
 import {
   DEFAULT_CHUNK_SIZE_BYTES,
@@ -16,6 +18,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
 /** The options with every default filled in. */
 export interface ResolvedUploadOptions extends UploadOptions {
+  /** Checked and complete; passed as is to the REST client, the transfer and the verify step. */
+  readonly retry: ResolvedRetryPolicy;
   readonly chunkSizeBytes: number;
   readonly stallTimeoutMs: number;
   readonly progressIntervalMs: number;
@@ -41,6 +45,11 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {
     throw new ConfigError('progressIntervalMs must be zero or more');
   }
+  if (options.video !== undefined && (options.video === null || typeof options.video !== 'object')) {
+    throw new ConfigError('video must be an object of fields for the create call');
+  }
+  // Before anything is created: a bad policy found after the create would leave an empty video.
+  const retry = resolveRetryPolicy(options.retry);
   if (options.resume && options.replaceVideoUri) {
     throw new ConfigError('Give either resume or replaceVideoUri, not both');
   }
@@ -54,6 +63,7 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   }
   return {
     ...options,
+    retry,
     chunkSizeBytes,
     stallTimeoutMs,
     progressIntervalMs,

@@ -2,7 +2,10 @@
  * The public shapes of one upload: options in, progress events out, the result at the end.
  * The engine (src/upload), the ledger-backed resume layer and the CLI all speak these types.
  */
+import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import type { VimeoTusError } from '../errors.js';
+
+export type { RetryEvent, RetryPolicy } from '../core/retry.js';
 
 /** The step an upload is in. */
 export type UploadPhase = 'creating' | 'uploading' | 'retrying' | 'verifying' | 'processing' | 'done';
@@ -22,19 +25,6 @@ export interface VideoFields {
   readonly [field: string]: unknown;
 }
 
-/** When and how often a failed request is tried again. */
-export interface RetryPolicy {
-  /**
-   * Tries in a row without the server's offset advancing before giving up.
-   * @default 8
-   */
-  readonly maxAttempts?: number;
-  /** @default 500 */
-  readonly initialDelayMs?: number;
-  /** @default 30000 */
-  readonly maxDelayMs?: number;
-}
-
 /** Progress of one upload. Sent a few times a second at most, and at every phase change. */
 export interface UploadProgress {
   readonly phase: UploadPhase;
@@ -47,14 +37,6 @@ export interface UploadProgress {
   readonly bytesPerSecond: number;
   /** Seconds left at the current rate; `null` when unknown. */
   readonly etaSeconds: number | null;
-}
-
-/** A retry is about to happen after a delay. */
-export interface RetryEvent {
-  readonly attempt: number;
-  readonly delayMs: number;
-  readonly reason: string;
-  readonly code: string;
 }
 
 /** The video exists (created now, or found again on resume). */
@@ -78,6 +60,13 @@ export interface UploadResult {
   readonly uploadOffset: number;
   /** The final HEAD's `Upload-Length`. */
   readonly uploadLength: number;
+  /**
+   * True when the final HEAD found the upload link gone (404/410) although the last PATCH had
+   * reported every byte (Vimeo may drop a finished link). `uploadOffset`/`uploadLength` are then
+   * that PATCH's `Upload-Offset` and the length it completed, and `uploadStatus` (not `error`) is
+   * what confirms the upload. Absent when the final HEAD answered.
+   */
+  readonly headUnavailable?: boolean;
   /** Vimeo's `upload.status` at the end. */
   readonly uploadStatus: VimeoStatus;
   /** Vimeo's `transcode.status` at the end. */

@@ -8,7 +8,9 @@ import { AbortError, VimeoTusError } from '../errors.js';
 import { assertUnchanged, inspectFile } from '../sources/file-source.js';
 import { runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
+import { withVideoUri } from '../vimeo/error-video-uri.js';
 import { obtainUploadTarget, runHook } from './create-step.js';
+import { ListenerGuard } from './listener-guard.js';
 import { pollProcessing } from './processing.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { resolveUploadOptions } from './resolve-options.js';
@@ -25,6 +27,9 @@ class UploadHandle extends EventEmitter<UploadEvents> implements Upload {
     this.filePath = filePath;
     // Start on the next microtask, so listeners attached right after createUpload() see every event.
     this.done = Promise.resolve().then(() => runUpload(filePath, options, this));
+    // Event-style users listen to 'error' and never touch `done`: its rejection must not count as
+    // unhandled (Node would exit). Whoever awaits `done` still gets the rejection.
+    this.done.catch(() => undefined);
   }
 }
 
@@ -72,39 +77,50 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
   let tracker: ProgressTracker | undefined;
   // Retries of API calls and of the verify HEAD; the transfer counts its own.
   let apiRetries = 0;
+  // Known once the video exists: every later error names it (`error.videoUri`).
+  let videoUri: string | undefined;
+  // A listener that throws (a caller's bug) stops the upload through this controller.
+  const listeners = new ListenerGuard();
+  const emit = <E extends keyof UploadEvents>(event: E, payload: UploadEvents[E][0]): void => {
+    try {
+      (events.emit as (name: string, value: unknown) => boolean).call(events, event, payload);
+    } catch (error) {
+      listeners.failed(event, error);
+    }
+  };
   try {
     const options = resolveUploadOptions(raw);
-    const { signal } = options;
-    if (signal?.aborted) throw new AbortError();
+    const signal = options.signal ? AbortSignal.any([options.signal, listeners.signal]) : listeners.signal;
+    if (signal.aborted) throw new AbortError();
     // The file is checked before anything is created: no placeholder video for a bad path.
     const file = await inspectFile(filePath);
     const progress = new ProgressTracker({
       bytesTotal: file.sizeBytes,
       intervalMs: options.progressIntervalMs,
       emit: (p) => events.emit('progress', p),
+      onEmitError: (error) => listeners.failed('progress', error),
     });
     tracker = progress;
     progress.setPhase('creating');
     const client = new VimeoClient({
       token: options.token,
       ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
-      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      retry: options.retry,
       onRetry: (e) => {
         apiRetries++;
-        events.emit('retry', e);
+        emit('retry', e);
       },
     });
-    const target = await obtainUploadTarget(client, file, options, signal);
-    events.emit('created', {
+    videoUri = options.resume?.videoUri;
+    const target = await obtainUploadTarget(client, file, options, signal, (uri) => {
+      videoUri = uri;
+    });
+    emit('created', {
       videoUri: target.videoUri,
       link: target.link,
       bytesTotal: file.sizeBytes,
       created: target.created,
     });
-    if (target.created) {
-      const info = { videoUri: target.videoUri, link: target.link, uploadLink: target.uploadLink };
-      await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
-    }
 
     progress.setPhase('uploading');
     const onAcked = options.hooks?.onAcked;
@@ -114,11 +130,11 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       chunkSizeBytes: options.chunkSizeBytes,
       stallTimeoutMs: options.stallTimeoutMs,
       ...(signal ? { signal } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
+      retry: options.retry,
       onProgress: (p) => progress.update(p),
       onRetry: (e) => {
         progress.setPhase('retrying');
-        events.emit('retry', e);
+        emit('retry', e);
       },
       ...(onAcked ? { onAcked: (offset: number) => runHook('onAcked', () => onAcked(offset)) } : {}),
     });
@@ -131,10 +147,10 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       stallTimeoutMs: options.stallTimeoutMs,
       onRetry: (e: UploadEvents['retry'][0]) => {
         apiRetries++;
-        events.emit('retry', e);
+        emit('retry', e);
       },
     };
-    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions);
+    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
     let statuses = { uploadStatus: verified.uploadStatus, transcodeStatus: verified.transcodeStatus };
     if (options.processing) {
@@ -154,6 +170,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       bytesSent: transfer.bytesSent,
       uploadOffset: verified.uploadOffset,
       uploadLength: verified.uploadLength,
+      ...(verified.headUnavailable ? { headUnavailable: true } : {}),
       ...statuses,
       requests: transfer.requests,
       retries: transfer.retries + apiRetries,
@@ -161,11 +178,19 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       resumed: options.resume !== undefined,
     };
     progress.setPhase('done');
-    events.emit('verified', result);
+    emit('verified', result);
+    listeners.check();
     return result;
   } catch (error) {
-    const typed = asUploadError(error, raw.signal);
-    if (typed instanceof VimeoTusError && events.listenerCount('error') > 0) events.emit('error', typed);
+    const typed = listeners.error ?? asUploadError(error, raw.signal);
+    if (videoUri !== undefined) withVideoUri(typed, videoUri);
+    if (typed instanceof VimeoTusError && events.listenerCount('error') > 0) {
+      try {
+        events.emit('error', typed);
+      } catch {
+        // An 'error' listener that throws cannot be told anything more; `done` still rejects.
+      }
+    }
     throw typed;
   } finally {
     tracker?.stop();

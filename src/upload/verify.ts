@@ -1,12 +1,13 @@
 /**
  * Completeness checks: the server holds every byte (HEAD), and what Vimeo says about the video.
  */
+
+import { withRetries } from '../core/with-retries.js';
 import { TusError, VerificationError } from '../errors.js';
 import { probeOffset } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
-import { withRetries } from './with-retries.js';
 
 /** The fields the verify and processing steps read. */
 export const STATUS_FIELDS = ['uri', 'link', 'upload.status', 'transcode.status'] as const;
@@ -18,6 +19,11 @@ export interface VerifiedTransfer {
   readonly link: string;
   readonly uploadStatus: VimeoStatus;
   readonly transcodeStatus: VimeoStatus;
+  /**
+   * True when the final HEAD found the link gone (404/410) although the last PATCH had reported
+   * every byte: the offset and length above are that PATCH's, confirmed by Vimeo's upload.status.
+   */
+  readonly headUnavailable: boolean;
 }
 
 interface StepOptions {
@@ -36,8 +42,20 @@ export async function verifyTransfer(
   target: { readonly videoUri: string; readonly uploadLink: string; readonly link: string },
   sizeBytes: number,
   options: StepOptions,
+  lastReported?: { readonly uploadOffset: number; readonly uploadLength: number },
 ): Promise<VerifiedTransfer> {
-  const head = await headWithRetries(target.uploadLink, options);
+  let head: { offset: number; length: number };
+  try {
+    head = await headWithRetries(target.uploadLink, options);
+  } catch (error) {
+    const reportedAll =
+      lastReported !== undefined &&
+      lastReported.uploadOffset === sizeBytes &&
+      lastReported.uploadLength === sizeBytes;
+    if (!(reportedAll && error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE')) throw error;
+    // Vimeo may drop a link once its upload is complete: then its own status has the last word.
+    return verifyWithoutHead(client, target, lastReported, options);
+  }
   if (head.offset !== head.length || head.length !== sizeBytes) {
     throw new VerificationError(
       'E_VERIFY_FAILED',
@@ -51,6 +69,31 @@ export async function verifyTransfer(
     uploadLength: head.length,
     link: video.link ?? target.link,
     ...statusesOf(video),
+    headUnavailable: false,
+  };
+}
+
+async function verifyWithoutHead(
+  client: VimeoClient,
+  target: { readonly videoUri: string; readonly link: string },
+  lastReported: { readonly uploadOffset: number; readonly uploadLength: number },
+  options: StepOptions,
+): Promise<VerifiedTransfer> {
+  const video = await client.getVideo(target.videoUri, STATUS_FIELDS, options.signal);
+  const statuses = statusesOf(video);
+  if (statuses.uploadStatus === 'error') {
+    throw new VerificationError(
+      'E_VERIFY_FAILED',
+      'The upload link is gone after the last PATCH reported every byte, and Vimeo reports upload.status ' +
+        '"error": the upload did not complete',
+    );
+  }
+  return {
+    uploadOffset: lastReported.uploadOffset,
+    uploadLength: lastReported.uploadLength,
+    link: video.link ?? target.link,
+    ...statuses,
+    headUnavailable: true,
   };
 }
 

@@ -4,15 +4,25 @@
  *
  * Retries: idempotent calls (GET, DELETE) are retried with backoff on network errors, 5xx and 429.
  * The create calls are not idempotent (each one makes a visible video), so they are retried only
- * when the answer proves nothing was created (429, 503) or the connection was refused before
- * anything was sent.
+ * when the answer proves nothing was created (429) or nothing was sent (connection refused, DNS).
+ * After a 5xx, a timeout or a reset, the video the call may have made is looked for and adopted
+ * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
+
+import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
+import { withRetries } from '../core/with-retries.js';
 import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
-import { computeBackoffMs } from '../tus/retry.js';
-import { sleep as abortableSleep } from '../tus/sleep.js';
 import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
+import {
+  adoptCreated,
+  createMayHaveSucceeded,
+  discardUnusable,
+  outcomeUnknown,
+  uriIn,
+} from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
-import { parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
+import { withVideoUri } from './error-video-uri.js';
+import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
 
@@ -33,7 +43,10 @@ export interface VimeoClientOptions {
   readonly apiUrl?: string;
   /** Aborts every call of this client. */
   readonly signal?: AbortSignal;
-  /** Retry policy for the calls that may be retried (`maxAttempts` default 5 here). */
+  /**
+   * Retry policy for the calls that may be retried (`maxAttempts` default 5 here). Checked at
+   * construction: ConfigError unless maxAttempts is an integer >= 1 and delays are finite >= 0.
+   */
   readonly retry?: RetryPolicy;
   /** Cut a call that has not finished after this long (then retried where allowed). @default 60000 */
   readonly requestTimeoutMs?: number;
@@ -66,7 +79,7 @@ export class VimeoClient {
   readonly apiUrl: string;
   readonly #token: string;
   readonly #signal: AbortSignal | undefined;
-  readonly #retry: RetryPolicy;
+  readonly #retry: ResolvedRetryPolicy;
   readonly #requestTimeoutMs: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   #rateLimit: RateLimitInfo | null = null;
@@ -78,8 +91,12 @@ export class VimeoClient {
     this.#token = options.token;
     this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
     this.#signal = options.signal;
-    this.#retry = options.retry ?? {};
+    // Checked here, once: a NaN or 0 maxAttempts would otherwise loop forever or never try.
+    this.#retry = resolveRetryPolicy({ maxAttempts: DEFAULT_MAX_ATTEMPTS, ...definedOnly(options.retry) });
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!Number.isFinite(this.#requestTimeoutMs) || this.#requestTimeoutMs <= 0) {
+      throw new ConfigError('requestTimeoutMs must be a positive number of milliseconds');
+    }
     this.#onRetry = options.onRetry;
   }
 
@@ -100,15 +117,27 @@ export class VimeoClient {
     assertSize(sizeBytes);
     const extraUpload = isPlainObject(fields.upload) ? fields.upload : {};
     const body = { ...fields, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
-    const json = await this.#send({
-      method: 'POST',
-      path: '/me/videos',
-      fields: CREATE_FIELDS,
-      body,
-      mode: 'create',
-      signal,
-    });
-    return parseCreated(json);
+    const startedAtMs = Date.now();
+    let json: unknown;
+    try {
+      json = await this.#send({
+        method: 'POST',
+        path: '/me/videos',
+        fields: CREATE_FIELDS,
+        body,
+        mode: 'create',
+        signal,
+      });
+    } catch (error) {
+      if (!createMayHaveSucceeded(error)) throw error;
+      const name = typeof fields.name === 'string' ? fields.name : undefined;
+      return adoptCreated(this, error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
+    }
+    try {
+      return parseCreated(json);
+    } catch (error) {
+      throw await discardUnusable(this, json, error, startedAtMs, signal);
+    }
   }
 
   /**
@@ -122,14 +151,28 @@ export class VimeoClient {
     signal?: AbortSignal,
   ): Promise<CreatedVideo> {
     assertSize(sizeBytes);
-    const json = await this.#send({
-      method: 'POST',
-      path: `${videoPath(videoUri)}/versions`,
-      body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
-      mode: 'create',
-      signal,
-    });
-    return parseCreated(json, { requireApproach: false });
+    const path = `${videoPath(videoUri)}/versions`;
+    const startedAtMs = Date.now();
+    let json: unknown;
+    try {
+      json = await this.#send({
+        method: 'POST',
+        path,
+        body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
+        mode: 'create',
+        signal,
+      });
+    } catch (error) {
+      // A version cannot be told apart from the others by name: nothing to adopt.
+      if (!createMayHaveSucceeded(error)) throw error;
+      throw outcomeUnknown(`POST ${path}`, error as VimeoTusError, startedAtMs, 'a new version of it');
+    }
+    try {
+      return parseCreated(json, { requireApproach: false });
+    } catch (error) {
+      // Deleting would delete the whole video, not the version: only say which video it was.
+      throw withVideoUri(error, videoUriOf(uriIn(json) ?? videoPath(videoUri)));
+    }
   }
 
   /** `GET /videos/{id}`, trimmed to `fields` when given (e.g. `['uri', 'upload.status']`). */
@@ -187,20 +230,14 @@ export class VimeoClient {
     return parseAccount(json);
   }
 
-  async #send(call: ApiCall): Promise<unknown> {
-    const maxAttempts = Math.max(1, this.#retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  #send(call: ApiCall): Promise<unknown> {
     const signal = combine(this.#signal, call.signal);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#once(call, signal, attempt > 1);
-      } catch (error) {
-        if (!(error instanceof VimeoTusError) || error instanceof AbortError) throw error;
-        if (attempt >= maxAttempts || !mayRetry(error, call.mode)) throw error;
-        const delayMs = error.retryAfterMs ?? computeBackoffMs(attempt, this.#retry);
-        this.#onRetry?.({ attempt, delayMs, reason: error.message, code: error.code });
-        await abortableSleep(delayMs, signal);
-      }
-    }
+    return withRetries((attempt) => this.#once(call, signal, attempt > 1), {
+      retry: this.#retry,
+      signal,
+      onRetry: this.#onRetry,
+      shouldRetry: (error) => mayRetry(error, call.mode),
+    });
   }
 
   async #once(call: ApiCall, signal: AbortSignal | undefined, isRetry: boolean): Promise<unknown> {
@@ -286,11 +323,18 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
 
 function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
   if (mode === 'idempotent') return error.retryable;
-  // A create that may have reached Vimeo is never repeated: it could make a second video.
-  if (error.status === 429 || error.status === 503) return true;
+  // A create that may have reached Vimeo is never repeated: it could make a second video. Even a
+  // 503 may come from an edge or load balancer after Vimeo made the video. A 429 is Vimeo's own
+  // refusal (nothing made); refused or unresolvable connections never sent anything.
+  if (error.status === 429) return true;
   return (
     error instanceof NetworkError && (error as NetworkError & { nothingSent?: boolean }).nothingSent === true
   );
+}
+
+/** The policy without its `undefined` fields (so that they do not hide the defaults). */
+function definedOnly(policy: RetryPolicy | undefined): RetryPolicy {
+  return Object.fromEntries(Object.entries(policy ?? {}).filter(([, v]) => v !== undefined));
 }
 
 function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
@@ -308,7 +352,20 @@ function normaliseApiUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError('apiUrl must be an http(s) URL');
   }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    // The Bearer token would cross the network in clear text.
+    throw new ConfigError(
+      'apiUrl must use https:// (plain http:// is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost)',
+    );
+  }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts that may get the token over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** `/videos/123` (also `/videos/123/versions/4`, or a bare id `123`) → `/videos/123`. */
@@ -316,8 +373,8 @@ export function videoPath(videoUri: string): string {
   const trimmed = videoUri.trim();
   if (/^\d+$/.test(trimmed)) return `/videos/${trimmed}`;
   const match = /^\/videos\/([^/?#]+)/.exec(trimmed);
-  if (!match?.[1])
-    throw new ConfigError(`Not a video URI: "${trimmed.slice(0, 80)}" (expected /videos/{id})`);
+  // The bad value is not echoed: it could be an upload link passed by mistake (a capability).
+  if (!match?.[1]) throw new ConfigError('Not a video URI (expected /videos/{id} or a numeric id)');
   return `/videos/${match[1]}`;
 }
 

@@ -2,6 +2,8 @@
  * Turns an error answer of the API host into the matching class of src/errors.ts, keeping Vimeo's
  * `error_code`, `developer_message` and `invalid_parameters`. Messages are redacted of the token.
  */
+
+import { retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
 import {
   AuthError,
   type InvalidParameter,
@@ -15,7 +17,6 @@ import {
   type VimeoErrorDetails,
   type VimeoTusError,
 } from '../errors.js';
-import { parseRateLimitReset, parseRetryAfter } from '../tus/retry.js';
 
 /** Vimeo error codes that mean "quota used up" (storage, periodic, total cap, video counts). */
 export const QUOTA_ERROR_CODES: ReadonlySet<number> = new Set([3428, 4101, 4102, 4103, 4104]);
@@ -83,14 +84,6 @@ function toInt(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The delay a 429 (or 503) answer asks for: `Retry-After`, else `X-RateLimit-Reset`. */
-export function serverDelayMs(headers: Headers, now = Date.now()): number | undefined {
-  return (
-    parseRetryAfter(headers.get('retry-after'), now) ??
-    parseRateLimitReset(headers.get('x-ratelimit-reset'), now)
-  );
-}
-
 /** Maps an HTTP error answer of the API host to a typed, redacted error. */
 export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
   const body = parseErrorBody(answer.bodyText);
@@ -129,7 +122,7 @@ export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
   }
   if (status >= 500) {
     // Only Retry-After here: X-RateLimit-Reset is on every answer and says nothing about a 5xx.
-    const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), answer.now);
+    const retryAfterMs = retryAfterDelayMs(answer.headers, answer.now);
     return new VimeoApiError(msg(`Vimeo server error: ${where}${said}`), {
       request,
       ...details,

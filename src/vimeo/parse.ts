@@ -70,7 +70,14 @@ export function parseVideo(value: unknown): VideoInfo {
  * empty files). A version answer may omit `upload.approach` (`requireApproach: false`).
  */
 export function parseCreated(value: unknown, options: { requireApproach?: boolean } = {}): CreatedVideo {
-  const video = parseVideo(value);
+  return createdFromVideo(parseVideo(value), options);
+}
+
+/** {@link parseCreated} for a video already parsed (e.g. by `getVideo`). */
+export function createdFromVideo(
+  video: VideoInfo,
+  options: { requireApproach?: boolean } = {},
+): CreatedVideo {
   const approach = video.upload?.approach;
   const uploadLink = video.upload?.uploadLink;
   if (approach !== undefined && approach !== 'tus') {

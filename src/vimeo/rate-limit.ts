@@ -1,6 +1,7 @@
 /**
  * Reads the `X-RateLimit-*` headers every API answer carries.
  */
+import { parseRateLimitReset } from '../core/server-delay.js';
 import type { RateLimitInfo } from './types.js';
 
 /** Parses `X-RateLimit-Limit/Remaining/Reset`; null when no header was present at all. */
@@ -17,12 +18,8 @@ function toCount(value: string | null): number | null {
   return Number(value);
 }
 
-/** `X-RateLimit-Reset` as a date: ISO-8601 (`2023-04-08T09:21:35+00:00`) or Unix seconds. */
-export function parseResetDate(value: string | null): Date | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (trimmed === '') return null;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return new Date(Math.round(Number(trimmed) * 1000));
-  const ms = Date.parse(trimmed);
-  return Number.isNaN(ms) ? null : new Date(ms);
+/** `X-RateLimit-Reset` as a date, read by the one parser of src/core (ISO-8601 or Unix seconds). */
+export function parseResetDate(value: string | null, now: number = Date.now()): Date | null {
+  const delayMs = parseRateLimitReset(value, now);
+  return delayMs === undefined ? null : new Date(now + delayMs);
 }

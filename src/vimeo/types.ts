@@ -16,6 +16,11 @@ export interface CreatedVideo {
   readonly transcodeStatus: VimeoStatus;
   /** `/videos/123/versions/456` when this is a new version of an existing video. */
   readonly versionUri?: string;
+  /**
+   * True when the create call failed after it was sent (5xx, timeout, reset) and this is the video
+   * it made, found again in the account's newest videos and adopted instead of making another.
+   */
+  readonly adopted?: boolean;
 }
 
 /** A video as `GET /videos/{id}` or `GET /me/videos` describe it (only the fields asked for). */

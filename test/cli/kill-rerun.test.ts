@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { MiB, randomFile, scratchDir } from '../e2e/engine-helpers.js';
+import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
 import { type ApiProxy, startApiProxy } from '../resume/api-proxy.js';
 import { tokenSandbox } from '../resume/helpers.js';
 import { BIN, buildDist } from './helpers/spawn-cli.js';

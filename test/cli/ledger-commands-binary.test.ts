@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerPath } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { MiB, randomFile, scratchDir } from '../e2e/engine-helpers.js';
+import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
 import { tokenSandbox } from '../resume/helpers.js';
 import { buildDist, parseEvents, runBin } from './helpers/spawn-cli.js';
 

@@ -14,7 +14,7 @@ import { ledgerPath } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import type { LedgerCommandIo } from '../../src/resume/command-support.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { MiB, randomFile, scratchDir } from '../e2e/engine-helpers.js';
+import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
 
 let sandbox: Sandbox | undefined;

@@ -1,35 +1,18 @@
 import { appendFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileError, LedgerError, VerificationError } from '../../src/errors.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { uploadVideo } from '../../src/upload/upload.js';
-import { MiB, randomFile, sandboxFor, scratchDir } from './engine-helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let sandbox: Sandbox | undefined;
-let stub: Server | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  if (stub) {
-    const server = stub;
-    stub = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 describe('engine edge cases', () => {
   it('stops with E_PROCESSING_TIMEOUT when Vimeo keeps processing', async () => {
-    sandbox = await sandboxFor({ transcodeDelayMs: 600_000 });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const sandbox = await t.start({ transcodeDelayMs: 600_000 });
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await uploadVideo(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -43,8 +26,8 @@ describe('engine edge cases', () => {
   });
 
   it('stops with E_FILE_CHANGED when the file grows during the upload', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'growing.mp4', 3 * MiB);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'growing.mp4', 3 * MiB);
     let appended = false;
     const error = await uploadVideo(file.path, {
       token: sandbox.token,
@@ -65,8 +48,8 @@ describe('engine edge cases', () => {
   });
 
   it('a failing hook ends the upload at once with a LedgerError (not retried)', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', 2 * MiB);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB);
     let calls = 0;
     const error = await uploadVideo(file.path, {
       token: sandbox.token,
@@ -85,8 +68,8 @@ describe('engine edge cases', () => {
   });
 
   it('a beforeCreate hook that fails prevents the create call', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await uploadVideo(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -101,7 +84,7 @@ describe('engine edge cases', () => {
   });
 
   it('E_VERIFY_FAILED when the final HEAD does not show every byte', async () => {
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     let heads = 0;
     const server = createServer((req, res) => {
       req.resume();
@@ -130,8 +113,7 @@ describe('engine edge cases', () => {
       };
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    stub = server;
+    await t.listen(server);
     const error = await uploadVideo(file.path, {
       token: 'stub-token',
       apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -1,31 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, FileError, QuotaError, TusError, VimeoTusError } from '../../src/errors.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { uploadVideo } from '../../src/upload/upload.js';
-import { MiB, randomFile, sandboxFor, scratchDir } from './engine-helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let sandbox: Sandbox | undefined;
-let stub: Server | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  if (stub) {
-    const server = stub;
-    stub = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 async function failure(promise: Promise<unknown>): Promise<VimeoTusError> {
   const error = await promise.then(
@@ -42,13 +25,13 @@ describe('bad local files fail before anything is created', () => {
     ['a directory', 'E_FILE_NOT_REGULAR'],
     ['a missing path', 'E_FILE_NOT_FOUND'],
   ])('%s → FileError %s, no create call', async (what, code) => {
-    sandbox = await sandboxFor();
-    let path = join(scratch.dir, 'missing.mp4');
+    const sandbox = await t.start();
+    let path = join(t.dir, 'missing.mp4');
     if (what === 'an empty file') {
-      path = join(scratch.dir, 'empty.mp4');
+      path = join(t.dir, 'empty.mp4');
       await writeFile(path, '');
     } else if (what === 'a directory') {
-      path = join(scratch.dir, 'folder.mp4');
+      path = join(t.dir, 'folder.mp4');
       await mkdir(path);
     }
     const error = await failure(uploadVideo(path, { token: sandbox.token, apiUrl: sandbox.apiUrl }));
@@ -60,8 +43,8 @@ describe('bad local files fail before anything is created', () => {
 
 describe('refusals of the API host', () => {
   it('a bad token → AuthError naming the upload scope, nothing created, token not echoed', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const badToken = 'definitely-wrong-token-123';
     const error = await failure(uploadVideo(file.path, { token: badToken, apiUrl: sandbox.apiUrl }));
     expect(error).toBeInstanceOf(AuthError);
@@ -72,8 +55,8 @@ describe('refusals of the API host', () => {
   });
 
   it('quota used up → QuotaError with Vimeo error_code, nothing created', async () => {
-    sandbox = await sandboxFor({ quotaBytes: 1000 });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const sandbox = await t.start({ quotaBytes: 1000 });
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await failure(uploadVideo(file.path, { token: sandbox.token, apiUrl: sandbox.apiUrl }));
     expect(error).toBeInstanceOf(QuotaError);
     expect(error.status).toBe(403);
@@ -115,8 +98,7 @@ async function startStub(answers: {
     }
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not here"}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stub = server;
+  await t.listen(server);
   return {
     apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     uploadRequests,
@@ -125,17 +107,22 @@ async function startStub(answers: {
 }
 
 describe('bad answers of Vimeo and the upload host', () => {
-  it('a create answer without upload_link → TusError E_NOT_TUS, no byte sent', async () => {
+  it('a create answer without upload_link → TusError E_NOT_TUS naming the deleted video, no byte sent', async () => {
     const api = await startStub({
       createUpload: () => ({ status: 'in_progress', approach: 'tus', size: MiB }),
       headHeaders: {},
     });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await failure(uploadVideo(file.path, { token: 'stub-token', apiUrl: api.apiUrl }));
     expect(error).toBeInstanceOf(TusError);
     expect(error.code).toBe('E_NOT_TUS');
     expect(api.uploadRequests).toHaveLength(0);
-    expect(api.allRequests).toHaveLength(1);
+    // The video exists although unusable: it is deleted, and the error says which one it was.
+    expect(api.allRequests.map((r) => r.split('?')[0])).toEqual([
+      'POST /me/videos',
+      expect.stringMatching(/^DELETE \/videos\//),
+    ]);
+    expect(error).toHaveProperty('videoUri', expect.stringMatching(/^\/videos\//));
   });
 
   it('a malformed Upload-Offset → TusError E_TUS_PROTOCOL; the token never reached the upload host', async () => {
@@ -143,7 +130,7 @@ describe('bad answers of Vimeo and the upload host', () => {
       createUpload: (link) => ({ status: 'in_progress', approach: 'tus', size: MiB, upload_link: link }),
       headHeaders: { 'Upload-Offset': '12abc', 'Upload-Length': String(MiB) },
     });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await failure(uploadVideo(file.path, { token: 'stub-token', apiUrl: api.apiUrl }));
     expect(error).toBeInstanceOf(TusError);
     expect(error.code).toBe('E_TUS_PROTOCOL');
@@ -157,7 +144,7 @@ describe('bad answers of Vimeo and the upload host', () => {
       createUpload: (link) => ({ status: 'in_progress', approach: 'tus', size: MiB, upload_link: link }),
       headHeaders: { 'Upload-Offset': String(2 * MiB), 'Upload-Length': String(MiB) },
     });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await failure(uploadVideo(file.path, { token: 'stub-token', apiUrl: api.apiUrl }));
     expect(error).toBeInstanceOf(TusError);
     expect(error.code).toBe('E_TUS_PROTOCOL');
@@ -165,7 +152,7 @@ describe('bad answers of Vimeo and the upload host', () => {
 
   it('bad options → ConfigError before any request', async () => {
     const api = await startStub({ createUpload: () => ({}), headHeaders: {} });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB);
+    const file = await randomFile(t.dir, 'clip.mp4', MiB);
     const error = await failure(
       uploadVideo(file.path, { token: 'stub-token', apiUrl: api.apiUrl, chunkSizeBytes: 1000 }),
     );

@@ -1,28 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Faults, Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Faults } from '../../src/sandbox/index.js';
 import type { RetryEvent } from '../../src/upload/types.js';
 import { createUpload } from '../../src/upload/upload.js';
+import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
 import {
   expectAckedNeverDecreases,
   expectStoredExactly,
   MiB,
   randomFile,
   recordProgress,
-  sandboxFor,
-  scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let sandbox: Sandbox | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 const FAST_RETRY = { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 8 };
 
@@ -74,8 +64,8 @@ const cases: Case[] = [
 
 describe('engine survives faults of the upload host', () => {
   it.each(cases)('survives $name', async ({ faults, stallTimeoutMs, expectRetryCode, maxDelayMs }) => {
-    sandbox = await sandboxFor({ faults });
-    const file = await randomFile(scratch.dir, 'clip.mp4', 4 * MiB + 999);
+    const sandbox = await t.start({ faults });
+    const file = await randomFile(t.dir, 'clip.mp4', 4 * MiB + 999);
     const upload = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -103,23 +93,41 @@ describe('engine survives faults of the upload host', () => {
     expect(injected).toBeGreaterThan(0);
   });
 
-  it('retries a create answered 503 without making a second video', async () => {
-    sandbox = await sandboxFor({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 5);
-    const retries: RetryEvent[] = [];
+  it.each([
+    { name: 'answered 503', fault: { afterHandling: true } },
+    { name: 'whose connection was cut', fault: { afterHandling: true, cutConnection: true } },
+  ])('adopts the video of a create $name after Vimeo made it: one video, same bytes', async ({ fault }) => {
+    const sandbox = await t.start({
+      faults: { status: [{ kind: 'create', status: 503, nth: 1, ...fault }] },
+    });
+    const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB + 5);
+    const created: boolean[] = [];
+    const upload = createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      retry: FAST_RETRY,
+    });
+    upload.on('created', (e) => created.push(e.created));
+    const result = await upload.done;
+    await expectStoredExactly(sandbox, file, result);
+    expect(created).toEqual([true]);
+    expect((await sandbox.state()).counters.faultsInjected.create).toBe(1);
+  });
+
+  it('fails with CreateOutcomeUnknownError (no second create) when a 503 create made nothing', async () => {
+    const sandbox = await t.start({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
+    const file = await randomFile(t.dir, 'clip.mp4', MiB + 5);
     const upload = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       retry: FAST_RETRY,
     });
-    upload.on('retry', (e) => retries.push(e));
-    const result = await upload.done;
+    const error = await upload.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/may have created a video/);
     const state = await sandbox.state();
-    expect(state.videos).toHaveLength(1);
-    expect(state.counters.createCalls).toBe(2);
-    expect(state.videos[0]?.sha256).toBe(file.sha256);
-    expect(result.videoUri).toBe(state.videos[0]?.uri);
-    expect(retries.map((r) => r.code)).toEqual(['E_VIMEO_API']);
-    expect(result.retries).toBe(1);
+    expect(state.counters.createCalls).toBe(1);
+    expect(state.videos).toHaveLength(0);
   });
 });

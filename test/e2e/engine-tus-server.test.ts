@@ -1,29 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uploadVideo } from '../../src/upload/upload.js';
-import { startTusServer, type TusTestServer } from '../tus/helpers/tus-server.js';
-import { MiB, randomFile, scratchDir } from './engine-helpers.js';
+import { startTusServer } from '../tus/helpers/tus-server.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let tus: TusTestServer | undefined;
-let api: Server | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await tus?.close();
-  tus = undefined;
-  if (api) {
-    const server = api;
-    api = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 /** A stand-in API host that only knows one video, complete once asked. */
 async function startStubApi(): Promise<{ apiUrl: string; requests: string[] }> {
@@ -45,16 +29,16 @@ async function startStubApi(): Promise<{ apiUrl: string; requests: string[] }> {
     }
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"unknown"}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api = server;
+  await t.listen(server);
   return { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 
 describe('engine against plain @tus/server (resume of an upload created by the test)', () => {
   it('continues a partly sent upload and stores identical bytes, never creating a video', async () => {
-    tus = await startTusServer();
+    const tus = await startTusServer();
+    t.defer(() => tus.close());
     const stub = await startStubApi();
-    const file = await randomFile(scratch.dir, 'clip.mp4', 3 * MiB + 321);
+    const file = await randomFile(t.dir, 'clip.mp4', 3 * MiB + 321);
     const uploadLink = await tus.createUpload(file.sizeBytes);
     // Someone sent the first MiB earlier.
     const bytes = await readFile(file.path);

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import { waitForProcessing } from '../../src/upload/processing.js';
 import type { CreatedEvent } from '../../src/upload/types.js';
 import { createUpload, replaceVideo, uploadVideo } from '../../src/upload/upload.js';
@@ -10,26 +9,15 @@ import {
   MiB,
   randomFile,
   recordProgress,
-  sandboxFor,
-  scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
-let sandbox: Sandbox | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const t = useEngineSandbox();
 
 describe('engine end to end against the sandbox', () => {
   it('uploads a multi-chunk file: identical bytes, one video, phases in order, acked never decreasing', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', 5 * MiB + 12_345);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', 5 * MiB + 12_345);
     const upload = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -62,8 +50,8 @@ describe('engine end to end against the sandbox', () => {
   });
 
   it('waits for processing until both statuses are complete', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', 2 * MiB);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB);
     const phases: string[] = [];
     const result = await uploadVideo(file.path, {
       token: sandbox.token,
@@ -85,8 +73,8 @@ describe('engine end to end against the sandbox', () => {
   });
 
   it('reports a transcode error as E_PROCESSING_FAILED', async () => {
-    sandbox = await sandboxFor({ transcodeOutcome: 'error' });
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 1);
+    const sandbox = await t.start({ transcodeOutcome: 'error' });
+    const file = await randomFile(t.dir, 'clip.mp4', MiB + 1);
     const error = await uploadVideo(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
@@ -96,9 +84,9 @@ describe('engine end to end against the sandbox', () => {
   });
 
   it('replaces the file of an existing video with a new version', async () => {
-    sandbox = await sandboxFor();
-    const first = await randomFile(scratch.dir, 'v1.mp4', MiB + 100);
-    const second = await randomFile(scratch.dir, 'v2.mp4', 2 * MiB + 7);
+    const sandbox = await t.start();
+    const first = await randomFile(t.dir, 'v1.mp4', MiB + 100);
+    const second = await randomFile(t.dir, 'v2.mp4', 2 * MiB + 7);
     const original = await uploadVideo(first.path, { token: sandbox.token, apiUrl: sandbox.apiUrl });
     const replaced = await replaceVideo(original.videoUri, second.path, {
       token: sandbox.token,
@@ -114,8 +102,8 @@ describe('engine end to end against the sandbox', () => {
   });
 
   it('verifyUpload reports the facts without sending bytes', async () => {
-    sandbox = await sandboxFor();
-    const file = await randomFile(scratch.dir, 'clip.mp4', MiB + 3);
+    const sandbox = await t.start();
+    const file = await randomFile(t.dir, 'clip.mp4', MiB + 3);
     let uploadLink = '';
     const result = await uploadVideo(file.path, {
       token: sandbox.token,

@@ -14,7 +14,7 @@ import {
   MiB,
   randomFile,
   scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 const ledgers: Ledger[] = [];

@@ -11,7 +11,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { inspectFile } from '../../src/sources/file-source.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { expectStoredExactly, MiB, randomFile, scratchDir, type TestFile } from './engine-helpers.js';
+import { expectStoredExactly, MiB, randomFile, scratchDir, type TestFile } from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let ledger: Ledger | undefined;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/ledger/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { MiB, randomFile, scratchDir } from './engine-helpers.js';
+import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let ledger: Ledger | undefined;

@@ -15,7 +15,7 @@ import {
   MiB,
   randomFile,
   scratchDir,
-} from './engine-helpers.js';
+} from './helpers/engine-helpers.js';
 
 let sandbox: Sandbox | undefined;
 let ledger: Ledger | undefined;

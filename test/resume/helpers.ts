@@ -12,7 +12,7 @@ import { startLedgerUpload } from '../../src/resume/index.js';
 import type { LedgerUploadOptions } from '../../src/resume/types.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import type { NoticeEvent, Upload, UploadProgress } from '../../src/upload/types.js';
-import { sandboxFor } from '../e2e/engine-helpers.js';
+import { sandboxFor } from '../e2e/helpers/engine-helpers.js';
 
 /** A sandbox whose token is unique, so that a test can search files for it. */
 export function tokenSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

@@ -9,7 +9,7 @@ import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import { createLedgerStarter } from '../../src/resume/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { NoticeEvent } from '../../src/upload/types.js';
-import { MiB, randomFile, scratchDir } from '../e2e/engine-helpers.js';
+import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
 import { tokenSandbox } from './helpers.js';
 
 let sandbox: Sandbox | undefined;

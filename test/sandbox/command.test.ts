@@ -127,21 +127,25 @@ describe('vimeo-tus sandbox command', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    const firstLine = new Promise<string>((resolve) => {
-      child.stdout.on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.includes('\n')) resolve(stdout.split('\n')[0] ?? '');
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8');
+      const firstLine = new Promise<string>((resolve) => {
+        child.stdout.on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('\n')) resolve(stdout.split('\n')[0] ?? '');
+        });
       });
-    });
-    const info = JSON.parse(await firstLine) as { apiUrl: string; token: string };
-    const res = await fetch(`${info.apiUrl}/me`, { headers: { Authorization: `Bearer ${info.token}` } });
-    expect(res.status).toBe(200);
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
-    expect(stdout.split('\n').filter((l) => l !== '')).toHaveLength(1);
-    await expect(fetch(`${info.apiUrl}/me`)).rejects.toThrow();
+      const info = JSON.parse(await firstLine) as { apiUrl: string; token: string };
+      const res = await fetch(`${info.apiUrl}/me`, { headers: { Authorization: `Bearer ${info.token}` } });
+      expect(res.status).toBe(200);
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(stdout.split('\n').filter((l) => l !== '')).toHaveLength(1);
+      await expect(fetch(`${info.apiUrl}/me`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -178,3 +178,85 @@ describe('upload link TTL', () => {
     expect((await head(video.uploadLink)).status).toBe(410);
   });
 });
+
+describe('faults after the work was done', () => {
+  it('creates the video, then answers 503 (afterHandling)', async () => {
+    const s = await start({ faults: { status: [{ kind: 'create', status: 503, afterHandling: true }] } });
+    const res = await api(s, 'POST', '/me/videos', {
+      name: 'Lost answer',
+      upload: { approach: 'tus', size: 10 },
+    });
+    expect(res.status).toBe(503);
+    const state = await s.state();
+    expect(state.videos).toHaveLength(1);
+    expect(state.videos[0]?.name).toBe('Lost answer');
+    expect(state.counters.faultsInjected.create).toBe(1);
+  });
+
+  it('creates the video, then cuts the connection (afterHandling + cutConnection)', async () => {
+    const s = await start({
+      faults: { status: [{ kind: 'create', status: 503, afterHandling: true, cutConnection: true }] },
+    });
+    await expect(api(s, 'POST', '/me/videos', { upload: { approach: 'tus', size: 10 } })).rejects.toThrow();
+    expect((await s.state()).videos).toHaveLength(1);
+  });
+
+  it('cuts the connection before creating anything (cutConnection alone)', async () => {
+    const s = await start({ faults: { status: [{ kind: 'create', status: 503, cutConnection: true }] } });
+    await expect(api(s, 'POST', '/me/videos', { upload: { approach: 'tus', size: 10 } })).rejects.toThrow();
+    expect((await s.state()).videos).toHaveLength(0);
+  });
+});
+
+describe('429 without Retry-After', () => {
+  it('sends no Retry-After when retryAfterSeconds is null, on both hosts', async () => {
+    const s = await start({
+      faults: {
+        status: [
+          { kind: 'get-video', status: 429, retryAfterSeconds: null },
+          { kind: 'head', status: 429, retryAfterSeconds: null },
+        ],
+      },
+    });
+    const video = await createVideo(s, 10);
+    const apiAnswer = await api(s, 'GET', video.uri);
+    expect(apiAnswer.status).toBe(429);
+    expect(apiAnswer.headers.get('retry-after')).toBeNull();
+    const headAnswer = await head(video.uploadLink);
+    expect(headAnswer.status).toBe(429);
+    expect(headAnswer.headers['retry-after']).toBeUndefined();
+  });
+});
+
+describe('link dies on completion', () => {
+  it('answers the completing PATCH, then 404 (or the configured status) to HEAD and PATCH', async () => {
+    const s = await start({ faults: { linkDiesOnCompletion: true } });
+    const bytes = randomFile(20 * KiB);
+    const video = await createVideo(s, bytes.length);
+    expect((await patch(video.uploadLink, 0, bytes.subarray(0, 10 * KiB))).status).toBe(204);
+    expect(await offsetOf(video.uploadLink)).toBe(10 * KiB);
+    expect((await patch(video.uploadLink, 10 * KiB, bytes.subarray(10 * KiB))).status).toBe(204);
+    expect((await head(video.uploadLink)).status).toBe(404);
+    expect((await patch(video.uploadLink, bytes.length, Buffer.alloc(0))).status).toBe(404);
+    expect((await videoState(s, video.id)).sha256).toBe(sha256(bytes));
+    s.setFaults({ linkDiesOnCompletion: true, expiredLinkStatus: 410 });
+    expect((await head(video.uploadLink)).status).toBe(410);
+  });
+});
+
+describe('idle()', () => {
+  it('waits until the upload host finished a PATCH the client gave up on', async () => {
+    const s = await start({ faults: { stalls: [{ nth: 1, afterBytes: 64 * KiB, durationMs: 300 }] } });
+    const bytes = randomFile(512 * KiB);
+    const video = await createVideo(s, bytes.length);
+    const abort = new AbortController();
+    const sending = patch(video.uploadLink, 0, bytes, {}, abort.signal);
+    await waitUntil(async () => (await videoState(s, video.id)).storedBytes >= 64 * KiB);
+    abort.abort();
+    await expect(sending).rejects.toThrow();
+    await s.idle();
+    const settled = (await videoState(s, video.id)).storedBytes;
+    expect(await offsetOf(video.uploadLink)).toBe(settled);
+    expect((await videoState(s, video.id)).storedBytes).toBe(settled);
+  });
+});

@@ -3,11 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 import { api, createVideo, offsetOf, patch, randomFile, sha256, videoState, waitUntil } from './helpers.js';
 
 let dataDir: string;
 let sandbox: Sandbox | undefined;
+/** Sandboxes a test starts before the one it restarts into; closed even when the test fails early. */
+let firsts: Sandbox[] = [];
+
+async function startFirst(options: SandboxOptions = {}): Promise<Sandbox> {
+  const started = await startSandbox(options);
+  firsts.push(started);
+  return started;
+}
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sandbox-persist-test-'));
@@ -15,12 +23,15 @@ beforeEach(async () => {
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  // close() is idempotent: closing a sandbox the test already closed does nothing.
+  await Promise.all(firsts.map((s) => s.close()));
+  firsts = [];
   await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('restart on the same data dir', () => {
   it('restores videos, the upload offset and the bytes mid-upload; the same link completes it', async () => {
-    const first = await startSandbox({ dataDir });
+    const first = await startFirst({ dataDir });
     const bytes = randomFile(1024 * 1024);
     const video = await createVideo(first, bytes.length, 'Persisted');
     await patch(video.uploadLink, 0, bytes.subarray(0, 400_000), { 'Content-Length': '400000' });
@@ -44,7 +55,7 @@ describe('restart on the same data dir', () => {
   });
 
   it('restart() keeps data, ports, faults, and a sandbox-owned temp dir until the final close', async () => {
-    const owned = await startSandbox({ faults: { status: [{ kind: 'head', nth: 2, status: 503 }] } });
+    const owned = await startFirst({ faults: { status: [{ kind: 'head', nth: 2, status: 503 }] } });
     const bytes = randomFile(2000);
     const video = await createVideo(owned, bytes.length);
     await patch(video.uploadLink, 0, bytes.subarray(0, 1000));
@@ -60,7 +71,7 @@ describe('restart on the same data dir', () => {
   });
 
   it('survives a close in the middle of a running PATCH: HEAD reports exactly the stored bytes', async () => {
-    const first = await startSandbox({ dataDir, faults: { throttleBytesPerSecond: 256 * 1024 } });
+    const first = await startFirst({ dataDir, faults: { throttleBytesPerSecond: 256 * 1024 } });
     const bytes = randomFile(512 * 1024);
     const video = await createVideo(first, bytes.length);
     const outcome = patch(video.uploadLink, 0, bytes).then(
@@ -83,7 +94,7 @@ describe('restart on the same data dir', () => {
   });
 
   it('keeps completion times and the token record across a restart', async () => {
-    const first = await startSandbox({ dataDir, uploadCompleteDelayMs: 0, transcodeDelayMs: 0 });
+    const first = await startFirst({ dataDir, uploadCompleteDelayMs: 0, transcodeDelayMs: 0 });
     const bytes = randomFile(100);
     const video = await createVideo(first, bytes.length);
     await patch(video.uploadLink, 0, bytes, { Authorization: 'Bearer leaked' });
@@ -98,7 +109,7 @@ describe('restart on the same data dir', () => {
   });
 
   it('keeps deleted videos deleted and new ids unique across restarts', async () => {
-    const first = await startSandbox({ dataDir });
+    const first = await startFirst({ dataDir });
     const a = await createVideo(first, 10);
     const b = await createVideo(first, 10);
     await api(first, 'DELETE', a.uri);

@@ -78,6 +78,22 @@ describe('CLI fault syntax', () => {
     expect(collectStallFault('1:5000:10')).toEqual([{ nth: 1, count: 1, durationMs: 5000, afterBytes: 10 }]);
   });
 
+  it('parses "none" (no Retry-After) and the after/cut timings', () => {
+    expect(collectStatusFault('head:1:429:none')[0]).toMatchObject({ retryAfterSeconds: null });
+    expect(collectStatusFault('create:1:503::after')[0]).toEqual({
+      kind: 'create',
+      nth: 1,
+      count: 1,
+      status: 503,
+      afterHandling: true,
+    });
+    expect(collectStatusFault('create:1:503::after-cut')[0]).toMatchObject({
+      afterHandling: true,
+      cutConnection: true,
+    });
+    expect(() => collectStatusFault('create:1:503::later')).toThrow();
+  });
+
   it('rejects malformed values', () => {
     expect(() => collectStatusFault('nope:1:500')).toThrow();
     expect(() => collectStatusFault('patch:1:200')).toThrow();

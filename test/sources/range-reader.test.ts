@@ -37,7 +37,7 @@ describe('openRangeReader', () => {
       content.subarray(1_234, 5_678),
     );
     // Each piece was released before the next read: one buffer served both readers.
-    expect(pool.buffers).toHaveLength(1);
+    expect(pool.idle).toHaveLength(1);
     expect(pool.busy).toBe(false);
   });
 
@@ -58,6 +58,32 @@ describe('openRangeReader', () => {
     expect(third).toEqual(content.subarray(2_000, 3_000));
     await reader.close();
     expect(await reader.read()).toBeNull();
+  });
+
+  it('never hands the next reader a buffer that was not released (a write still queued)', async () => {
+    const pool = createBufferPool(1_000, 2);
+    const first = await openRangeReader(path, 0, 10_000, { pool });
+    const kept = await first.read(); // still "in the socket"
+    const done = await first.read();
+    if (!kept || !done) throw new Error('expected two pieces');
+    first.release(done);
+    await first.close();
+    const copy = Buffer.from(kept);
+
+    const second = await openRangeReader(path, 5_000, 10_000, { pool });
+    const pieces: Buffer[] = [];
+    for (let piece = await second.read(); piece; piece = await second.read()) {
+      expect(piece.buffer).not.toBe(kept.buffer);
+      pieces.push(Buffer.from(piece));
+      second.release(piece);
+    }
+    expect(Buffer.concat(pieces)).toEqual(content.subarray(5_000, 10_000));
+    expect(kept).toEqual(copy); // untouched while it was out
+    // Its write callback came at last: the buffer goes back to the pool.
+    first.release(kept);
+    expect(pool.idle.map((b) => b.buffer)).toContain(kept.buffer);
+    expect(pool.idle.length).toBeLessThanOrEqual(2);
+    await second.close();
   });
 
   it('uses a private pool when the shared one is busy', async () => {

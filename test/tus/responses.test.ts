@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkError, RateLimitError, TusError } from '../../src/errors.js';
+import { RateLimitError, TusError } from '../../src/errors.js';
 import { errorForStatus, parseOffsetHeader } from '../../src/tus/responses.js';
 
 const url = new URL(
@@ -49,8 +49,9 @@ describe('errorForStatus', () => {
     expect(make(400)).toMatchObject({ code: 'E_TUS_PROTOCOL', retryable: false });
     expect(make(403)).toMatchObject({ code: 'E_TUS_PROTOCOL', retryable: false });
     expect(make(302)).toMatchObject({ code: 'E_TUS_PROTOCOL', retryable: false });
-    expect(make(503)).toBeInstanceOf(NetworkError);
-    expect(make(503)).toMatchObject({ retryable: true, status: 503 });
+    expect(make(503)).toBeInstanceOf(TusError);
+    expect(make(503)).toMatchObject({ code: 'E_SERVER', retryable: true, status: 503 });
+    expect(make(500)).toMatchObject({ code: 'E_SERVER', retryable: true, status: 500 });
   });
 
   it('carries the server delay of a 429', () => {
@@ -58,6 +59,13 @@ describe('errorForStatus', () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(7_000);
     expect(make(429).retryAfterMs).toBeUndefined();
+    expect(make(429, { 'x-ratelimit-reset': '30' }).retryAfterMs).toBe(30_000);
+  });
+
+  it('reads only Retry-After on a 5xx, never the rate-limit window', () => {
+    expect(make(503, { 'retry-after': '5' }).retryAfterMs).toBe(5_000);
+    expect(make(503, { 'x-ratelimit-reset': '600' }).retryAfterMs).toBeUndefined();
+    expect(make(502, { 'retry-after': '0', 'x-ratelimit-reset': '600' }).retryAfterMs).toBe(0);
   });
 
   it('never names the upload link, only its host', () => {

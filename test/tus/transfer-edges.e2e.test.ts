@@ -59,6 +59,40 @@ describe('runTransfer edges', () => {
     expect(await server.storedSha256(url)).toBe(sourceSha);
   });
 
+  it.each([409, 500])(
+    'stores identical bytes when a PATCH is answered %i early, mid-body, on a kept-alive socket',
+    async (status) => {
+      const url = await server.createUpload(SOURCE_BYTES);
+      let patches = 0;
+      server.setFault((req, res) => {
+        if (req.method !== 'PATCH') return false;
+        patches += 1;
+        if (patches !== 2) return false;
+        let seen = 0;
+        req.on('data', (data: Buffer) => {
+          seen += data.length;
+          if (seen >= MiB / 2 && !res.headersSent) {
+            res.writeHead(status, { 'content-type': 'text/plain' }).end('early answer');
+          }
+        });
+        return true;
+      });
+      const rec = recorder();
+      const result = await runTransfer({
+        uploadUrl: url,
+        file: await inspectFile(source.path),
+        chunkSizeBytes: 2 * MiB,
+        retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100 },
+        ...rec,
+      });
+      expect(patches).toBeGreaterThanOrEqual(2);
+      expect(rec.retries.map((r) => r.code)).toEqual([status === 409 ? 'E_OFFSET_MISMATCH' : 'E_SERVER']);
+      expect(result.uploadOffset).toBe(SOURCE_BYTES);
+      expect(await server.storedSha256(url)).toBe(sourceSha);
+      expect(rec.regressions()).toEqual([]);
+    },
+  );
+
   it('aborts during a backoff sleep', async () => {
     const url = await server.createUpload(SOURCE_BYTES);
     server.setFault((req, res) => {

@@ -15,6 +15,9 @@ describe('public API', () => {
       'AuthError',
       'QuotaError',
       'RateLimitError',
+      'CreateOutcomeUnknownError',
+      'ListenerError',
+      'videoUriOfError',
     ]) {
       expect(typeof exported[name], name).toBe('function');
     }

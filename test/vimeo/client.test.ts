@@ -12,7 +12,14 @@ import {
 } from '../../src/errors.js';
 import type { RetryEvent } from '../../src/upload/types.js';
 import { VIMEO_ACCEPT, VimeoClient } from '../../src/vimeo/client.js';
-import { json, resetAfterRequest, type ScriptServer, startScriptServer } from './script-server.js';
+import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
+import {
+  type Handler,
+  json,
+  resetAfterRequest,
+  type ScriptServer,
+  startScriptServer,
+} from './script-server.js';
 
 const TOKEN = 'tok_0123456789abcdef';
 const UPLOAD_LINK = 'http://127.0.0.1:9/files/0123456789abcdef0123456789abcdef';
@@ -153,33 +160,126 @@ describe('VimeoClient.createVideo', () => {
     });
   });
 
-  it('does not repeat a create whose connection broke after it was sent', async () => {
-    server.script(resetAfterRequest, json(200, CREATED));
-    const error = await rejection(client().createVideo(1000));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(server.requests).toHaveLength(1);
+  const listOf = (...videos: unknown[]) => json(200, { data: videos, paging: { next: null } });
+  const justNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const listed = (overrides: Record<string, unknown> = {}) => ({
+    uri: '/videos/42',
+    name: 'Talk',
+    created_time: justNow(),
+    upload: { status: 'in_progress', size: 1000 },
+    ...overrides,
   });
 
-  it('does not repeat a create answered 500', async () => {
-    server.script(json(500, { error: 'problem initiating', error_code: 4003 }), json(200, CREATED));
-    expect(await rejection(client().createVideo(1000))).toMatchObject({
-      code: 'E_VIMEO_API',
-      retryable: true,
-    });
-    expect(server.requests).toHaveLength(1);
+  it('adopts the video a create made when its connection broke after it was sent', async () => {
+    server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
+    const created = await client().createVideo(1000, { name: 'Talk' });
+    expect(created).toMatchObject({ videoUri: '/videos/42', uploadLink: UPLOAD_LINK, adopted: true });
+    expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /me/videos',
+      'GET /me/videos',
+      'GET /videos/42',
+    ]);
+    expect(server.requests[1]?.url).toContain('direction=desc');
   });
 
-  it('repeats a create answered 429 or 503', async () => {
-    const retries: RetryEvent[] = [];
+  it('adopts the video of a create answered 500 or 503, never posting twice', async () => {
+    for (const status of [500, 503]) {
+      server.requests.length = 0;
+      server.script(
+        json(status, { error: 'problem', error_code: 4003 }),
+        listOf(listed()),
+        json(200, CREATED),
+      );
+      const created = await client().createVideo(1000, { name: 'Talk' });
+      expect(created.adopted).toBe(true);
+      expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    }
+  });
+
+  it('fails with CreateOutcomeUnknownError when no matching video is found after a 503', async () => {
+    const older = new Date(Date.now() - 3_600_000).toISOString();
     server.script(
-      json(429, { error: 'slow down' }, { 'Retry-After': '0' }),
       json(503, { error: 'unavailable' }),
-      json(200, CREATED),
+      listOf(listed({ name: 'Other' }), listed({ upload: { size: 999 } }), listed({ created_time: older })),
     );
+    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect(error).toMatchObject({
+      code: 'E_VIMEO_API',
+      retryable: false,
+      mayHaveCreatedVideo: true,
+      status: 503,
+    });
+    expect((error as Error).message).toMatch(/may have created a video/);
+    expect((error as Error).message).toMatch(/delete it/);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('adopts the video of a create that timed out (its answer never came)', async () => {
+    const silent: Handler = () => undefined;
+    server.script(silent, listOf(listed()), json(200, CREATED));
+    const created = await client({ requestTimeoutMs: 300 }).createVideo(1000, { name: 'Talk' });
+    expect(created.adopted).toBe(true);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('refuses to adopt when two videos match (could be another upload of the same file)', async () => {
+    server.script(resetAfterRequest, listOf(listed(), listed({ uri: '/videos/43' })));
+    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/2 videos match/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('never repeats a version create after a 5xx, and says a version may exist', async () => {
+    server.script(json(502, { error: 'bad gateway' }), json(201, CREATED));
+    const error = await rejection(client().createVersion('/videos/42', 1000, 'v2.mp4'));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('deletes the video of a 2xx create answer without a tus upload link and says so', async () => {
+    const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'tus', size: 1000 } };
+    server.script(json(200, noLink), (_req, res) => res.writeHead(204).end());
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toBeInstanceOf(TusError);
+    expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
+    expect((error as Error).message).toMatch(/\(\/videos\/42\) was deleted/);
+    expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /me/videos',
+      'DELETE /videos/42',
+    ]);
+  });
+
+  it('says when the video of an unusable create answer could not be deleted', async () => {
+    const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'post', size: 1000 } };
+    server.script(json(200, noLink), json(403, { error: 'no delete scope' }));
+    const error = await rejection(client().createVideo(1000));
+    expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
+    expect((error as Error).message).toMatch(/could not be deleted: delete it yourself/);
+  });
+
+  it('treats a 2xx create answer that is not JSON as a create that may have happened', async () => {
+    server.script((_req, res) => res.writeHead(200).end('<html>oops'), listOf(listed()), json(200, CREATED));
+    const created = await client().createVideo(1000, { name: 'Talk' });
+    expect(created).toMatchObject({ videoUri: '/videos/42', adopted: true });
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('checks its retry policy at construction (NaN would loop forever)', () => {
+    for (const retry of [{ maxAttempts: Number.NaN }, { maxAttempts: 0 }, { initialDelayMs: -5 }]) {
+      expect(() => new VimeoClient({ token: TOKEN, apiUrl: server.url, retry })).toThrow(ConfigError);
+    }
+  });
+
+  it('repeats a create answered 429', async () => {
+    const retries: RetryEvent[] = [];
+    server.script(json(429, { error: 'slow down' }, { 'Retry-After': '0' }), json(200, CREATED));
     const created = await client({ onRetry: (e) => retries.push(e) }).createVideo(1000);
     expect(created.videoUri).toBe('/videos/42');
-    expect(server.requests).toHaveLength(3);
-    expect(retries.map((r) => r.code)).toEqual(['E_RATE_LIMITED', 'E_VIMEO_API']);
+    expect(created.adopted).toBeUndefined();
+    expect(server.requests).toHaveLength(2);
+    expect(retries.map((r) => r.code)).toEqual(['E_RATE_LIMITED']);
   });
 
   it('repeats a create when the connection was refused (nothing sent)', async () => {
@@ -335,6 +435,31 @@ describe('VimeoClient reads', () => {
     expect(() => new VimeoClient({ token: TOKEN, apiUrl: 'not a url' })).toThrow(ConfigError);
     expect(server.requests).toHaveLength(0);
     await expect(client().getVideo('nonsense')).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('sends the token over plain http only to loopback hosts', () => {
+    for (const apiUrl of ['http://api.vimeo.com', 'http://10.0.0.5:8080', 'http://[2001:db8::1]/']) {
+      expect(() => new VimeoClient({ token: TOKEN, apiUrl }), apiUrl).toThrow(ConfigError);
+    }
+    for (const apiUrl of [
+      'http://127.0.0.1:1',
+      'http://127.8.9.10',
+      'http://[::1]:8080',
+      'http://localhost:3000',
+    ]) {
+      expect(new VimeoClient({ token: TOKEN, apiUrl }).apiUrl, apiUrl).toBe(apiUrl.replace(/\/$/, ''));
+    }
+    expect(new VimeoClient({ token: TOKEN, apiUrl: 'https://api.vimeo.com/' }).apiUrl).toBe(
+      'https://api.vimeo.com',
+    );
+  });
+
+  it('never echoes a bad video URI (it could be an upload link)', async () => {
+    const link = 'https://files.tus.vimeo.com/files/secret-capability-0123456789';
+    const error = await rejection(client().getVideo(link));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain('secret-capability');
+    expect((error as Error).message).not.toContain('files.tus');
   });
 });
 

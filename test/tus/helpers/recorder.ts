@@ -1,7 +1,7 @@
 /**
  * Records every progress and retry event of a transfer, and checks that bytesAcked never decreased.
  */
-import type { RetryEvent } from '../../../src/upload/types.js';
+import type { RetryEvent } from '../../../src/core/retry.js';
 
 export interface Recorder {
   readonly progress: { bytesSent: number; bytesAcked: number }[];

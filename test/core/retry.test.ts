@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
-import {
-  computeBackoffMs,
-  parseRateLimitReset,
-  parseRetryAfter,
-  resolveRetryPolicy,
-  serverDelayMs,
-} from '../../src/tus/retry.js';
+import { computeBackoffMs, resolveRetryPolicy, retryDelayMs } from '../../src/core/retry.js';
+import { parseRateLimitReset, parseRetryAfter, serverDelayMs } from '../../src/core/server-delay.js';
+import { ConfigError, RateLimitError } from '../../src/errors.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -36,7 +31,12 @@ describe('computeBackoffMs', () => {
     expect(() => resolveRetryPolicy({ maxAttempts: 1.5 })).toThrow(ConfigError);
     expect(() => resolveRetryPolicy({ initialDelayMs: -1 })).toThrow(ConfigError);
     expect(() => resolveRetryPolicy({ maxDelayMs: Number.NaN })).toThrow(ConfigError);
-    expect(resolveRetryPolicy()).toEqual({ maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 30_000 });
+    expect(resolveRetryPolicy()).toEqual({
+      maxAttempts: 8,
+      initialDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxServerDelayMs: 900_000,
+    });
   });
 });
 
@@ -87,5 +87,49 @@ describe('serverDelayMs', () => {
     expect(serverDelayMs({ 'x-ratelimit-reset': '2026-11-26T12:01:00+00:00' }, NOW)).toBe(60_000);
     expect(serverDelayMs({ 'retry-after': ['2', '9'] }, NOW)).toBe(2_000);
     expect(serverDelayMs({}, NOW)).toBeUndefined();
+  });
+});
+
+describe('serverDelayMs with fetch Headers', () => {
+  it('reads the same headers from a Headers object', () => {
+    expect(serverDelayMs(new Headers({ 'retry-after': '4' }), NOW)).toBe(4_000);
+    expect(serverDelayMs(new Headers({ 'x-ratelimit-reset': String(NOW / 1000 + 5) }), NOW)).toBe(5_000);
+    expect(serverDelayMs(new Headers(), NOW)).toBeUndefined();
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
+  const failure = (retryAfterMs?: number) => ({
+    message: 'answered 429',
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+
+  it('is the backoff when the server gave no delay, or a delay of 0', () => {
+    expect(retryDelayMs(1, policy, failure(), () => 0)).toBe(50);
+    expect(retryDelayMs(3, policy, failure(0), () => 0.5)).toBe(300);
+  });
+
+  it('never shortens the server delay to maxDelayMs', () => {
+    expect(retryDelayMs(1, policy, failure(120_000), () => 0)).toBe(120_000);
+    expect(retryDelayMs(1, { ...policy, maxDelayMs: 100 }, failure(3_000), () => 0.9)).toBe(3_000);
+  });
+
+  it('takes the backoff when it is longer than the server delay', () => {
+    expect(retryDelayMs(10, policy, failure(20), () => 0)).toBe(500);
+  });
+
+  it('throws RateLimitError with retryAfterMs beyond maxServerDelayMs (default 15 min)', () => {
+    expect(retryDelayMs(1, policy, failure(15 * 60_000), () => 0)).toBe(15 * 60_000);
+    let thrown: unknown;
+    try {
+      retryDelayMs(1, policy, failure(15 * 60_000 + 1), () => 0);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RateLimitError);
+    expect(thrown).toMatchObject({ code: 'E_RATE_LIMITED', retryAfterMs: 15 * 60_000 + 1 });
+    expect(() => retryDelayMs(1, { maxServerDelayMs: 5_000 }, failure(5_001))).toThrow(RateLimitError);
+    expect(() => resolveRetryPolicy({ maxServerDelayMs: -1 })).toThrow(ConfigError);
   });
 });

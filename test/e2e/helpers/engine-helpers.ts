@@ -8,8 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
-import type { Upload, UploadPhase, UploadProgress, UploadResult } from '../../src/upload/types.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox/index.js';
+import type { Upload, UploadPhase, UploadProgress, UploadResult } from '../../../src/upload/types.js';
 
 export const MiB = 1024 * 1024;
 

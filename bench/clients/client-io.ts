@@ -1,0 +1,59 @@
+/**
+ * What the harness hands a client process (one JSON argument) and what the client prints back (one
+ * JSON line on stdout, last). Shared by every Node client script of the benchmark.
+ */
+
+/** The job of one client run. */
+export interface ClientJob {
+  readonly filePath: string;
+  readonly sizeBytes: number;
+  /** A pre-created tus upload (Upload-Length = sizeBytes, offset 0); empty for sandbox clients. */
+  readonly uploadUrl: string;
+  /** Bytes per PATCH; `null` means unlimited (one PATCH for the whole file). */
+  readonly chunkSizeBytes: number | null;
+  /** Folder of the built library (dist/) for the vimeo-tus clients. */
+  readonly distDir?: string;
+  /** For clients that create their own video (the CLI): the sandbox's API and token. */
+  readonly apiUrl?: string;
+  readonly token?: string;
+  /** A fresh, empty state (ledger) folder for this run. */
+  readonly stateDir?: string;
+}
+
+/** The client's own account of its run. */
+export interface ClientReport {
+  readonly ok: boolean;
+  /** From just before the first request to the end of the transfer. */
+  readonly transferMs: number;
+  readonly error?: string;
+  /** process.resourceUsage() at the end: a cross-check of the harness's own measurement. */
+  readonly selfUserCpuMs: number;
+  readonly selfSystemCpuMs: number;
+  readonly selfMaxRssKiB: number;
+}
+
+/** Reads the job from argv[2]. */
+export function readJob(): ClientJob {
+  const text = process.argv[2];
+  if (text === undefined) throw new Error('missing job argument');
+  return JSON.parse(text) as ClientJob;
+}
+
+/** Prints the report line and sets the exit code; the process then ends on its own. */
+export function finish(result: { ok: boolean; transferMs: number; error?: string }): void {
+  const usage = process.resourceUsage();
+  const report: ClientReport = {
+    ...result,
+    selfUserCpuMs: usage.userCPUTime / 1000,
+    selfSystemCpuMs: usage.systemCPUTime / 1000,
+    selfMaxRssKiB: usage.maxRSS,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  process.exitCode = result.ok ? 0 : 1;
+}
+
+/** A redacted one-line description of an error (no URLs). */
+export function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300);
+}

@@ -1,0 +1,53 @@
+/** The raw results of one `npm run bench`, as written to the JSON file and rendered to markdown. */
+import type { MachineInfo } from './machine.js';
+import type { RunRecord } from './runs.js';
+
+/** A tool and whether it could run. */
+export interface ToolStatus {
+  readonly id: string;
+  readonly label: string;
+  readonly unavailableReason: string | null;
+}
+
+/** All runs of one configuration (file size × chunk size). */
+export interface ConfigurationResult {
+  readonly sizeBytes: number;
+  /** `null` = unlimited (one PATCH). */
+  readonly chunkSizeBytes: number | null;
+  readonly records: readonly RunRecord[];
+}
+
+/** One concurrency level of the batch section. */
+export interface BatchResult {
+  readonly concurrency: number;
+  readonly files: number;
+  readonly fileSizeBytes: number;
+  readonly verifiedFiles: number;
+  readonly wallMs: number;
+  readonly filesPerS: number | null;
+  /** Requests the sandbox saw per file, by kind (create, HEAD, PATCH, GET...). */
+  readonly requestsPerFile: Readonly<Record<string, number>>;
+  readonly videosCreated: number;
+  readonly error: string | null;
+}
+
+/** A section that could not run, and why. */
+export interface Pending {
+  readonly pending: string;
+}
+
+/** Everything one bench run measured. */
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: MachineInfo;
+  readonly loadAtEnd: readonly number[];
+  readonly measurement: string;
+  readonly runs: number;
+  readonly tools: readonly ToolStatus[];
+  readonly throughput: readonly ConfigurationResult[] | null;
+  readonly memory: readonly ConfigurationResult[] | null;
+  readonly batch: readonly BatchResult[] | Pending | null;
+  /** Where the chart was written, relative to the report. */
+  readonly chartFile: string | null;
+}

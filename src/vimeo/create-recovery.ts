@@ -1,0 +1,196 @@
+/**
+ * What to do when a create call (`POST /me/videos`, `POST /videos/{id}/versions`) failed after it
+ * may have reached Vimeo: a 5xx from an edge or load balancer, a timeout, a reset connection. None
+ * of these proves that no video was made, so the call is never simply repeated. Instead the video
+ * it may have made is looked for (newest first: same name, same upload size, created since the
+ * call started) and adopted; when none is found, the caller gets a {@link CreateOutcomeUnknownError}
+ * that says a video may exist and what to do about it. A 2xx create answer that is unusable (no
+ * tus upload link) made a video too: it is deleted, best effort, and the error names it.
+ */
+import {
+  AbortError,
+  NetworkError,
+  TusError,
+  VimeoApiError,
+  VimeoTusError,
+  type VimeoTusErrorOptions,
+} from '../errors.js';
+import { withVideoUri } from './error-video-uri.js';
+import { createdFromVideo, videoUriOf } from './parse.js';
+import type { CreatedVideo, VideoInfo } from './types.js';
+
+/** The fields read from a video adopted after a lost create answer. */
+const ADOPT_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
+
+/** Clock difference tolerated between this machine and Vimeo when matching `created_time`. */
+export const CREATE_CLOCK_SKEW_MS = 30_000;
+/** Videos read (newest first) when looking for the one a failed create may have made. */
+export const CREATE_LOOKUP_PAGE_SIZE = 25;
+
+/**
+ * A create call failed in a way that does not say whether Vimeo made the video (or version), and
+ * no matching video could be found (or adopted). Not retried: a retry could make a second video.
+ * Code `E_VIMEO_API`; `mayHaveCreatedVideo` is always true.
+ */
+export class CreateOutcomeUnknownError extends VimeoApiError {
+  /** Always true: the reason this error exists. */
+  readonly mayHaveCreatedVideo = true;
+  /** When the create call was sent (ISO-8601): a video created then may be an orphan. */
+  readonly requestStartedAt: string;
+
+  constructor(message: string, options: VimeoTusErrorOptions & { readonly requestStartedAt: string }) {
+    const { requestStartedAt, ...rest } = options;
+    super(message, rest);
+    this.requestStartedAt = requestStartedAt;
+  }
+}
+
+/**
+ * True when a failed create may nevertheless have made the video: any answer of 5xx, and any
+ * network failure except those that prove nothing was sent (refused, DNS). 4xx answers (429
+ * included) are Vimeo's own refusals: nothing was created.
+ */
+export function createMayHaveSucceeded(error: unknown): boolean {
+  if (!(error instanceof VimeoTusError) || error instanceof AbortError) return false;
+  if (error instanceof NetworkError) {
+    return (error as NetworkError & { nothingSent?: boolean }).nothingSent !== true;
+  }
+  // A 2xx whose body is not JSON: Vimeo made something and the answer is unreadable.
+  return error.status !== undefined && (error.status >= 500 || (error.status >= 200 && error.status < 300));
+}
+
+/** What the create call asked for, to recognise the video it may have made. */
+export interface CreateAttempt {
+  /** The `name` sent; undefined when none was (then only size and time are compared). */
+  readonly name: string | undefined;
+  readonly sizeBytes: number;
+  /** `Date.now()` when the call was sent. */
+  readonly startedAtMs: number;
+}
+
+/**
+ * The videos of `list` (newest first) that the create call may have made: same upload size, same
+ * name (when one was sent), `created_time` no earlier than the call's start minus the clock skew.
+ */
+export function matchingVideos(list: readonly VideoInfo[], attempt: CreateAttempt): VideoInfo[] {
+  const earliestMs = attempt.startedAtMs - CREATE_CLOCK_SKEW_MS;
+  return list.filter((video) => {
+    const createdMs = video.createdTime === undefined ? Number.NaN : Date.parse(video.createdTime);
+    if (!(createdMs >= earliestMs)) return false;
+    if (video.upload?.size !== attempt.sizeBytes) return false;
+    return attempt.name === undefined || video.name === attempt.name;
+  });
+}
+
+/**
+ * The error for a create whose outcome is unknown: what happened, that a video may exist, and
+ * what to do. `found` says what the search found (or why there was none).
+ */
+export function outcomeUnknown(
+  what: string,
+  error: VimeoTusError,
+  startedAtMs: number,
+  found: string,
+): CreateOutcomeUnknownError {
+  const at = new Date(startedAtMs).toISOString();
+  const how =
+    error.status === undefined
+      ? 'lost its answer'
+      : error.status < 300
+        ? `answered HTTP ${error.status} with an unreadable body`
+        : `answered HTTP ${error.status}`;
+  const message =
+    `${what} ${how} after it was sent, so Vimeo may have created a video anyway (${found}). ` +
+    'It was not repeated, to avoid a duplicate. Look in your Vimeo library for a video created around ' +
+    `${at} (e.g. \`vimeo-tus list\` or https://vimeo.com/manage/videos); delete it, then upload again.`;
+  return new CreateOutcomeUnknownError(message, {
+    cause: error,
+    requestStartedAt: at,
+    ...(error.request ? { request: error.request } : {}),
+    ...(error.vimeoErrorCode !== undefined ? { vimeoErrorCode: error.vimeoErrorCode } : {}),
+    ...(error.developerMessage !== undefined ? { developerMessage: error.developerMessage } : {}),
+  });
+}
+
+/** The calls recovery needs (the REST client has them). */
+export interface RecoveryClient {
+  listVideos(options: {
+    perPage?: number;
+    signal?: AbortSignal;
+  }): Promise<{ data: VideoInfo[]; next: string | null }>;
+  getVideo(videoUri: string, fields?: readonly string[], signal?: AbortSignal): Promise<VideoInfo>;
+  deleteVideo(videoUri: string, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Vimeo answered a create with 2xx but the answer is unusable (no tus upload link, not a video):
+ * the video exists nevertheless. Delete it (best effort) and say so; the error carries its URI.
+ */
+export async function discardUnusable(
+  client: RecoveryClient,
+  json: unknown,
+  error: unknown,
+  startedAtMs: number,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  if (!(error instanceof VimeoTusError)) return error;
+  const uri = uriIn(json);
+  if (uri === undefined) {
+    return outcomeUnknown('POST /me/videos', error, startedAtMs, 'its answer named no video');
+  }
+  let outcome: string;
+  try {
+    await client.deleteVideo(uri, signal);
+    outcome = `the video it made (${uri}) was deleted`;
+  } catch {
+    outcome = `the video it made (${uri}) could not be deleted: delete it yourself`;
+  }
+  const replaced =
+    error instanceof TusError
+      ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
+      : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
+  return withVideoUri(replaced, uri);
+}
+
+/**
+ * A create failed after it may have reached Vimeo: find the video it may have made and continue
+ * with it, or throw CreateOutcomeUnknownError. Never repeats the create.
+ */
+export async function adoptCreated(
+  client: RecoveryClient,
+  error: VimeoTusError,
+  attempt: CreateAttempt,
+  signal: AbortSignal | undefined,
+): Promise<CreatedVideo> {
+  const what = 'POST /me/videos';
+  let candidates: VideoInfo[];
+  try {
+    const page = await client.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, ...(signal ? { signal } : {}) });
+    candidates = matchingVideos(page.data, attempt);
+  } catch (lookupError) {
+    if (lookupError instanceof AbortError) throw lookupError;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, 'looking for it failed too');
+  }
+  if (candidates.length !== 1 || !candidates[0]) {
+    const found =
+      candidates.length === 0
+        ? 'no matching video was found'
+        : `${candidates.length} videos match, so none was adopted`;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, found);
+  }
+  const uri = candidates[0].uri;
+  try {
+    const video = await client.getVideo(uri, ADOPT_FIELDS, signal);
+    return { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
+  } catch (adoptError) {
+    if (adoptError instanceof AbortError) throw adoptError;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but could not be continued`);
+  }
+}
+
+/** The `uri` of a JSON answer, if it names a video. */
+export function uriIn(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const uri = (json as { uri?: unknown }).uri;
+  return typeof uri === 'string' && /^\/videos\/[^/]+/.test(uri) ? videoUriOf(uri) : undefined;
+}
