@@ -5,8 +5,10 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerError } from '../../src/errors.js';
+import { uploadLockName } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { VimeoClient } from '../../src/vimeo/client.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
 import {
   expectAckedNeverDecreases,
@@ -62,6 +64,34 @@ describe('two uploads of one file at once', () => {
     const third = start(sandbox, file.path, await open());
     expect((await third.upload.done).videoUri).toBe(result.videoUri);
     expect(third.notices.map((n) => n.kind)).toEqual(['already-verified']);
+  });
+});
+
+describe('a lock taken over mid-upload', () => {
+  it('stops the upload with E_UPLOAD_LOCKED and leaves the record to the new holder', async () => {
+    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 2 * MiB } });
+    const ledger = await open();
+    const file = await randomFile(scratch.dir, 'stolen.mp4', 4 * MiB);
+    const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
+    const key = { filePath: file.path, apiUrl: client.apiUrl, accountUri: (await client.getMe()).uri };
+    const thief = { pid: process.pid, hostname: hostname(), instanceId: 'thief' };
+    // A short stale period makes the heartbeat beat every 100 ms.
+    const run = start(sandbox, file.path, ledger, { lockStaleAfterMs: 400 });
+    let stolen = false;
+    run.upload.on('progress', (p) => {
+      if (p.bytesAcked >= MiB && !stolen) {
+        stolen = true;
+        void ledger.tryLock(uploadLockName(key), thief, 0);
+      }
+    });
+    const error = await run.upload.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect(error).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
+    expect((error as Error).message).toContain('Lost the ledger lock');
+    expect((await ledger.getLock(uploadLockName(key)))?.instanceId).toBe('thief');
+    const [record] = await ledger.list();
+    expect(record).toMatchObject({ state: 'uploading', errorCode: null });
+    expect((await sandbox.state()).videos).toHaveLength(1);
   });
 });
 
