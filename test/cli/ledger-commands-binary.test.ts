@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ledgerPath } from '../../src/ledger/index.js';
+import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
 import { tokenSandbox } from '../resume/helpers.js';
@@ -126,6 +126,38 @@ describe('ledger commands through the binary', () => {
     const state = await sandbox.state();
     expect(state.counters.createCalls).toBe(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
+  });
+
+  it('resume skips unfinished uploads of another account (and says so), creating nothing', async () => {
+    sandbox = await tokenSandbox();
+    const file = await randomFile(scratch.dir, 'theirs.mp4', MiB);
+    const ledger = await openLedger({ path: ledgerPath(join(scratch.dir, 'state')) });
+    await ledger.insert({
+      filePath: file.path,
+      fileSize: file.sizeBytes,
+      fileMtimeMs: 1,
+      fingerprint: 'v1:x',
+      apiUrl: sandbox.apiUrl,
+      accountUri: '/users/999',
+      videoName: 'theirs',
+      videoUri: null,
+      videoLink: null,
+      uploadLink: null,
+      ackedBytes: 0,
+      state: 'creating',
+      errorCode: null,
+      errorMessage: null,
+      createRequestedAt: 1,
+    });
+    await ledger.close();
+    const resumed = await bin(sandbox, ['resume']).done;
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(
+      '1 unfinished upload(s) belong to another account or API and were skipped',
+    );
+    const state = await sandbox.state();
+    expect(state.counters.createCalls).toBe(0);
+    expect(state.counters.requests['list-videos'] ?? 0).toBe(0);
   });
 
   it('a corrupt ledger file: a clear error naming it, nothing uploaded, the file untouched', async () => {
