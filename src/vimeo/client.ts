@@ -9,10 +9,10 @@
  * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
 
+import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { withRetries } from '../core/with-retries.js';
 import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
-import type { RetryEvent, RetryPolicy, VideoFields } from '../upload/types.js';
 import {
   adoptCreated,
   createMayHaveSucceeded,
@@ -24,7 +24,7 @@ import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
 import { withVideoUri } from './error-video-uri.js';
 import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
-import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './types.js';
+import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoFields, VideoInfo } from './types.js';
 
 /** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */
 export const VIMEO_ACCEPT = 'application/vnd.vimeo.*+json;version=3.4';
