@@ -2,7 +2,6 @@
  * The real dependencies of the CLI: the upload engine, the embedded sandbox, the file system.
  */
 import { readFile } from 'node:fs/promises';
-import { startSandbox } from '../sandbox/index.js';
 import { createUpload } from '../upload/upload.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
@@ -25,6 +24,9 @@ async function loadEngine(): Promise<StartUpload> {
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
+  // Imported on demand: the sandbox (@tus/server and its dependencies) is start-up cost for every
+  // command that does not use it.
+  const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox(
     options.throttleBytesPerSecond === undefined
       ? {}

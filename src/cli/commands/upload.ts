@@ -115,7 +115,7 @@ async function runUpload(
       readTextFile: deps.readTextFile,
     });
     const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: options.ledger ?? true });
-    const reporter = createReporter(io, { json: options.json ?? false });
+    const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
       files,
       start,
