@@ -1,15 +1,13 @@
 /**
  * Commands implemented outside src/cli/commands' upload/replace/demo are registered here: the
  * ledger's `list`, `status`, `resume` and `forget` (issue 4). Actions only translate flags into
- * typed options and call the command functions; their exit code goes on the context.
+ * typed options and call the command functions; their exit code goes on the context. The
+ * command modules (and SQLite with them) are imported only when their command runs: start-up
+ * cost for every other command otherwise.
  */
 import { InvalidArgumentError } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
 import { ConfigError } from '../errors.js';
-import { forgetCommand } from './commands/forget.js';
-import { listCommand } from './commands/list.js';
-import { resumeCommand } from './commands/resume.js';
-import { statusCommand } from './commands/status.js';
 import type { CommandRegistrar } from './program.js';
 import { parseSizeBytes } from './size.js';
 
@@ -25,6 +23,7 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .option('--json', 'one JSON object per line', false)
     .option('--state-dir <dir>', STATE_DIR_HELP)
     .action(async (flags: { json: boolean; stateDir?: string }) => {
+      const { listCommand } = await import('./commands/list.js');
       context.exitCode = await listCommand({ json: flags.json, stateDir: flags.stateDir }, io);
     });
 
@@ -45,6 +44,7 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
         flags: { tokenFile: flags.tokenFile, stateDir: flags.stateDir },
         readTextFile: deps.readTextFile,
       });
+      const { statusCommand } = await import('./commands/status.js');
       context.exitCode = await statusCommand(
         { target, json: flags.json, token: config.token, apiUrl: config.apiUrl, stateDir: config.stateDir },
         io,
@@ -69,6 +69,7 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
         tokenFile?: string;
         stateDir?: string;
       }) => {
+        const { resumeCommand } = await import('./commands/resume.js');
         context.exitCode = await resumeCommand(
           {
             json: flags.json,
@@ -91,6 +92,7 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .option('--json', 'one JSON object per removed record', false)
     .option('--state-dir <dir>', STATE_DIR_HELP)
     .action(async (target: string, flags: { json: boolean; stateDir?: string }) => {
+      const { forgetCommand } = await import('./commands/forget.js');
       context.exitCode = await forgetCommand({ target, json: flags.json, stateDir: flags.stateDir }, io);
     });
 };

@@ -4,8 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { resolveStateDir } from '../config/state-dir.js';
-import { createLedgerStarter } from '../resume/starter.js';
-import { startSandbox } from '../sandbox/index.js';
 import { createUpload } from '../upload/upload.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
@@ -38,6 +36,8 @@ async function loadEngine(
     ...(options.stateDir !== undefined ? { flag: options.stateDir } : {}),
     env: { ...io.env },
   });
+  // Imported on demand: SQLite is start-up cost for the commands that do not record uploads.
+  const { createLedgerStarter } = await import('../resume/starter.js');
   return createLedgerStarter({
     stateDir,
     onNotice: (filePath, notice) => {
@@ -47,6 +47,9 @@ async function loadEngine(
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
+  // Imported on demand: the sandbox (@tus/server and its dependencies) is start-up cost for every
+  // command that does not use it.
+  const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox(
     options.throttleBytesPerSecond === undefined
       ? {}

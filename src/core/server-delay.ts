@@ -50,13 +50,23 @@ export function parseRateLimitReset(
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Response headers as Node (`IncomingHttpHeaders`) or fetch (`Headers`) exposes them. */
-export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | Headers;
+/** Headers read through `get(name)`: fetch's `Headers`, or the REST client's HeaderReader. */
+export interface HeaderGetter {
+  get(name: string): string | null;
+}
+
+/** Response headers as Node (`IncomingHttpHeaders`, lower-case names) or a `get` reader exposes them. */
+export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | HeaderGetter;
 
 function headerOf(headers: HeaderSource, name: string): string | undefined {
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = (headers as Readonly<Record<string, string | string[] | undefined>>)[name];
+  // Duck-typed, not `instanceof Headers`: in Node 20 touching the global Headers loads undici.
+  if (isHeaderGetter(headers)) return headers.get(name) ?? undefined;
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function isHeaderGetter(headers: HeaderSource): headers is HeaderGetter {
+  return typeof (headers as Partial<HeaderGetter>).get === 'function';
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
 } from './cli-parsers.js';
-import { startSandbox } from './index.js';
 import type { Faults, ResetFault, Sandbox, SandboxOptions, StallFault, StatusFault } from './types.js';
 
 interface SandboxFlags {
@@ -152,6 +151,9 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     )
     .option('--require-version-header', 'answer 400/3116 to uploads without Accept ...;version=3.4')
     .action(async (flags: SandboxFlags) => {
+      // Loaded here, not at the top: every CLI command builds this command object, and only this
+      // one needs @tus/server (start-up CPU and memory count in every upload's cost).
+      const { startSandbox } = await import('./index.js');
       const stdout = io.stdout ?? process.stdout;
       const sandbox = await startSandbox(sandboxOptionsFromFlags(flags));
       if (flags.json) {

@@ -4,26 +4,13 @@
  */
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import type { VimeoTusError } from '../errors.js';
+import type { VideoFields, VimeoStatus } from '../vimeo/types.js';
 
 export type { RetryEvent, RetryPolicy } from '../core/retry.js';
+export type { VideoFields, VimeoStatus } from '../vimeo/types.js';
 
 /** The step an upload is in. */
 export type UploadPhase = 'creating' | 'uploading' | 'retrying' | 'verifying' | 'processing' | 'done';
-
-/** Vimeo's `upload.status` / `transcode.status` values (others pass through as strings). */
-export type VimeoStatus = 'in_progress' | 'complete' | 'error' | (string & {});
-
-/** Fields passed through to the create body of `POST /me/videos`. */
-export interface VideoFields {
-  readonly name?: string;
-  readonly description?: string;
-  /** e.g. `{ view: 'unlisted' }` */
-  readonly privacy?: Readonly<Record<string, unknown>>;
-  readonly folder_uri?: string;
-  readonly password?: string;
-  /** Any other documented field of the create body. */
-  readonly [field: string]: unknown;
-}
 
 /** Progress of one upload. Sent a few times a second at most, and at every phase change. */
 export interface UploadProgress {

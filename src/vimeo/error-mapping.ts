@@ -17,6 +17,7 @@ import {
   type VimeoErrorDetails,
   type VimeoTusError,
 } from '../errors.js';
+import type { HeaderReader } from './api-request.js';
 
 /** Vimeo error codes that mean "quota used up" (storage, periodic, total cap, video counts). */
 export const QUOTA_ERROR_CODES: ReadonlySet<number> = new Set([3428, 4101, 4102, 4103, 4104]);
@@ -31,7 +32,7 @@ export interface ErrorAnswer {
   /** The API path (no query), shown in messages: `/me/videos`. Never an upload link. */
   readonly path: string;
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: HeaderReader;
   readonly bodyText: string;
   /** Secrets to scrub from any text the server echoed. */
   readonly secrets: ReadonlyArray<string | undefined>;
@@ -162,7 +163,10 @@ export function mapNetworkFailure(
   return Object.assign(err, { nothingSent });
 }
 
-/** The system error code behind fetch's `TypeError: fetch failed` (it nests in `cause`). */
+/**
+ * The system error code of a failed exchange: on the socket error itself (node:http), or nested in
+ * `cause`/`errors` (fetch's `TypeError: fetch failed`, AggregateError of a multi-address connect).
+ */
 export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {

@@ -2,10 +2,11 @@
  * Reads the `X-RateLimit-*` headers every API answer carries.
  */
 import { parseRateLimitReset } from '../core/server-delay.js';
+import type { HeaderReader } from './api-request.js';
 import type { RateLimitInfo } from './types.js';
 
 /** Parses `X-RateLimit-Limit/Remaining/Reset`; null when no header was present at all. */
-export function parseRateLimitHeaders(headers: Headers): RateLimitInfo | null {
+export function parseRateLimitHeaders(headers: HeaderReader): RateLimitInfo | null {
   const limit = headers.get('x-ratelimit-limit');
   const remaining = headers.get('x-ratelimit-remaining');
   const reset = headers.get('x-ratelimit-reset');

@@ -1,7 +1,21 @@
 /**
  * The shapes the REST client returns, normalised from Vimeo's snake_case JSON.
  */
-import type { VimeoStatus } from '../upload/types.js';
+
+/** Vimeo's `upload.status` / `transcode.status` values (others pass through as strings). */
+export type VimeoStatus = 'in_progress' | 'complete' | 'error' | (string & {});
+
+/** Fields passed through to the create body of `POST /me/videos`. */
+export interface VideoFields {
+  readonly name?: string;
+  readonly description?: string;
+  /** e.g. `{ view: 'unlisted' }` */
+  readonly privacy?: Readonly<Record<string, unknown>>;
+  readonly folder_uri?: string;
+  readonly password?: string;
+  /** Any other documented field of the create body. */
+  readonly [field: string]: unknown;
+}
 
 /** A video (or a version of one) just created with the tus approach. */
 export interface CreatedVideo {

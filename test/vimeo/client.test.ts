@@ -298,6 +298,17 @@ describe('VimeoClient.createVideo', () => {
   });
 });
 
+describe('VimeoClient redirects', () => {
+  it('never follows a 3xx (the token stays with apiUrl): the answer is an API error', async () => {
+    server.script(json(302, { error: 'moved' }, { Location: `${server.url}/elsewhere` }));
+    const error = await rejection(client().getMe());
+    expect(error).toBeInstanceOf(VimeoApiError);
+    expect(error).toMatchObject({ status: 302 });
+    expect(server.requests.map((r) => r.url)).not.toContain('/elsewhere');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('VimeoClient rate limits', () => {
   it('reads Retry-After into RateLimitError.retryAfterMs', async () => {
     server.script(json(429, { error: 'too many' }, { 'Retry-After': '7' }));

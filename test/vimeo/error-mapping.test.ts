@@ -75,6 +75,19 @@ describe('network failures', () => {
   });
 });
 
+describe('network failures of node:http', () => {
+  it('reads the code on the socket error itself (no cause) and knows when nothing was sent', () => {
+    const url = 'https://api.vimeo.com/me/videos';
+    const sent = (code: string) =>
+      mapNetworkFailure('POST', url, '/me/videos', Object.assign(new Error('socket'), { code }), [TOKEN]);
+    expect(sent('ECONNREFUSED').nothingSent).toBe(true);
+    expect(sent('ENOTFOUND').nothingSent).toBe(true);
+    expect(sent('ECONNRESET').nothingSent).toBe(false);
+    expect(sent('ETIMEDOUT').nothingSent).toBe(false);
+    expect(sent('ECONNRESET').message).toContain('ECONNRESET');
+  });
+});
+
 describe('parseResetDate', () => {
   it('reads ISO-8601 and Unix seconds', () => {
     // The reset lies ahead of "now", as it does in a live answer.

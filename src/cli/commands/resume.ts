@@ -99,7 +99,7 @@ export async function resumeCommand(
     intent: { forceNew: false },
     concurrency,
     signal: io.signal,
-    reporter: createReporter(io, { json: options.json ?? false }),
+    reporter: await createReporter(io, { json: options.json ?? false }),
     now: io.now,
     secrets: [config.token],
     resumeHint: 'To continue, run `vimeo-tus resume` again (acknowledged bytes are kept on the server).',

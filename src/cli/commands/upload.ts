@@ -119,7 +119,7 @@ async function runUpload(
       stateDir: config.stateDir,
       ledger: (options.ledger ?? true) && !sandbox,
     });
-    const reporter = createReporter(io, { json: options.json ?? false });
+    const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
       files,
       start,
