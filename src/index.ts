@@ -7,8 +7,33 @@
  * const result = await uploadVideo('talk.mp4', { token, video: { name: 'Talk' }, onProgress: console.log });
  * console.log(result.link, result.uploadStatus, result.transcodeStatus);
  */
+
+/** Where vimeo-tus keeps its state (the ledger): `--state-dir`, `VIMEO_TUS_STATE_DIR`, or the platform's. */
+export { type ResolveStateDirOptions, resolveStateDir, STATE_DIR_ENV } from './config/state-dir.js';
 export * from './errors.js';
+/** The ledger: open the SQLite one (or use the in-memory one), as `startLedgerUpload` needs. */
+export {
+  LEDGER_FILE_NAME,
+  ledgerPath,
+  MemoryLedger,
+  type OpenLedgerOptions,
+  openLedger,
+} from './ledger/index.js';
 export type * from './ledger/types.js';
+/**
+ * Ledger-backed uploads: recorded before the create call, continued on the same video after any
+ * interruption, never a second video (see docs/resume.md).
+ */
+export {
+  AccountCache,
+  createLedgerStarter,
+  type LedgerStarter,
+  type LedgerStarterOptions,
+  type LedgerStartIntent,
+  type LedgerUploadOptions,
+  startLedgerUpload,
+  uploadWithLedger,
+} from './resume/index.js';
 /** An event listener of an upload threw; the upload was stopped (code E_CONFIG, `cause` = the throw). */
 export { ListenerError } from './upload/listener-guard.js';
 /** Poll Vimeo until a video's upload and transcode statuses are final. */

@@ -47,7 +47,7 @@ const io: CliIo = {
   now: () => Date.now(),
 };
 
-const code = await runCli(process.argv.slice(2), io, realDeps(), {
+const code = await runCli(process.argv.slice(2), io, realDeps(io), {
   version: packageVersion(),
   registrars: EXTRA_COMMANDS,
 });

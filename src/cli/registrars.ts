@@ -1,10 +1,117 @@
 /**
- * Commands implemented outside src/cli/commands are registered here. The ledger's `list`,
- * `status`, `resume` and `forget` (issue 4) go in this list as one `CommandRegistrar` each (or one
- * for all four): `(program, context) => program.command('list')...action(async (flags) => {
- * context.exitCode = await listCommand(flags, context.io, context.deps); })`.
+ * Commands implemented outside src/cli/commands' upload/replace/demo are registered here: the
+ * ledger's `list`, `status`, `resume` and `forget` (issue 4). Actions only translate flags into
+ * typed options and call the command functions; their exit code goes on the context. The
+ * command modules (and SQLite with them) are imported only when their command runs: start-up
+ * cost for every other command otherwise.
  */
+import { InvalidArgumentError } from 'commander';
+import { resolveCliConfig } from '../config/cli-config.js';
+import { ConfigError } from '../errors.js';
 import type { CommandRegistrar } from './program.js';
+import { parseSizeBytes } from './size.js';
+
+const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
+
+/** `list`, `status`, `resume`, `forget`. */
+export const ledgerCommands: CommandRegistrar = (program, context) => {
+  const { io, deps } = context;
+
+  program
+    .command('list')
+    .description('every upload in the ledger: state, progress, video link, age')
+    .option('--json', 'one JSON object per line', false)
+    .option('--state-dir <dir>', STATE_DIR_HELP)
+    .action(async (flags: { json: boolean; stateDir?: string }) => {
+      const { listCommand } = await import('./commands/list.js');
+      context.exitCode = await listCommand({ json: flags.json, stateDir: flags.stateDir }, io);
+    });
+
+  program
+    .command('status')
+    .description('ask the server now whether an upload is complete, and if not how much is missing')
+    .argument('<target>', 'a file, or a video: /videos/123, 123 or https://vimeo.com/123')
+    .option('--json', 'one JSON object', false)
+    .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
+    .option('--state-dir <dir>', STATE_DIR_HELP)
+    .addHelpText(
+      'after',
+      '\nExit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo reports an error.',
+    )
+    .action(async (target: string, flags: { json: boolean; tokenFile?: string; stateDir?: string }) => {
+      const config = await resolveCliConfig({
+        env: io.env,
+        flags: { tokenFile: flags.tokenFile, stateDir: flags.stateDir },
+        readTextFile: deps.readTextFile,
+      });
+      const { statusCommand } = await import('./commands/status.js');
+      context.exitCode = await statusCommand(
+        { target, json: flags.json, token: config.token, apiUrl: config.apiUrl, stateDir: config.stateDir },
+        io,
+      );
+    });
+
+  program
+    .command('resume')
+    .description('continue every unfinished upload in the ledger (same video, from the server offset)')
+    .option('--json', 'NDJSON events on stdout (as upload --json)', false)
+    .option('--chunk-size <size>', 'bytes per PATCH request: e.g. 64MiB, 1GiB', sizeArg, 256 * 1024 ** 2)
+    .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
+    .option('--wait', 'wait until Vimeo has processed each video', false)
+    .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
+    .option('--state-dir <dir>', STATE_DIR_HELP)
+    .action(
+      async (flags: {
+        json: boolean;
+        chunkSize: number;
+        concurrency: number;
+        wait: boolean;
+        tokenFile?: string;
+        stateDir?: string;
+      }) => {
+        const { resumeCommand } = await import('./commands/resume.js');
+        context.exitCode = await resumeCommand(
+          {
+            json: flags.json,
+            chunkSizeBytes: flags.chunkSize,
+            concurrency: flags.concurrency,
+            wait: flags.wait,
+            tokenFile: flags.tokenFile,
+            stateDir: flags.stateDir,
+          },
+          io,
+          deps,
+        );
+      },
+    );
+
+  program
+    .command('forget')
+    .description('remove the ledger records of a file or video (the video on Vimeo stays)')
+    .argument('<target>', 'a file, or a video: /videos/123, 123 or https://vimeo.com/123')
+    .option('--json', 'one JSON object per removed record', false)
+    .option('--state-dir <dir>', STATE_DIR_HELP)
+    .action(async (target: string, flags: { json: boolean; stateDir?: string }) => {
+      const { forgetCommand } = await import('./commands/forget.js');
+      context.exitCode = await forgetCommand({ target, json: flags.json, stateDir: flags.stateDir }, io);
+    });
+};
 
 /** Extra commands added to the program after upload, replace, demo and sandbox. */
-export const EXTRA_COMMANDS: readonly CommandRegistrar[] = [];
+export const EXTRA_COMMANDS: readonly CommandRegistrar[] = [ledgerCommands];
+
+function sizeArg(value: string): number {
+  try {
+    return parseSizeBytes(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
+  }
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('must be a whole number ≥ 1.');
+  }
+  return n;
+}

@@ -2,25 +2,48 @@
  * The real dependencies of the CLI: the upload engine, the embedded sandbox, the file system.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { resolveStateDir } from '../config/state-dir.js';
 import { createUpload } from '../upload/upload.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
+import type { CliIo } from './io.js';
+import { stripControl } from './render/format.js';
 
-/** The dependencies bin.ts passes to the commands. */
-export function realDeps(): CliDeps {
+/**
+ * The dependencies bin.ts passes to the commands. `io` gives the environment (for the default
+ * state folder) and stderr (where the ledger's notices are told).
+ */
+export function realDeps(io: Pick<CliIo, 'env' | 'stderr'> = { env: {}, stderr: process.stderr }): CliDeps {
   return {
-    loadEngine: async () => loadEngine(),
+    loadEngine: async (options) => loadEngine(options, io),
     startSandbox: async (options) => startEmbeddedSandbox(options),
     readTextFile: async (path) => readFile(path, 'utf8'),
   };
 }
 
 /**
- * The plain engine: every run creates a new video. The ledger layer (issue 4) replaces this with a
- * starter that records each upload and resumes known ones (using `stateDir`, `ledger`, `forceNew`).
+ * The ledger-backed starter (the default): each upload is recorded in `<state dir>/ledger.db`
+ * and a rerun continues it on the same video. With `--no-ledger`, the plain engine: every run
+ * creates a new video. Notices (resumed, adopted, new version...) go to stderr in every mode.
  */
-async function loadEngine(): Promise<StartUpload> {
-  return (filePath, options) => createUpload(filePath, options);
+async function loadEngine(
+  options: { readonly stateDir: string | undefined; readonly ledger: boolean },
+  io: Pick<CliIo, 'env' | 'stderr'>,
+): Promise<StartUpload> {
+  if (!options.ledger) return (filePath, uploadOptions) => createUpload(filePath, uploadOptions);
+  const stateDir = resolveStateDir({
+    ...(options.stateDir !== undefined ? { flag: options.stateDir } : {}),
+    env: { ...io.env },
+  });
+  // Imported on demand: SQLite is start-up cost for the commands that do not record uploads.
+  const { createLedgerStarter } = await import('../resume/starter.js');
+  return createLedgerStarter({
+    stateDir,
+    onNotice: (filePath, notice) => {
+      io.stderr.write(`vimeo-tus: ${stripControl(basename(filePath))}: ${stripControl(notice.message)}\n`);
+    },
+  });
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {

@@ -114,10 +114,15 @@ export function checkPatch(patch: UploadRecordPatch): UploadRecordPatch {
 
 /**
  * The record after `patch`: ackedBytes is the max of old and new, updatedAt is `nowMs` but never
- * earlier than before (clocks can step back).
+ * earlier than before (clocks can step back). A patch that sets a different `uploadLink` starts
+ * a new tus upload (a fresh link from `POST /videos/{id}/versions`), so there ackedBytes is taken
+ * from the patch as is (0 when it has none).
  */
 export function mergePatch(record: UploadRecord, patch: UploadRecordPatch, nowMs: number): UploadRecord {
   const checked = checkPatch(patch);
-  const ackedBytes = Math.max(record.ackedBytes, checked.ackedBytes ?? 0);
+  const newLink = checked.uploadLink !== undefined && checked.uploadLink !== record.uploadLink;
+  const ackedBytes = newLink
+    ? (checked.ackedBytes ?? 0)
+    : Math.max(record.ackedBytes, checked.ackedBytes ?? 0);
   return { ...record, ...checked, ackedBytes, updatedAt: Math.max(nowMs, record.updatedAt) };
 }

@@ -97,7 +97,11 @@ export interface LockInfo extends Required<LockOwner> {
  */
 export interface Ledger {
   insert(record: NewUploadRecord): Promise<UploadRecord>;
-  /** Applies the patch and bumps `updatedAt`. `ackedBytes` never decreases through this call. */
+  /**
+   * Applies the patch and bumps `updatedAt`. `ackedBytes` never decreases through this call,
+   * except when the patch sets a different `uploadLink` (a new tus upload starts at its own
+   * offset: then `ackedBytes` is the patch's, 0 when absent).
+   */
   update(id: string, patch: UploadRecordPatch): Promise<UploadRecord>;
   get(id: string): Promise<UploadRecord | undefined>;
   /** The newest record for this file and account that is not `processed`/`verified`, if any. */

@@ -67,6 +67,33 @@ export interface UploadResult {
   readonly resumed: boolean;
 }
 
+/** What a notice is about (the ledger layer's decisions the user should hear of). */
+export type NoticeKind =
+  /** An earlier, unfinished upload of this file is continued on the same video. */
+  | 'resumed'
+  /** The ledger says this file is already uploaded and verified: nothing is sent again. */
+  | 'already-verified'
+  /** The stored upload link is dead (or Vimeo reports an upload error): a fresh link for the same video. */
+  | 'new-version'
+  /** A crash inside an earlier create call left a video: it is adopted and continued. */
+  | 'adopted'
+  /** A crash inside an earlier create call left an unusable video: it was deleted. */
+  | 'deleted-placeholder'
+  /** A crash inside an earlier create call left no video: starting again. */
+  | 'no-placeholder'
+  /** An earlier upload of this file was given up for a new one (`newUpload`/`--new`). */
+  | 'superseded'
+  /** The earlier upload's video is gone from Vimeo (or failed): starting a new one. */
+  | 'restarted';
+
+/** Something the ledger layer decided that the user should be told about. */
+export interface NoticeEvent {
+  readonly kind: NoticeKind;
+  /** One plain sentence for people (never a token or an upload link). */
+  readonly message: string;
+  readonly videoUri?: string;
+}
+
 /** What the engine tells whoever watches an upload. */
 export interface UploadEvents {
   created: [CreatedEvent];
@@ -74,6 +101,8 @@ export interface UploadEvents {
   retry: [RetryEvent];
   verified: [UploadResult];
   error: [VimeoTusError];
+  /** Only from the ledger-backed upload (src/resume): what it decided and why. */
+  notice: [NoticeEvent];
 }
 
 /** Awaited hooks for the ledger layer. An error thrown by a hook ends the upload (never retried). */

@@ -121,6 +121,23 @@ export function runLedgerContract(name: string, factory: LedgerFactory): void {
         expect((await ledger.get(id))?.ackedBytes).toBe(3_000);
       });
 
+      it('a different uploadLink starts ackedBytes again from the patch (a new tus upload)', async () => {
+        const { id } = await ledger.insert(sampleRecord());
+        await ledger.update(id, { uploadLink: 'https://files.example/upload/old', ackedBytes: 4_000 });
+        const sameLink = await ledger.update(id, {
+          uploadLink: 'https://files.example/upload/old',
+          ackedBytes: 1,
+        });
+        expect(sameLink.ackedBytes).toBe(4_000);
+        const fresh = await ledger.update(id, { uploadLink: 'https://files.example/upload/new' });
+        expect(fresh).toMatchObject({ uploadLink: 'https://files.example/upload/new', ackedBytes: 0 });
+        expect((await ledger.get(id))?.ackedBytes).toBe(0);
+        expect(
+          (await ledger.update(id, { uploadLink: 'https://files.example/upload/x', ackedBytes: 7 }))
+            .ackedBytes,
+        ).toBe(7);
+      });
+
       it('update sets nullable fields and clears them back to null', async () => {
         const { id } = await ledger.insert(sampleRecord());
         await ledger.update(id, { state: 'failed', errorCode: 'E_STALLED', errorMessage: 'no progress' });

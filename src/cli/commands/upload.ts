@@ -114,7 +114,11 @@ async function runUpload(
       },
       readTextFile: deps.readTextFile,
     });
-    const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: options.ledger ?? true });
+    // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
+    const start = await deps.loadEngine({
+      stateDir: config.stateDir,
+      ledger: (options.ledger ?? true) && !sandbox,
+    });
     const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
       files,

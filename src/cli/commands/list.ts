@@ -1,0 +1,73 @@
+/**
+ * `vimeo-tus list [--json]`: every upload in the ledger with its state, progress, video and age.
+ * Never shows an upload link (it is a capability).
+ */
+
+import type { UploadRecord } from '../../ledger/types.js';
+import {
+  formatAge,
+  formatBytes,
+  type LedgerCommandIo,
+  openExistingLedger,
+  percent,
+  printable,
+  stateDirOf,
+} from '../../resume/command-support.js';
+
+/** Options of {@link listCommand}. */
+export interface ListCommandOptions {
+  /** `--state-dir`; else `VIMEO_TUS_STATE_DIR`, else the platform default. */
+  readonly stateDir?: string | undefined;
+  /** NDJSON: one `{"type":"upload",...}` line per record. */
+  readonly json?: boolean | undefined;
+}
+
+/** One record as `list --json` prints it. */
+export function recordJson(record: UploadRecord, nowMs: number): Record<string, unknown> {
+  return {
+    type: 'upload',
+    id: record.id,
+    file: record.filePath,
+    state: record.state,
+    bytesAcked: record.ackedBytes,
+    bytesTotal: record.fileSize,
+    percent: percent(record.ackedBytes, record.fileSize),
+    videoUri: record.videoUri,
+    link: record.videoLink,
+    apiUrl: record.apiUrl,
+    account: record.accountUri,
+    errorCode: record.errorCode,
+    errorMessage: record.errorMessage,
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+    ageSeconds: Math.max(0, Math.round((nowMs - record.createdAt) / 1000)),
+  };
+}
+
+/**
+ * Lists the ledger's uploads, newest first. Returns 0 (also when there are none).
+ * @throws LedgerError when the ledger file exists but is not a usable ledger (it is left untouched).
+ */
+export async function listCommand(options: ListCommandOptions, io: LedgerCommandIo): Promise<0> {
+  const stateDir = stateDirOf(options.stateDir, io);
+  const nowMs = (io.now ?? Date.now)();
+  const ledger = await openExistingLedger(stateDir);
+  const records = ledger ? await ledger.list().finally(() => ledger.close()) : [];
+  if (options.json) {
+    for (const record of records) io.stdout.write(`${JSON.stringify(recordJson(record, nowMs))}\n`);
+    return 0;
+  }
+  if (records.length === 0) {
+    io.stdout.write(`No uploads recorded (ledger in ${printable(stateDir)}).\n`);
+    return 0;
+  }
+  io.stdout.write(`${['STATE', 'PROGRESS', 'VIDEO', 'AGE', 'FILE'].join('\t')}\n`);
+  for (const record of records) {
+    const progress = `${percent(record.ackedBytes, record.fileSize)}% of ${formatBytes(record.fileSize)}`;
+    const state = record.errorCode ? `${record.state} (${record.errorCode})` : record.state;
+    const video = record.videoLink ?? record.videoUri ?? '-';
+    const age = formatAge(nowMs - record.createdAt);
+    io.stdout.write(`${[state, progress, video, age, printable(record.filePath)].join('\t')}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,109 @@
+/**
+ * `vimeo-tus resume [--json]`: continues every unfinished upload in the ledger (for the account
+ * of the token), with the upload command's batch runner and reporters.
+ */
+import { stat } from 'node:fs/promises';
+import { resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
+import { ConfigError } from '../../errors.js';
+import { isUnfinished } from '../../ledger/record-rules.js';
+import type { UploadRecord } from '../../ledger/types.js';
+import { openExistingLedger, printable, stateDirOf } from '../../resume/command-support.js';
+import { VimeoClient } from '../../vimeo/client.js';
+import { runBatch } from '../batch.js';
+import type { CliDeps } from '../deps.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { PlannedFile } from '../files.js';
+import type { CliIo } from '../io.js';
+import { createReporter } from '../render/create-reporter.js';
+
+/** Options of {@link resumeCommand}. */
+export interface ResumeCommandOptions {
+  readonly json?: boolean | undefined;
+  readonly tokenFile?: string | undefined;
+  readonly stateDir?: string | undefined;
+  readonly chunkSizeBytes?: number | undefined;
+  /** @default 2 */
+  readonly concurrency?: number | undefined;
+  readonly wait?: boolean | undefined;
+}
+
+/** True for a record `resume` continues: unfinished and not given up (`failed`). */
+export function isResumable(record: UploadRecord): boolean {
+  return isUnfinished(record) && record.state !== 'failed';
+}
+
+/**
+ * Continues every resumable upload of the token's account. Returns the batch's exit code (0 when
+ * all are verified, and when there is nothing to resume).
+ */
+export async function resumeCommand(
+  options: ResumeCommandOptions,
+  io: CliIo,
+  deps: CliDeps,
+): Promise<ExitCodeValue> {
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError('--concurrency must be a whole number ≥ 1.');
+  }
+  const config = await resolveCliConfig({
+    env: io.env,
+    flags: { tokenFile: options.tokenFile, stateDir: options.stateDir },
+    readTextFile: deps.readTextFile,
+  });
+  const stateDir = stateDirOf(config.stateDir, io);
+  const ledger = await openExistingLedger(stateDir);
+  const all = ledger ? await ledger.list().finally(() => ledger.close()) : [];
+  const unfinished = all.filter(isResumable);
+  if (unfinished.length === 0) {
+    if (!options.json) io.stdout.write('Nothing to resume: every recorded upload is finished.\n');
+    return ExitCode.Ok;
+  }
+
+  const client = new VimeoClient({ token: config.token, apiUrl: config.apiUrl, signal: io.signal });
+  const account = (await client.getMe(io.signal)).uri;
+  const mine = unfinished.filter((r) => r.apiUrl === client.apiUrl && r.accountUri === account);
+  const skipped = unfinished.length - mine.length;
+  if (skipped > 0) {
+    io.stderr.write(
+      `vimeo-tus: ${skipped} unfinished upload(s) belong to another account or API and were skipped.\n`,
+    );
+  }
+  // One upload per file: the newest record of each (list is newest first).
+  const byFile = new Map<string, UploadRecord>();
+  for (const record of mine) if (!byFile.has(record.filePath)) byFile.set(record.filePath, record);
+  if (byFile.size === 0) return ExitCode.Ok;
+
+  const files: PlannedFile[] = [];
+  for (const record of byFile.values()) {
+    const sizeBytes = await stat(record.filePath).then(
+      (info) => (info.isFile() ? info.size : null),
+      () => null,
+    );
+    files.push({ display: printable(record.filePath), absolutePath: record.filePath, sizeBytes });
+  }
+  const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: true });
+  const summary = await runBatch({
+    files,
+    start,
+    options: {
+      token: config.token,
+      apiUrl: config.apiUrl,
+      ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
+      ...(options.wait ? { waitForProcessing: true } : {}),
+    },
+    // Only matters when a crashed create is started again: the same name as first asked for.
+    videoFor: (file) => {
+      const name = byFile.get(file.absolutePath)?.videoName;
+      return name ? { name } : undefined;
+    },
+    intent: { forceNew: false },
+    concurrency,
+    signal: io.signal,
+    reporter: await createReporter(io, { json: options.json ?? false }),
+    now: io.now,
+    secrets: [config.token],
+    resumeHint: 'To continue, run `vimeo-tus resume` again (acknowledged bytes are kept on the server).',
+    authHint: `The token was rejected. ${TOKEN_HELP}`,
+  });
+  return summary.exitCode;
+}

@@ -1,0 +1,123 @@
+/**
+ * What the ledger commands (`list`, `status`, `resume`, `forget`) share: their small io shape,
+ * opening the ledger of a state folder without creating one by accident, finding the records a
+ * target names, and plain wording of sizes and ages.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { resolveStateDir } from '../config/state-dir.js';
+import { ConfigError } from '../errors.js';
+import { ledgerPath, openLedger } from '../ledger/open-ledger.js';
+import type { Ledger, UploadRecord } from '../ledger/types.js';
+
+/** A writable text stream. */
+export interface CommandOutput {
+  write(chunk: string): boolean;
+}
+
+/** What a ledger command may touch of the outside world (the CLI's `CliIo` fits it). */
+export interface LedgerCommandIo {
+  readonly stdout: CommandOutput;
+  readonly stderr: CommandOutput;
+  /** The environment (only for `VIMEO_TUS_STATE_DIR` and the platform default state folder). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory for relative file targets. @default process.cwd() */
+  readonly cwd?: string;
+  /** Clock in epoch ms. @default Date.now */
+  readonly now?: () => number;
+  /** Ctrl-C. */
+  readonly signal?: AbortSignal;
+}
+
+/** The state folder: the given one, else `VIMEO_TUS_STATE_DIR`, else the platform default. */
+export function stateDirOf(stateDir: string | undefined, io: LedgerCommandIo): string {
+  return resolveStateDir({
+    ...(stateDir !== undefined ? { flag: stateDir } : {}),
+    env: { ...io.env },
+  });
+}
+
+/**
+ * Opens the ledger of `stateDir` if it exists; undefined when there is none yet (reading
+ * commands never create one). A file that is not a ledger is refused (LedgerError), untouched.
+ */
+export async function openExistingLedger(stateDir: string): Promise<Ledger | undefined> {
+  const path = ledgerPath(stateDir);
+  try {
+    await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return openLedger({ path });
+}
+
+/** What a command target names: a local file, or a video. */
+export type Target =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'video'; readonly videoUri: string };
+
+/**
+ * A target: an existing path is a file; otherwise `/videos/123`, `123` or a vimeo.com link is a
+ * video; anything else is taken as a file path (perhaps since deleted).
+ */
+export async function parseTarget(text: string, cwd: string): Promise<Target> {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new ConfigError('Give a file or a video URI (/videos/123).');
+  const path = resolve(cwd, trimmed);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    const match =
+      /^\/videos\/(\d+)(?:[/?#].*)?$/.exec(trimmed) ??
+      /^(\d+)$/.exec(trimmed) ??
+      /^https?:\/\/(?:www\.)?vimeo\.com\/(\d+)(?:[/?#].*)?$/i.exec(trimmed);
+    if (match?.[1]) return { kind: 'video', videoUri: `/videos/${match[1]}` };
+  }
+  return { kind: 'file', path };
+}
+
+/** The records of a target, newest first. */
+export async function recordsOf(ledger: Ledger, target: Target): Promise<UploadRecord[]> {
+  return target.kind === 'file' ? ledger.findByFile(target.path) : ledger.findByVideo(target.videoUri);
+}
+
+/** How a target is named in messages. */
+export function targetName(target: Target): string {
+  return target.kind === 'file' ? target.path : target.videoUri;
+}
+
+/** `1.5 MiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** `5 s`, `3 min`, `2 h`, `4 d` (ago). */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}
+
+/** Percent of `part` in `total`, floored to one decimal (never shows 100 before it is). */
+export function percent(part: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.floor((part / total) * 1000) / 10;
+}
+
+/** Removes control characters (file names are shown on terminals). */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}

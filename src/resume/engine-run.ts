@@ -1,0 +1,154 @@
+/**
+ * The two ways a ledger-backed upload ends: through the engine (create, resume or version, with
+ * the record kept in step by hooks), or without any transfer (the ledger or Vimeo already says
+ * complete: only Vimeo's statuses are read).
+ */
+import type { UploadRecord, UploadRecordPatch } from '../ledger/types.js';
+import { pollProcessing } from '../upload/processing.js';
+import { resolveUploadOptions } from '../upload/resolve-options.js';
+import type { UploadHooks, UploadOptions, UploadResult, VimeoStatus } from '../upload/types.js';
+import { createUpload } from '../upload/upload.js';
+import { statusesOf } from '../upload/verify.js';
+import type { VideoInfo } from '../vimeo/types.js';
+import { failurePatch } from './failure-rules.js';
+import type { LedgerUploadOptions, SessionContext } from './types.js';
+
+/** How the engine is started: a new video, an earlier link continued, or a new version. */
+export type EngineMode =
+  | { readonly kind: 'create' }
+  | { readonly kind: 'resume'; readonly videoUri: string; readonly uploadLink: string; readonly link: string }
+  | { readonly kind: 'version'; readonly videoUri: string };
+
+/**
+ * Runs the engine once, keeping the record `recordId()` in step: each acknowledged offset, the
+ * verified end, or the error (see failure-rules.ts). `continued` marks the result `resumed`.
+ */
+export async function runRecordedEngine(
+  ctx: SessionContext,
+  mode: EngineMode,
+  recordId: () => string | undefined,
+  hooks: UploadHooks,
+  continued: boolean,
+): Promise<UploadResult> {
+  const { options, ledger, file, events, signal } = ctx;
+  let answered = mode.kind === 'resume';
+  const engineOptions: UploadOptions = {
+    ...engineOnly(options),
+    signal,
+    ...(mode.kind === 'resume'
+      ? { resume: { videoUri: mode.videoUri, uploadLink: mode.uploadLink, link: mode.link } }
+      : {}),
+    ...(mode.kind === 'version' ? { replaceVideoUri: mode.videoUri } : {}),
+    hooks: {
+      ...hooks,
+      afterCreate: async (info) => {
+        await hooks.afterCreate?.(info);
+        answered = true;
+      },
+      onAcked: async (offset) => {
+        const id = recordId();
+        if (id === undefined) return;
+        const patch: UploadRecordPatch = { ackedBytes: offset };
+        await ledger.update(id, offset >= file.sizeBytes ? { ...patch, state: 'uploaded' } : patch);
+      },
+    },
+  };
+  const upload = createUpload(file.path, engineOptions);
+  upload.on('progress', (p) => events.emit('progress', p));
+  upload.on('retry', (e) => events.emit('retry', e));
+  upload.on('created', (e) => events.emit('created', { ...e, created: mode.kind === 'create' }));
+  try {
+    const result = await upload.done;
+    const id = recordId();
+    if (id !== undefined) {
+      const processed = result.uploadStatus === 'complete' && result.transcodeStatus === 'complete';
+      await ledger.update(id, {
+        state: options.waitForProcessing && processed ? 'processed' : 'verified',
+        ackedBytes: result.uploadOffset,
+        videoLink: result.link === '' ? null : result.link,
+        errorCode: null,
+        errorMessage: null,
+      });
+    }
+    const final = { ...result, resumed: continued || result.resumed };
+    events.emit('verified', final);
+    return final;
+  } catch (error) {
+    await recordFailure(ctx, recordId(), error, !answered);
+    throw error;
+  }
+}
+
+/**
+ * Ends without sending a byte: the ledger says verified, or Vimeo says the upload is complete.
+ * Reads (and, when asked, waits for) Vimeo's statuses and records the end.
+ */
+export async function finishWithoutTransfer(
+  ctx: SessionContext,
+  record: UploadRecord,
+  video: VideoInfo,
+): Promise<UploadResult> {
+  const { ledger, events, options, file, signal } = ctx;
+  const link = video.link ?? record.videoLink ?? '';
+  events.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
+  let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
+  const processing = resolveUploadOptions(options).processing;
+  if (processing) {
+    statuses = await pollProcessing(ctx.client, video.uri, { ...processing, signal, initial: statuses });
+  }
+  await ledger.update(record.id, {
+    state: processing || record.state === 'processed' ? 'processed' : 'verified',
+    ackedBytes: file.sizeBytes,
+    errorCode: null,
+    errorMessage: null,
+  });
+  const result: UploadResult = {
+    videoUri: video.uri,
+    link,
+    filePath: file.path,
+    bytesTotal: file.sizeBytes,
+    bytesSent: 0,
+    uploadOffset: file.sizeBytes,
+    uploadLength: file.sizeBytes,
+    ...statuses,
+    requests: 0,
+    retries: 0,
+    durationMs: Date.now() - ctx.startedMs,
+    resumed: true,
+  };
+  events.emit('verified', result);
+  return result;
+}
+
+/** Notes an error on the record; a ledger failure here is not fatal (the upload's error is). */
+async function recordFailure(
+  ctx: SessionContext,
+  id: string | undefined,
+  error: unknown,
+  createStep: boolean,
+): Promise<void> {
+  if (id === undefined || ctx.lockLost()) return;
+  try {
+    const current = await ctx.ledger.get(id);
+    if (current) await ctx.ledger.update(id, failurePatch(current, error, createStep));
+  } catch {
+    // The upload's own error is what the caller must see.
+  }
+}
+
+/** The engine's options without the ledger layer's own (and without resume/replace/hooks). */
+function engineOnly(options: LedgerUploadOptions): UploadOptions {
+  const {
+    ledger: _ledger,
+    newUpload: _newUpload,
+    lockOwner: _lockOwner,
+    accounts: _accounts,
+    lockStaleAfterMs: _stale,
+    createSkewMs: _skew,
+    resume: _resume,
+    replaceVideoUri: _replace,
+    hooks: _hooks,
+    ...rest
+  } = options;
+  return rest;
+}

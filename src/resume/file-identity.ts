@@ -1,0 +1,39 @@
+/**
+ * What the ledger remembers of a local file to tell whether it is still the same file: size,
+ * modification time and the cheap content fingerprint.
+ */
+
+import type { UploadRecord } from '../ledger/types.js';
+import type { FileSnapshot } from '../sources/file-source.js';
+import { fingerprint } from '../sources/fingerprint.js';
+
+/** A file's identity as the ledger stores it. */
+export interface FileIdentity {
+  readonly fileSize: number;
+  readonly fileMtimeMs: number;
+  readonly fingerprint: string;
+}
+
+/** Fingerprints the checked file (reads at most 2 MiB). */
+export async function identify(file: FileSnapshot, signal?: AbortSignal): Promise<FileIdentity> {
+  const fp = await fingerprint(file.path, file.sizeBytes, signal ? { signal } : {});
+  return { fileSize: file.sizeBytes, fileMtimeMs: file.mtimeMs, fingerprint: fp };
+}
+
+/** True when the record describes this very file (same size, modification time and fingerprint). */
+export function sameFile(record: UploadRecord, identity: FileIdentity): boolean {
+  return (
+    record.fileSize === identity.fileSize &&
+    record.fileMtimeMs === identity.fileMtimeMs &&
+    record.fingerprint === identity.fingerprint
+  );
+}
+
+/** What differs, in words, for the "file modified" message. */
+export function describeChange(record: UploadRecord, identity: FileIdentity): string {
+  if (record.fileSize !== identity.fileSize) {
+    return `its size changed from ${record.fileSize} to ${identity.fileSize} bytes`;
+  }
+  if (record.fingerprint !== identity.fingerprint) return 'its content changed';
+  return 'its modification time changed';
+}

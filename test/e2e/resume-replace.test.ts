@@ -1,0 +1,75 @@
+/**
+ * A replace (new version of an existing video) through the ledger: an interrupted replace is
+ * continued on the same version; an unfinished upload of the file to another video is superseded.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/ledger/types.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
+import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
+
+let sandbox: Sandbox | undefined;
+let ledger: Ledger | undefined;
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeEach(async () => {
+  scratch = await scratchDir();
+});
+afterEach(async () => {
+  await ledger?.close();
+  ledger = undefined;
+  await sandbox?.close();
+  sandbox = undefined;
+  await scratch.cleanup();
+});
+
+async function interrupted(box: Sandbox, db: Ledger, path: string, extra = {}): Promise<void> {
+  box.setFaults({ throttleBytesPerSecond: 4 * MiB });
+  const controller = new AbortController();
+  const run = start(box, path, db, { signal: controller.signal, ...extra });
+  run.upload.on('progress', (p) => {
+    if (p.bytesAcked >= MiB) controller.abort();
+  });
+  await run.upload.done.catch(() => undefined);
+  box.setFaults({});
+}
+
+describe('replace through the ledger', () => {
+  it('an interrupted replace continues the same version; no new video, no second version', async () => {
+    sandbox = await tokenSandbox();
+    ledger = await ledgerIn(scratch.dir);
+    const original = await randomFile(scratch.dir, 'v1.mp4', MiB + 7);
+    const first = await start(sandbox, original.path, ledger).upload.done;
+    const next = await randomFile(scratch.dir, 'v2.mp4', 3 * MiB + 1);
+    await interrupted(sandbox, ledger, next.path, { replaceVideoUri: first.videoUri });
+    const [mid] = await ledger.findByFile(next.path);
+    expect(mid).toMatchObject({ state: 'uploading', videoUri: first.videoUri });
+
+    const again = start(sandbox, next.path, ledger, { replaceVideoUri: first.videoUri });
+    const result = await again.upload.done;
+    expect(again.notices.map((n) => n.kind)).toEqual(['resumed']);
+    expect(result.videoUri).toBe(first.videoUri);
+    const state = await sandbox.state();
+    expect(state.counters.createCalls).toBe(1);
+    expect(state.videos).toHaveLength(1);
+    expect(state.videos[0]?.versions).toHaveLength(1);
+    expect(state.videos[0]?.sha256).toBe(next.sha256);
+  });
+
+  it('supersedes an unfinished upload of the file to another video', async () => {
+    sandbox = await tokenSandbox();
+    ledger = await ledgerIn(scratch.dir);
+    const target = await start(sandbox, (await randomFile(scratch.dir, 'a.mp4', MiB)).path, ledger).upload
+      .done;
+    const file = await randomFile(scratch.dir, 'b.mp4', 3 * MiB);
+    await interrupted(sandbox, ledger, file.path);
+    const [other] = await ledger.findByFile(file.path);
+    const replace = start(sandbox, file.path, ledger, { replaceVideoUri: target.videoUri });
+    const result = await replace.upload.done;
+    expect(replace.notices.map((n) => n.kind)).toEqual(['superseded']);
+    expect(result.videoUri).toBe(target.videoUri);
+    expect((await ledger.get(other?.id ?? ''))?.state).toBe('failed');
+    const video = (await sandbox.state()).videos.find((v) => v.uri === target.videoUri);
+    expect(video?.sha256).toBe(file.sha256);
+  });
+});

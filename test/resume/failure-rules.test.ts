@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, NetworkError, QuotaError, VerificationError, VimeoApiError } from '../../src/errors.js';
+import type { UploadRecord } from '../../src/ledger/types.js';
+import { createRefused, failurePatch } from '../../src/resume/failure-rules.js';
+
+const record = { fileSize: 1000, ackedBytes: 10 } as UploadRecord;
+const answered = (status: number) => ({ request: { method: 'POST', host: 'api.vimeo.com', status } });
+
+describe('what an error does to a ledger record', () => {
+  it('a create refused with a 4xx fails the record; a 5xx, a timeout or an abort keeps it creating', () => {
+    expect(createRefused(new QuotaError('full', answered(403)))).toBe(true);
+    expect(createRefused(new VimeoApiError('bad', answered(400)))).toBe(true);
+    expect(createRefused(new VimeoApiError('edge', answered(503)))).toBe(false);
+    expect(createRefused(new NetworkError('reset'))).toBe(false);
+    expect(failurePatch(record, new QuotaError('full', answered(403)), true)).toEqual({
+      state: 'failed',
+      errorCode: 'E_QUOTA',
+      errorMessage: 'full',
+    });
+    expect(failurePatch(record, new VimeoApiError('edge', answered(500)), true)).toEqual({
+      errorCode: 'E_VIMEO_API',
+      errorMessage: 'edge',
+    });
+    expect(failurePatch(record, new AbortError(), true)).not.toHaveProperty('state');
+  });
+
+  it('after the create, only a processing failure fails the record; a processing timeout leaves it verified', () => {
+    expect(failurePatch(record, new NetworkError('reset'), false)).toEqual({
+      errorCode: 'E_NETWORK',
+      errorMessage: 'reset',
+    });
+    expect(failurePatch(record, new VerificationError('E_VERIFY_FAILED', 'short'), false)).not.toHaveProperty(
+      'state',
+    );
+    expect(failurePatch(record, new VerificationError('E_PROCESSING_FAILED', 'x'), false)).toMatchObject({
+      state: 'failed',
+    });
+    expect(failurePatch(record, new VerificationError('E_PROCESSING_TIMEOUT', 'x'), false)).toMatchObject({
+      state: 'verified',
+      ackedBytes: 1000,
+    });
+    expect(failurePatch(record, new Error('bug'), false)).toEqual({
+      errorCode: 'E_UNEXPECTED',
+      errorMessage: 'bug',
+    });
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Shared setup of the ledger-backed upload tests: a sandbox with a distinctive token, a SQLite
+ * ledger in a scratch folder, and a recorder for the handle's events.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { ledgerPath, openLedger } from '../../src/ledger/index.js';
+import type { Ledger } from '../../src/ledger/types.js';
+import { startLedgerUpload } from '../../src/resume/index.js';
+import type { LedgerUploadOptions } from '../../src/resume/types.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import type { NoticeEvent, Upload, UploadProgress } from '../../src/upload/types.js';
+import { sandboxFor } from '../e2e/helpers/engine-helpers.js';
+
+/** A sandbox whose token is unique, so that a test can search files for it. */
+export function tokenSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return sandboxFor({ token: `tok-${randomUUID()}`, ...options });
+}
+
+/** Opens the SQLite ledger in `dir` (a new connection each call, like a new process would). */
+export function ledgerIn(dir: string): Promise<Ledger> {
+  return openLedger({ path: ledgerPath(join(dir, 'state')) });
+}
+
+/** Events of one ledger-backed upload. */
+export interface Recorded {
+  readonly upload: Upload;
+  readonly notices: NoticeEvent[];
+  readonly progress: UploadProgress[];
+}
+
+/** Starts a ledger-backed upload against `sandbox` with small chunks, recording its events. */
+export function start(
+  sandbox: Sandbox,
+  filePath: string,
+  ledger: Ledger,
+  extra: Partial<LedgerUploadOptions> = {},
+): Recorded {
+  const upload = startLedgerUpload(filePath, {
+    token: sandbox.token,
+    apiUrl: sandbox.apiUrl,
+    chunkSizeBytes: 1024 * 1024,
+    progressIntervalMs: 0,
+    retry: { initialDelayMs: 20, maxDelayMs: 200 },
+    ledger,
+    ...extra,
+  });
+  const notices: NoticeEvent[] = [];
+  const progress: UploadProgress[] = [];
+  upload.on('notice', (n) => notices.push(n));
+  upload.on('progress', (p) => progress.push(p));
+  return { upload, notices, progress };
+}
+
+/** Asserts the token appears in none of the ledger's files (db, WAL, shared memory). */
+export async function expectNoTokenInLedger(dir: string, token: string): Promise<void> {
+  const base = ledgerPath(join(dir, 'state'));
+  let seen = 0;
+  for (const path of [base, `${base}-wal`, `${base}-shm`]) {
+    const bytes = await readFile(path).catch(() => undefined);
+    if (!bytes) continue;
+    seen++;
+    expect(bytes.includes(Buffer.from(token))).toBe(false);
+  }
+  expect(seen).toBeGreaterThan(0);
+}
