@@ -40,9 +40,6 @@ export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
 /** Default idle timeout: no byte accepted by the socket and no response for this long is a stall. */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
-/** The read sizes of PATCH bodies live with the file source; re-exported for older imports. */
-export { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../sources/read-size.js';
-
 /**
  * Each read is handed to the socket in slices of this size, each with its own write callback: the
  * granularity of bytesSent and of the stall timer's evidence of progress (a whole 4 MiB read may not
