@@ -4,10 +4,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { AbortError, FileError, VimeoTusError } from '../errors.js';
-import type { UploadResult, VideoFields } from '../upload/types.js';
+import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js';
 import type { EngineUploadOptions, StartUpload, UploadIntent } from './engine-port.js';
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
+import { isAdopted } from './render/notice-text.js';
 import { type BatchReporter, type BatchSummary, type FileOutcome, showError } from './render/reporter.js';
 
 /** What a batch needs. */
@@ -71,6 +72,8 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
         durationMs: null,
         result: null,
         error: null,
+        notices: [],
+        adopted: false,
       },
   );
   const interrupted = params.signal.aborted;
@@ -111,8 +114,12 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: null,
       result: null,
       error: shown,
+      notices: [],
+      adopted: false,
     };
   }
+  const notices: NoticeEvent['kind'][] = [];
+  let adopted = false;
   reporter.began(file);
   try {
     const video = params.videoFor(file);
@@ -125,6 +132,7 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       videoUri = event.videoUri;
       link = event.link;
       bytesTotal = event.bytesTotal;
+      adopted ||= isAdopted(event);
       reporter.created(file, event);
     });
     upload.on('progress', (progress) => {
@@ -132,6 +140,11 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       reporter.progress(file, progress);
     });
     upload.on('retry', (event) => reporter.retry(file, event));
+    upload.on('notice', (event) => {
+      notices.push(event.kind);
+      adopted ||= event.kind === 'adopted';
+      reporter.notice(file, event);
+    });
     // The promise carries the failure; a listener keeps an EventEmitter's 'error' from throwing.
     upload.on('error', () => {});
     const result: UploadResult = await upload.done;
@@ -146,6 +159,8 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: params.now() - startedAtMs,
       result,
       error: null,
+      notices,
+      adopted,
     };
   } catch (error) {
     const shown = showError(error, params.secrets);
@@ -162,6 +177,8 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: params.now() - startedAtMs,
       result: null,
       error: shown,
+      notices,
+      adopted,
     };
   }
 }

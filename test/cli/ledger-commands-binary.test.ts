@@ -70,7 +70,15 @@ describe('ledger commands through the binary', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const verified = parseEvents(resumed.stdout).find((e) => e.type === 'verified');
     expect(verified).toMatchObject({ video: row?.videoUri, resumed: true });
-    expect(resumed.stderr).toContain('Continuing the earlier upload of clip.mp4');
+    // The ledger's notice is an NDJSON event on stdout (nothing on stderr but fatal messages).
+    expect(parseEvents(resumed.stdout).find((e) => e.type === 'notice')).toMatchObject({
+      kind: 'resumed',
+      file: file.path,
+      video: row?.videoUri,
+    });
+    expect(String(parseEvents(resumed.stdout).find((e) => e.type === 'notice')?.message)).toContain(
+      'Continuing the earlier upload of clip.mp4',
+    );
     const state = await sandbox.state();
     expect(state.counters.createCalls).toBe(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
@@ -100,7 +108,7 @@ describe('ledger commands through the binary', () => {
     expect((await bin(sandbox, ['upload', 'talk.mp4', '--chunk-size', '1MiB']).done).code).toBe(0);
     const again = await bin(sandbox, ['upload', 'talk.mp4']).done;
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('already uploaded and verified');
+    expect(again.stdout).toMatch(/\[talk\.mp4\] already-verified: .*already uploaded and verified/);
     await randomFile(scratch.dir, 'talk.mp4', MiB + 2);
     const refused = await bin(sandbox, ['upload', 'talk.mp4', '--json']).done;
     expect(refused.code).toBe(2);
