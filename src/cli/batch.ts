@@ -9,7 +9,13 @@ import type { EngineUploadOptions, StartUpload, UploadIntent } from './engine-po
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
 import { isAdopted } from './render/notice-text.js';
-import { type BatchReporter, type BatchSummary, type FileOutcome, showError } from './render/reporter.js';
+import {
+  type BatchReporter,
+  type BatchSummary,
+  type FileOutcome,
+  type ShownError,
+  showError,
+} from './render/reporter.js';
 
 /** What a batch needs. */
 export interface BatchParams {
@@ -163,7 +169,7 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       adopted,
     };
   } catch (error) {
-    const shown = showError(error, params.secrets);
+    const shown = withAdvice(showError(error, params.secrets));
     const interrupted = signal.aborted && (shown.code === 'E_ABORTED' || params.signal.aborted);
     const status = interrupted ? 'interrupted' : 'failed';
     reporter.failed(file, shown, status);
@@ -191,6 +197,8 @@ function hintFor(exitCode: number, params: BatchParams): string | null {
       return null;
     case ExitCode.Auth:
       return params.authHint;
+    case ExitCode.Locked:
+      return LOCKED_HINT;
     default:
       return params.resumeHint;
   }
@@ -200,6 +208,20 @@ async function missingFileError(file: PlannedFile): Promise<FileError> {
   const info = await stat(file.absolutePath).catch(() => undefined);
   if (!info) return new FileError('E_FILE_NOT_FOUND', file.display, `No such file: ${file.display}`);
   return new FileError('E_FILE_NOT_REGULAR', file.display, `Not a regular file: ${file.display}`);
+}
+
+/** What to do when another process holds a file's upload lock. */
+export const LOCKED_HINT =
+  'Another vimeo-tus process is uploading the same file: wait for it to finish (`vimeo-tus list` shows ' +
+  'its progress), then run the same command again to check it (nothing is sent twice).';
+
+/** Adds what to do to the errors whose engine message does not say it in CLI terms. */
+function withAdvice(shown: ShownError): ShownError {
+  if (shown.code !== 'E_UPLOAD_LOCKED') return shown;
+  return {
+    code: shown.code,
+    message: `${shown.message} Wait for the other process to finish, or check \`vimeo-tus list\`.`,
+  };
 }
 
 /** Rebuilds an error object from an outcome, for the exit-code mapping. */

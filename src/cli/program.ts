@@ -61,7 +61,7 @@ Examples:
   $ vimeo-tus replace /videos/123456 talk-v2.mp4
 
 Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some files failed,
-6 upload failed, 130 interrupted. See docs/cli.md.`,
+6 upload failed, 7 already being uploaded by another process, 130 interrupted. See docs/cli.md.`,
     );
 
   program

@@ -125,10 +125,20 @@ describe('ledger commands through the binary', () => {
     const file = await randomFile(scratch.dir, 'same.mp4', 3 * MiB);
     const a = bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']);
     await a.waitForLine((line) => line.includes('"created"'));
-    const b = await bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']).done;
-    expect(b.code).toBe(6);
-    expect(parseEvents(b.stdout).find((e) => e.type === 'error')).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
+    // Both refused while the first holds the lock: NDJSON and plain lines.
+    const [b, plain] = await Promise.all([
+      bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']).done,
+      bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB']).done,
+    ]);
+    expect(b.code).toBe(7);
+    const events = parseEvents(b.stdout);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
     expect(b.stdout).toMatch(/already being uploaded by pid \d+ on host/);
+    expect(b.stdout).toContain('check `vimeo-tus list`');
+    expect(events.at(-1)).toMatchObject({ type: 'summary', exitCode: 7 });
+    expect(String(events.at(-1)?.resumeHint)).toMatch(/wait for it to finish/);
+    expect(plain.code).toBe(7);
+    expect(plain.stdout).toContain('Another vimeo-tus process is uploading the same file');
     sandbox.setFaults({});
     expect((await a.done).code).toBe(0);
     const state = await sandbox.state();
