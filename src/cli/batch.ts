@@ -4,11 +4,18 @@
  */
 import { stat } from 'node:fs/promises';
 import { AbortError, FileError, VimeoTusError } from '../errors.js';
-import type { UploadResult, VideoFields } from '../upload/types.js';
+import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js';
 import type { EngineUploadOptions, StartUpload, UploadIntent } from './engine-port.js';
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
-import { type BatchReporter, type BatchSummary, type FileOutcome, showError } from './render/reporter.js';
+import { isAdopted } from './render/notice-text.js';
+import {
+  type BatchReporter,
+  type BatchSummary,
+  type FileOutcome,
+  type ShownError,
+  showError,
+} from './render/reporter.js';
 
 /** What a batch needs. */
 export interface BatchParams {
@@ -71,6 +78,8 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
         durationMs: null,
         result: null,
         error: null,
+        notices: [],
+        adopted: false,
       },
   );
   const interrupted = params.signal.aborted;
@@ -111,8 +120,12 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: null,
       result: null,
       error: shown,
+      notices: [],
+      adopted: false,
     };
   }
+  const notices: NoticeEvent['kind'][] = [];
+  let adopted = false;
   reporter.began(file);
   try {
     const video = params.videoFor(file);
@@ -125,6 +138,7 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       videoUri = event.videoUri;
       link = event.link;
       bytesTotal = event.bytesTotal;
+      adopted ||= isAdopted(event);
       reporter.created(file, event);
     });
     upload.on('progress', (progress) => {
@@ -132,6 +146,11 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       reporter.progress(file, progress);
     });
     upload.on('retry', (event) => reporter.retry(file, event));
+    upload.on('notice', (event) => {
+      notices.push(event.kind);
+      adopted ||= event.kind === 'adopted';
+      reporter.notice(file, event);
+    });
     // The promise carries the failure; a listener keeps an EventEmitter's 'error' from throwing.
     upload.on('error', () => {});
     const result: UploadResult = await upload.done;
@@ -146,9 +165,11 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: params.now() - startedAtMs,
       result,
       error: null,
+      notices,
+      adopted,
     };
   } catch (error) {
-    const shown = showError(error, params.secrets);
+    const shown = withAdvice(showError(error, params.secrets));
     const interrupted = signal.aborted && (shown.code === 'E_ABORTED' || params.signal.aborted);
     const status = interrupted ? 'interrupted' : 'failed';
     reporter.failed(file, shown, status);
@@ -162,6 +183,8 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       durationMs: params.now() - startedAtMs,
       result: null,
       error: shown,
+      notices,
+      adopted,
     };
   }
 }
@@ -174,6 +197,8 @@ function hintFor(exitCode: number, params: BatchParams): string | null {
       return null;
     case ExitCode.Auth:
       return params.authHint;
+    case ExitCode.Locked:
+      return LOCKED_HINT;
     default:
       return params.resumeHint;
   }
@@ -183,6 +208,20 @@ async function missingFileError(file: PlannedFile): Promise<FileError> {
   const info = await stat(file.absolutePath).catch(() => undefined);
   if (!info) return new FileError('E_FILE_NOT_FOUND', file.display, `No such file: ${file.display}`);
   return new FileError('E_FILE_NOT_REGULAR', file.display, `Not a regular file: ${file.display}`);
+}
+
+/** What to do when another process holds a file's upload lock. */
+export const LOCKED_HINT =
+  'Another vimeo-tus process is uploading the same file: wait for it to finish (`vimeo-tus list` shows ' +
+  'its progress), then run the same command again to check it (nothing is sent twice).';
+
+/** Adds what to do to the errors whose engine message does not say it in CLI terms. */
+function withAdvice(shown: ShownError): ShownError {
+  if (shown.code !== 'E_UPLOAD_LOCKED') return shown;
+  return {
+    code: shown.code,
+    message: `${shown.message} Wait for the other process to finish, or check \`vimeo-tus list\`.`,
+  };
 }
 
 /** Rebuilds an error object from an outcome, for the exit-code mapping. */

@@ -19,6 +19,11 @@ export const ExitCode = {
   Partial: 5,
   /** The upload (every file of it) failed: network, server, verification, processing. */
   UploadFailed: 6,
+  /**
+   * Another process is uploading the same file right now (the ledger's lock is held): nothing was
+   * sent. Wait for it (`vimeo-tus list`), then run again.
+   */
+  Locked: 7,
   /** Stopped by Ctrl-C (SIGINT) or SIGTERM; acknowledged bytes stay resumable. */
   Interrupted: 130,
 } as const;
@@ -41,6 +46,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.Auth;
     case 'E_QUOTA':
       return ExitCode.Quota;
+    case 'E_UPLOAD_LOCKED':
+      return ExitCode.Locked;
     case 'E_ABORTED':
       return ExitCode.Interrupted;
     default:
@@ -50,7 +57,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
 
 /**
  * The exit code of a batch: 0 when all verified; 130 when interrupted; when nothing verified, the
- * code of the failures if they agree (all auth → 3, all quota → 4, all bad input → 2) else 6;
+ * code of the failures if they agree (all auth → 3, all quota → 4, all bad input → 2, all
+ * locked by another process → 7) else 6;
  * when some verified and some failed, 5. An auth failure anywhere wins (every file would fail).
  */
 export function exitCodeForBatch(outcome: {

@@ -59,9 +59,12 @@ Examples:
   $ VIMEO_TOKEN=... vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted --wait
   $ vimeo-tus upload ./videos --concurrency 3 --json > results.ndjson
   $ vimeo-tus replace /videos/123456 talk-v2.mp4
+  $ vimeo-tus resume                 # continue every unfinished upload (after Ctrl-C, a crash...)
+  $ vimeo-tus list                   # what the ledger remembers
+  $ vimeo-tus status talk.mp4        # ask the server how much of it arrived
 
 Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some files failed,
-6 upload failed, 130 interrupted. See docs/cli.md.`,
+6 upload failed, 7 already being uploaded by another process, 130 interrupted. See docs/cli.md.`,
     );
 
   program
@@ -97,6 +100,7 @@ Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some f
       `
 Examples:
   $ vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted
+  $ vimeo-tus upload talk.mp4 --new          # a second video, even if the ledger knows this file
   $ vimeo-tus upload ./footage --include mp4,mov --concurrency 4 --wait
   $ vimeo-tus upload big.mov --chunk-size 1GiB --token-file ~/.vimeo-token
   $ vimeo-tus upload --sandbox sample.mp4 --json`,

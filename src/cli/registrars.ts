@@ -22,6 +22,14 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .description('every upload in the ledger: state, progress, video link, age')
     .option('--json', 'one JSON object per line', false)
     .option('--state-dir <dir>', STATE_DIR_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus list
+  $ vimeo-tus list --json | jq -r 'select(.state != "verified") | .file'
+  $ vimeo-tus list --state-dir ~/ci-state`,
+    )
     .action(async (flags: { json: boolean; stateDir?: string }) => {
       const { listCommand } = await import('./commands/list.js');
       context.exitCode = await listCommand({ json: flags.json, stateDir: flags.stateDir }, io);
@@ -36,7 +44,13 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .option('--state-dir <dir>', STATE_DIR_HELP)
     .addHelpText(
       'after',
-      '\nExit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo reports an error.',
+      `
+Examples:
+  $ vimeo-tus status talk.mp4
+  $ vimeo-tus status /videos/123456 --json
+  $ vimeo-tus status https://vimeo.com/123456 --token-file ~/.vimeo-token
+
+Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo reports an error.`,
     )
     .action(async (target: string, flags: { json: boolean; tokenFile?: string; stateDir?: string }) => {
       const config = await resolveCliConfig({
@@ -60,6 +74,16 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .option('--wait', 'wait until Vimeo has processed each video', false)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
     .option('--state-dir <dir>', STATE_DIR_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus resume
+  $ vimeo-tus resume --concurrency 4 --wait
+  $ vimeo-tus resume --json > resumed.ndjson
+
+Same exit codes as upload (7: a file is already being uploaded by another process).`,
+    )
     .action(
       async (flags: {
         json: boolean;
@@ -91,6 +115,15 @@ export const ledgerCommands: CommandRegistrar = (program, context) => {
     .argument('<target>', 'a file, or a video: /videos/123, 123 or https://vimeo.com/123')
     .option('--json', 'one JSON object per removed record', false)
     .option('--state-dir <dir>', STATE_DIR_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ vimeo-tus forget old-cut.mp4
+  $ vimeo-tus forget /videos/123456 --json
+
+Exit code 7 when the upload it would remove is running in another process.`,
+    )
     .action(async (target: string, flags: { json: boolean; stateDir?: string }) => {
       const { forgetCommand } = await import('./commands/forget.js');
       context.exitCode = await forgetCommand({ target, json: flags.json, stateDir: flags.stateDir }, io);

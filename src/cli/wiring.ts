@@ -2,17 +2,15 @@
  * The real dependencies of the CLI: the upload engine, the embedded sandbox, the file system.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { resolveStateDir } from '../config/state-dir.js';
 import { createUpload } from '../upload/upload.js';
 import type { CliDeps, EmbeddedSandbox, EmbeddedSandboxOptions } from './deps.js';
 import type { StartUpload } from './engine-port.js';
 import type { CliIo } from './io.js';
-import { stripControl } from './render/format.js';
 
 /**
  * The dependencies bin.ts passes to the commands. `io` gives the environment (for the default
- * state folder) and stderr (where the ledger's notices are told).
+ * state folder).
  */
 export function realDeps(io: Pick<CliIo, 'env' | 'stderr'> = { env: {}, stderr: process.stderr }): CliDeps {
   return {
@@ -25,7 +23,7 @@ export function realDeps(io: Pick<CliIo, 'env' | 'stderr'> = { env: {}, stderr: 
 /**
  * The ledger-backed starter (the default): each upload is recorded in `<state dir>/ledger.db`
  * and a rerun continues it on the same video. With `--no-ledger`, the plain engine: every run
- * creates a new video. Notices (resumed, adopted, new version...) go to stderr in every mode.
+ * creates a new video. Notices (resumed, adopted, new version...) are events on each handle.
  */
 async function loadEngine(
   options: { readonly stateDir: string | undefined; readonly ledger: boolean },
@@ -38,12 +36,9 @@ async function loadEngine(
   });
   // Imported on demand: SQLite is start-up cost for the commands that do not record uploads.
   const { createLedgerStarter } = await import('../resume/starter.js');
-  return createLedgerStarter({
-    stateDir,
-    onNotice: (filePath, notice) => {
-      io.stderr.write(`vimeo-tus: ${stripControl(basename(filePath))}: ${stripControl(notice.message)}\n`);
-    },
-  });
+  // Notices travel on each upload's handle ('notice' events) to the batch's reporter: NDJSON,
+  // plain lines or the live display, never a side channel.
+  return createLedgerStarter({ stateDir });
 }
 
 async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {

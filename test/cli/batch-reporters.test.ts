@@ -282,6 +282,8 @@ describe('summary table', () => {
         i === 3
           ? { code: 'E_RETRIES_EXHAUSTED', message: 'gave up after 8 tries: the upload host answered 503' }
           : null,
+      notices: [],
+      adopted: false,
     }));
     const text = renderSummary(
       { outcomes, interrupted: false, durationMs: 17_000, exitCode: 5, resumeHint: 'run it again' },

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeForBatch, exitCodeForError } from '../../src/cli/exit-codes.js';
-import { AuthError, ConfigError, FileError, NetworkError, QuotaError } from '../../src/errors.js';
+import {
+  AuthError,
+  ConfigError,
+  FileError,
+  LedgerError,
+  NetworkError,
+  QuotaError,
+} from '../../src/errors.js';
 
 describe('exit codes', () => {
   it('maps errors', () => {
@@ -10,6 +17,17 @@ describe('exit codes', () => {
     expect(exitCodeForError(new QuotaError('x'))).toBe(ExitCode.Quota);
     expect(exitCodeForError(new NetworkError('x'))).toBe(ExitCode.UploadFailed);
     expect(exitCodeForError(new Error('bug'))).toBe(ExitCode.Unexpected);
+    expect(exitCodeForError(new LedgerError('busy', { code: 'E_UPLOAD_LOCKED' }))).toBe(7);
+    expect(exitCodeForError(new LedgerError('disk full'))).toBe(ExitCode.UploadFailed);
+  });
+
+  it('a batch whose every failure is "already being uploaded" exits 7; mixed with others 6; with some verified 5', () => {
+    const locked = (): LedgerError => new LedgerError('busy', { code: 'E_UPLOAD_LOCKED' });
+    expect(exitCodeForBatch({ verified: 0, interrupted: false, errors: [locked(), locked()] })).toBe(7);
+    expect(
+      exitCodeForBatch({ verified: 0, interrupted: false, errors: [locked(), new NetworkError('x')] }),
+    ).toBe(6);
+    expect(exitCodeForBatch({ verified: 1, interrupted: false, errors: [locked()] })).toBe(5);
   });
 
   it('maps batches', () => {

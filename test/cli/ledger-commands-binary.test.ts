@@ -70,7 +70,15 @@ describe('ledger commands through the binary', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const verified = parseEvents(resumed.stdout).find((e) => e.type === 'verified');
     expect(verified).toMatchObject({ video: row?.videoUri, resumed: true });
-    expect(resumed.stderr).toContain('Continuing the earlier upload of clip.mp4');
+    // The ledger's notice is an NDJSON event on stdout (nothing on stderr but fatal messages).
+    expect(parseEvents(resumed.stdout).find((e) => e.type === 'notice')).toMatchObject({
+      kind: 'resumed',
+      file: file.path,
+      video: row?.videoUri,
+    });
+    expect(String(parseEvents(resumed.stdout).find((e) => e.type === 'notice')?.message)).toContain(
+      'Continuing the earlier upload of clip.mp4',
+    );
     const state = await sandbox.state();
     expect(state.counters.createCalls).toBe(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
@@ -100,7 +108,7 @@ describe('ledger commands through the binary', () => {
     expect((await bin(sandbox, ['upload', 'talk.mp4', '--chunk-size', '1MiB']).done).code).toBe(0);
     const again = await bin(sandbox, ['upload', 'talk.mp4']).done;
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('already uploaded and verified');
+    expect(again.stdout).toMatch(/\[talk\.mp4\] already-verified: .*already uploaded and verified/);
     await randomFile(scratch.dir, 'talk.mp4', MiB + 2);
     const refused = await bin(sandbox, ['upload', 'talk.mp4', '--json']).done;
     expect(refused.code).toBe(2);
@@ -117,10 +125,20 @@ describe('ledger commands through the binary', () => {
     const file = await randomFile(scratch.dir, 'same.mp4', 3 * MiB);
     const a = bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']);
     await a.waitForLine((line) => line.includes('"created"'));
-    const b = await bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']).done;
-    expect(b.code).toBe(6);
-    expect(parseEvents(b.stdout).find((e) => e.type === 'error')).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
+    // Both refused while the first holds the lock: NDJSON and plain lines.
+    const [b, plain] = await Promise.all([
+      bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']).done,
+      bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB']).done,
+    ]);
+    expect(b.code).toBe(7);
+    const events = parseEvents(b.stdout);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
     expect(b.stdout).toMatch(/already being uploaded by pid \d+ on host/);
+    expect(b.stdout).toContain('check `vimeo-tus list`');
+    expect(events.at(-1)).toMatchObject({ type: 'summary', exitCode: 7 });
+    expect(String(events.at(-1)?.resumeHint)).toMatch(/wait for it to finish/);
+    expect(plain.code).toBe(7);
+    expect(plain.stdout).toContain('Another vimeo-tus process is uploading the same file');
     sandbox.setFaults({});
     expect((await a.done).code).toBe(0);
     const state = await sandbox.state();

@@ -191,3 +191,34 @@ describe('colour', () => {
     }
   });
 });
+
+describe('--help', () => {
+  it('every command (upload, replace, demo, sandbox, list, status, resume, forget) shows examples of itself', async () => {
+    const { EXTRA_COMMANDS } = await import('../../src/cli/registrars.js');
+    const help = async (args: string[]) => {
+      const io = fakeIo({ cwd: dir });
+      const code = await runCli(args, io, fakeDeps(fakeEngine().start), {
+        version: '1.0.0',
+        registrars: EXTRA_COMMANDS,
+      });
+      return { code, out: io.stdout.text() };
+    };
+    const commands = ['upload', 'replace', 'demo', 'sandbox', 'list', 'status', 'resume', 'forget'];
+    for (const command of commands) {
+      const { code, out } = await help([command, '--help']);
+      expect(code, command).toBe(0);
+      const examples = out.slice(out.indexOf('Examples:'));
+      expect(out, command).toContain('Examples:');
+      expect(examples, command).toMatch(new RegExp(`^  \\$ .*vimeo-tus ${command}\\b`, 'm'));
+    }
+    // The README's upload flags appear in the upload examples.
+    const upload = (await help(['upload', '--help'])).out;
+    for (const flag of ['--wait', '--new', '--json', '--sandbox'])
+      expect(upload).toMatch(new RegExp(`\\$ .*${flag}`));
+    const top = (await help(['--help'])).out;
+    for (const command of ['upload', 'replace', 'resume', 'list', 'status']) {
+      expect(top).toMatch(new RegExp(`\\$ .*vimeo-tus ${command}\\b`));
+    }
+    expect(top).toContain('7 already being uploaded by another process');
+  });
+});

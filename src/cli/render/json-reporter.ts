@@ -3,6 +3,7 @@
  * written to stdout in this mode. Progress is thinned to one line per file per `intervalMs`, plus
  * every phase change.
  */
+import { isAdopted } from './notice-text.js';
 import type { BatchReporter } from './reporter.js';
 
 /** Options of the NDJSON reporter. */
@@ -17,6 +18,8 @@ export interface JsonReporterOptions {
 export function createJsonReporter(options: JsonReporterOptions): BatchReporter {
   const intervalMs = options.intervalMs ?? 1000;
   const lastProgress = new Map<string, { atMs: number; phase: string }>();
+  /** Files whose video was adopted (a crashed or lost create call's video taken up). */
+  const adopted = new Set<string>();
   const emit = (event: Record<string, unknown>): void => {
     options.write(`${JSON.stringify({ ...event, time: new Date(options.now()).toISOString() })}\n`);
   };
@@ -40,6 +43,8 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
       });
     },
     created(file, event) {
+      const wasAdopted = isAdopted(event);
+      if (wasAdopted) adopted.add(file.absolutePath);
       emit({
         type: 'created',
         file: file.display,
@@ -47,6 +52,17 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
         link: event.link,
         bytesTotal: event.bytesTotal,
         created: event.created,
+        ...(wasAdopted ? { adopted: true } : {}),
+      });
+    },
+    notice(file, event) {
+      if (event.kind === 'adopted') adopted.add(file.absolutePath);
+      emit({
+        type: 'notice',
+        file: file.display,
+        kind: event.kind,
+        message: event.message,
+        video: event.videoUri ?? null,
       });
     },
     progress(file, progress) {
@@ -88,6 +104,8 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
         bytesSent: result.bytesSent,
         retries: result.retries,
         resumed: result.resumed,
+        ...(adopted.has(file.absolutePath) ? { adopted: true } : {}),
+        ...(result.headUnavailable ? { headUnavailable: true } : {}),
         durationMs: result.durationMs,
       });
     },
@@ -122,6 +140,8 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
           bytesAcked: o.bytesAcked,
           durationMs: o.durationMs,
           error: o.error,
+          notices: o.notices,
+          ...(o.result?.headUnavailable ? { headUnavailable: true } : {}),
         })),
       });
     },

@@ -5,6 +5,7 @@
 import { formatBytes, formatDuration } from '../size.js';
 import { BatchView, type FileView } from './batch-view.js';
 import { percent, stripControl } from './format.js';
+import { isAdopted } from './notice-text.js';
 import type { BatchReporter } from './reporter.js';
 import { renderSummary } from './summary-table.js';
 
@@ -49,7 +50,12 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     created(file, event) {
       if (!view) return;
       const entry = view.created(file, event);
-      line(entry, `${event.created ? 'created' : 'continuing'} ${event.videoUri} ${event.link}`);
+      const verb = isAdopted(event) ? 'adopted' : event.created ? 'created' : 'continuing';
+      line(entry, `${verb} ${event.videoUri} ${event.link}`);
+    },
+    notice(file, event) {
+      if (!view) return;
+      line(view.get(file), `${event.kind}: ${event.message}`);
     },
     progress(file, progress) {
       if (!view) return;
@@ -75,10 +81,13 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     verified(file, result) {
       if (!view) return;
       const entry = view.verified(file, result);
+      const how = result.headUnavailable
+        ? ` (the upload link was gone at verify time: Vimeo's upload.status ${result.uploadStatus} was trusted)`
+        : '';
       line(
         entry,
         `verified: offset ${result.uploadOffset} of ${result.uploadLength}, upload ${result.uploadStatus}, ` +
-          `transcode ${result.transcodeStatus}, ${result.link}`,
+          `transcode ${result.transcodeStatus}, ${result.link}${how}`,
       );
     },
     failed(file, error, status) {

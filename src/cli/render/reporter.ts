@@ -2,7 +2,13 @@
  * The reporter contract: what a batch tells whoever shows it (terminal, plain lines, NDJSON).
  */
 import type { VimeoTusError } from '../../errors.js';
-import type { CreatedEvent, RetryEvent, UploadProgress, UploadResult } from '../../upload/types.js';
+import type {
+  CreatedEvent,
+  NoticeEvent,
+  RetryEvent,
+  UploadProgress,
+  UploadResult,
+} from '../../upload/types.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 
@@ -26,6 +32,10 @@ export interface FileOutcome {
   readonly durationMs: number | null;
   readonly result: UploadResult | null;
   readonly error: ShownError | null;
+  /** The kinds of the ledger's notices for this file, in order (e.g. `resumed`, `adopted`). */
+  readonly notices: readonly NoticeEvent['kind'][];
+  /** True when the video was adopted (a crashed or lost create call's video, taken up). */
+  readonly adopted: boolean;
 }
 
 /** The end of a batch. */
@@ -44,6 +54,8 @@ export interface BatchReporter {
   /** The file's upload was handed to the engine. */
   began(file: PlannedFile): void;
   created(file: PlannedFile, event: CreatedEvent): void;
+  /** What the ledger decided for this file (resumed, adopted, new version...): told as it happens. */
+  notice(file: PlannedFile, event: NoticeEvent): void;
   progress(file: PlannedFile, progress: UploadProgress): void;
   retry(file: PlannedFile, event: RetryEvent): void;
   verified(file: PlannedFile, result: UploadResult): void;

@@ -4,6 +4,7 @@
  */
 import { formatBytes, formatDuration } from '../size.js';
 import { fitPath, padCell, palette, stripControl, truncate } from './format.js';
+import { verifiedQualifiers } from './notice-text.js';
 import type { BatchSummary, FileOutcome } from './reporter.js';
 
 /** Options of the summary text. */
@@ -83,10 +84,8 @@ export function renderSummary(summary: BatchSummary, options: SummaryOptions): s
 
 function resultText(outcome: FileOutcome): string {
   switch (outcome.status) {
-    case 'verified': {
-      const transcode = outcome.result?.transcodeStatus;
-      return transcode === 'complete' ? 'verified, ready' : 'verified';
-    }
+    case 'verified':
+      return ['verified', ...verifiedQualifiers(outcome.result, outcome.notices, outcome.adopted)].join(', ');
     case 'not-started':
       return 'not started';
     case 'interrupted': {

@@ -4,10 +4,18 @@
  * frame is replaced by the summary table.
  */
 import { createLogUpdate } from 'log-update';
-import type { CreatedEvent, RetryEvent, UploadProgress, UploadResult } from '../../upload/types.js';
+import type {
+  CreatedEvent,
+  NoticeEvent,
+  RetryEvent,
+  UploadProgress,
+  UploadResult,
+} from '../../upload/types.js';
 import type { PlannedFile } from '../files.js';
 import type { CliOutput } from '../io.js';
 import { BatchView } from './batch-view.js';
+import { palette } from './format.js';
+import { noticeLine } from './notice-text.js';
 import type { BatchReporter, BatchSummary, ShownError } from './reporter.js';
 import { renderSummary } from './summary-table.js';
 import { finishedLine, renderFrame } from './tty-frame.js';
@@ -51,6 +59,11 @@ export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
     },
     created(file: PlannedFile, event: CreatedEvent) {
       view?.created(file, event);
+    },
+    notice(file: PlannedFile, event: NoticeEvent) {
+      // Persisted above the live frame, whole (a long sentence wraps rather than losing its end).
+      log.persist(`${palette(color).dim('ℹ')} ${noticeLine(file.display, event)}`);
+      draw();
     },
     progress(file: PlannedFile, progress: UploadProgress) {
       view?.progress(file, progress);

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { EngineUploadOptions, StartUpload, UploadHandle } from '../../../src/cli/engine-port.js';
 import { AbortError, type VimeoTusError } from '../../../src/errors.js';
-import type { UploadEvents, UploadResult } from '../../../src/upload/types.js';
+import type { NoticeEvent, UploadEvents, UploadResult } from '../../../src/upload/types.js';
 
 /** How a fake upload behaves for one file. */
 export interface FakeScript {
@@ -15,6 +15,10 @@ export interface FakeScript {
   readonly retry?: boolean;
   /** Never finishes until aborted. */
   readonly hang?: boolean;
+  /** Ledger notices sent before the 'created' event (as the ledger layer does). */
+  readonly notices?: readonly NoticeEvent[];
+  /** The final HEAD found the link gone; Vimeo's upload.status was trusted. */
+  readonly headUnavailable?: boolean;
 }
 
 /** Records the calls made to the fake engine. */
@@ -82,6 +86,7 @@ async function play(
     etaSeconds: null,
   });
   if (script.fail?.code === 'E_AUTH' || script.fail?.code === 'E_QUOTA') throw script.fail;
+  for (const notice of script.notices ?? []) emit('notice', { ...notice, videoUri });
   emit('created', { videoUri, link, bytesTotal, created: true });
   const steps = 4;
   for (let step = 1; step <= steps; step += 1) {
@@ -132,6 +137,7 @@ async function play(
     bytesSent: bytesTotal,
     uploadOffset: bytesTotal,
     uploadLength: bytesTotal,
+    ...(script.headUnavailable ? { headUnavailable: true } : {}),
     uploadStatus: 'complete',
     transcodeStatus: options.waitForProcessing ? 'complete' : 'in_progress',
     requests: steps,
