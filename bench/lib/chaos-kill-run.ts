@@ -19,7 +19,10 @@ export interface KillRunSpec {
   readonly run: number;
   readonly file: TestFile;
   readonly chunkSizeBytes: number;
-  /** Kill once bytesSent reached this share of the file; 0 kills right after the `created` event. */
+  /**
+   * Kill this share of the throttled upload's duration after the `created` event (0: at once), so
+   * that the kill lands about this share of the file in, mid-PATCH as often as not.
+   */
   readonly killAtFraction: number;
   readonly detail: string;
   readonly cliBin: string;
@@ -126,9 +129,10 @@ function attempt(
     if (event.type === 'error') errorCode = event.code ?? 'error';
     if (event.type === 'error') error = `${event.code ?? 'error'}: ${event.message ?? ''}`.slice(0, 200);
     if (killAt === null) return;
-    if (killAt === 0 && event.type === 'created') kill();
-    if (killAt > 0 && event.type === 'progress' && (event.bytesSent ?? 0) >= killAt * spec.file.sizeBytes)
-      kill();
+    if (event.type !== 'created') return;
+    // The --json progress comes once a second (and at chunk boundaries): a timer lands anywhere.
+    if (killAt === 0) kill();
+    else setTimeout(kill, killAt * KILL_UPLOAD_SECONDS * 1000).unref();
   });
   return new Promise((resolve) => {
     child.on('close', (exitCode) =>
@@ -151,8 +155,9 @@ function attempt(
 function landed(spec: KillRunSpec, first: Attempt): string {
   if (!first.killed) return `${spec.detail}: the kill never landed (the upload ended first)`;
   if (spec.killAtFraction === 0) return spec.detail;
+  const afterMs = Math.round(spec.killAtFraction * KILL_UPLOAD_SECONDS * 1000);
   const percent = Math.round((first.killedAtBytes / spec.file.sizeBytes) * 100);
-  return `SIGKILL at ${percent}% sent (aimed at ${Math.round(spec.killAtFraction * 100)}%)`;
+  return `SIGKILL ${afterMs} ms after create (≈${Math.round(spec.killAtFraction * 100)}% at the throttle; last progress line ${percent}%)`;
 }
 
 /** How long the first, throttled run of the CLI would take without the kill. */
@@ -160,8 +165,8 @@ const KILL_UPLOAD_SECONDS = 4;
 
 /** Runs the CLI, kills it once, reruns it until verified, and checks the sandbox. */
 export async function runKillOnce(spec: KillRunSpec): Promise<ChaosRunRecord> {
-  // Throttled so that the first run lasts about KILL_UPLOAD_SECONDS whatever the file size: the
-  // CLI's --json progress comes once a second, and the kill lands on the first one past its share.
+  // Throttled so that the first run lasts about KILL_UPLOAD_SECONDS whatever the file size, and the
+  // kill's timer falls inside the upload.
   const sandbox = await startSandbox({
     faults: {
       throttleBytesPerSecond: Math.max(64 * 1024, Math.round(spec.file.sizeBytes / KILL_UPLOAD_SECONDS)),
