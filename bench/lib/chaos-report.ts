@@ -35,7 +35,20 @@ export interface ChaosSummary {
   readonly extraVideos: number;
   readonly mismatches: number;
   readonly medianRetries: number | null;
+  /** Calls (or command runs) beyond the first, all runs together. */
+  readonly reruns: number;
+  /** What ended the calls that were rerun: code → how many times. */
+  readonly interruptions: ReadonlyMap<string, number>;
+  /** New versions of the same video (fresh upload links), all runs together. */
+  readonly versions: number;
+  /** Error codes of the runs that did not end verified. */
   readonly errors: readonly string[];
+}
+
+function tally(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }
 
 /** Adds up one scenario's runs. */
@@ -49,6 +62,9 @@ export function summarize(records: readonly ChaosRunRecord[]): ChaosSummary {
     extraVideos: records.reduce((sum, record) => sum + Math.max(0, record.videosCreated - 1), 0),
     mismatches: records.filter((record) => record.contentMismatch).length,
     medianRetries: spread(records.map((record) => record.retries))?.median ?? null,
+    reruns: records.reduce((sum, record) => sum + record.calls - 1, 0),
+    interruptions: tally(records.flatMap((record) => record.interruptions)),
+    versions: records.reduce((sum, record) => sum + record.versionsCreated, 0),
     errors: [
       ...new Set(
         records.flatMap((record) => (record.error === null ? [] : [record.error.split(':')[0] ?? ''])),
@@ -58,6 +74,12 @@ export function summarize(records: readonly ChaosRunRecord[]): ChaosSummary {
 }
 
 const bytes = (value: number): string => (value === 0 ? '0' : formatBytes(value));
+
+function rerunCell(summary: ChaosSummary): string {
+  if (summary.reruns === 0) return '0';
+  const why = [...summary.interruptions].map(([code, count]) => `${count}× ${code}`).join(', ');
+  return `${summary.reruns} (after ${why})`;
+}
 
 /** The whole `chaos` section. */
 export function renderChaosSection(results: ChaosResults, commandLine: string): string {
@@ -69,12 +91,12 @@ export function renderChaosSection(results: ChaosResults, commandLine: string): 
   );
   out.push('');
   out.push(
-    '| fault | runs | fault struck | completed and verified | bytes sent beyond file size (total; worst run) | videos created beyond one | content mismatches | retries (median) | errors seen |',
+    '| fault | runs | fault struck | completed and verified | bytes sent beyond file size (total; worst run) | videos created beyond one | content mismatches | retries (median) | reruns of the call (what ended it) | new versions of the same video | errors of unverified runs |',
   );
-  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const scenario of results.scenarios) {
     if (scenario.pending !== null) {
-      out.push(`| ${scenario.label} | pending: ${scenario.pending} | | | | | | | |`);
+      out.push(`| ${scenario.label} | pending: ${scenario.pending} | | | | | | | | | |`);
       continue;
     }
     const summary = summarize(scenario.records);
@@ -83,7 +105,7 @@ export function renderChaosSection(results: ChaosResults, commandLine: string): 
         summary.bytesBeyondTotal,
       )}; ${bytes(summary.bytesBeyondMax)} | ${summary.extraVideos} | ${summary.mismatches} | ${
         summary.medianRetries ?? 'n/a'
-      } | ${summary.errors.length === 0 ? '' : summary.errors.join(', ')} |`,
+      } | ${rerunCell(summary)} | ${summary.versions} | ${summary.errors.length === 0 ? '' : summary.errors.join(', ')} |`,
     );
   }
   const ran = results.scenarios.filter((scenario) => scenario.pending === null);
@@ -94,6 +116,10 @@ export function renderChaosSection(results: ChaosResults, commandLine: string): 
     `In all: ${total.verified}/${total.runs} runs completed and verified, ${total.extraVideos} duplicate videos, ${total.mismatches} content mismatches${
       results.scenarios.some((scenario) => scenario.pending !== null) ? '; pending rows did not run' : ''
     }.`,
+  );
+  out.push('');
+  out.push(
+    'Reruns: when a call ends in an error, the harness makes the same call again with the same ledger, as a user reruns the command; a fault the engine absorbs inside one call shows 0 reruns. A new version is a fresh upload link for the same video (`POST /videos/{id}/versions`): the whole file is sent again, which shows in the bytes beyond the file size. For the SIGKILL row, the bytes a killed run sent are those the CLI had reported in its last `--json` progress line (a lower bound).',
   );
   return out.join('\n');
 }

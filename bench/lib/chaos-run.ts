@@ -1,12 +1,19 @@
 /**
- * One run of the chaos campaign with the library client: a fresh sandbox with the run's faults,
- * uploadVideo() in this process, then the sandbox's own account of what it stores. A run counts as
- * verified only when the stored bytes hash-match the source, whatever the client claimed.
+ * One run of the chaos campaign with the library's ledger-backed upload: a fresh sandbox with the
+ * run's faults, a fresh SQLite ledger in a temporary state dir, `startLedgerUpload()` in this
+ * process and, when a call ends in an error, the same call again (as a user reruns the command),
+ * up to `maxCalls`. Then the sandbox's own account of what it stores. A run counts as verified only
+ * when the stored bytes hash-match the source, whatever the client claimed.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { VimeoTusError } from '../../src/errors.js';
-import { createUpload } from '../../src/index.js';
-import { type Sandbox, type SandboxState, startSandbox } from '../../src/sandbox/index.js';
+import { type Ledger, ledgerPath, openLedger } from '../../src/ledger/index.js';
+import { startLedgerUpload } from '../../src/resume/index.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { UploadResult } from '../../src/upload/types.js';
+import { inspectSandbox } from './chaos-inspect.js';
 import type { RunPlan } from './chaos-scenarios.js';
 import type { TestFile } from './files.js';
 
@@ -15,20 +22,29 @@ export interface ChaosRunRecord {
   readonly scenario: string;
   readonly run: number;
   readonly detail: string;
-  /** The client said the upload ended verified. */
+  /** The client's last call (or command) said the upload ended verified. */
   readonly completed: boolean;
   /** …and the sandbox holds exactly the source's bytes for that video. */
   readonly verified: boolean;
-  /** The sandbox injected the fault (or the trigger fired) during the run. */
+  /** The sandbox injected the fault (or the trigger fired, or the kill landed) during the run. */
   readonly faultHit: boolean;
-  /** Body bytes the client put on the wire (from its result, or its last progress on failure). */
+  /** Body bytes the client put on the wire, all calls together. */
   readonly bytesSent: number;
   readonly bytesBeyondFile: number;
   /** Videos the sandbox created during the run (deleted ones included). */
   readonly videosCreated: number;
+  /** Fresh upload links for the same video (`POST /videos/{id}/versions`). */
+  readonly versionsCreated: number;
   /** A stored upload of full length whose bytes differ from the source. */
   readonly contentMismatch: boolean;
   readonly retries: number;
+  /** Calls (library) or command runs (CLI) it took: 1 when the first one ended verified. */
+  readonly calls: number;
+  /** How each call that was followed by a rerun ended: an error code, or `SIGKILL`. */
+  readonly interruptions: readonly string[];
+  /** The ledger layer's notices, in order (`resumed`, `new-version`, `adopted`, …). */
+  readonly notices: readonly string[];
+  /** Why the run is not verified (null when it is). */
   readonly error: string | null;
   readonly durationMs: number;
 }
@@ -41,121 +57,147 @@ export interface ChaosRunSpec {
   readonly file: TestFile;
   readonly chunkSizeBytes: number;
   readonly stallTimeoutMs: number;
+  /** The whole run (all calls together). */
   readonly timeoutMs: number;
+  /** Calls before giving up: the first one plus the reruns. */
+  readonly maxCalls: number;
+  /** Where the run's temporary state dir (its ledger) is made. */
+  readonly workDir: string;
+}
+
+function errorCode(error: unknown): string {
+  return (error as Partial<VimeoTusError>).code ?? 'error';
 }
 
 function errorText(error: unknown): string {
-  const code = (error as Partial<VimeoTusError>).code;
   const message = error instanceof Error ? error.message : String(error);
-  return `${code ?? 'error'}: ${message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 160)}`;
+  return `${errorCode(error)}: ${message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 160)}`;
 }
 
-/** Runs one upload under the plan's faults and inspects the sandbox afterwards. */
+/** The sandbox of a run and the trigger the plan fires at a share of the file sent. */
+class RunSandbox {
+  sandbox: Sandbox;
+  triggered = false;
+  work: Promise<void> = Promise.resolve();
+  #watcher: NodeJS.Timeout | undefined;
+  readonly #plan: RunPlan;
+  readonly #run: number;
+
+  constructor(sandbox: Sandbox, plan: RunPlan, run: number) {
+    this.sandbox = sandbox;
+    this.#plan = plan;
+    this.#run = run;
+  }
+
+  /** Fires the plan's action once bytesSent reached its share of the file. */
+  onProgress(bytesSent: number, sizeBytes: number, createdAtMs: number): void {
+    const trigger = this.#plan.trigger;
+    if (this.triggered || trigger === undefined || bytesSent < trigger.atFraction * sizeBytes) return;
+    this.triggered = true;
+    this.work = this.#fire(trigger.action, createdAtMs);
+  }
+
+  async #fire(action: 'restart-sandbox' | 'expire-link', createdAtMs: number): Promise<void> {
+    if (action === 'restart-sandbox') {
+      this.sandbox = await this.sandbox.restart();
+      return;
+    }
+    // Links die `linkTtlMs` after they were issued, and this link was issued before the client
+    // heard of its video: a TTL of the time since then ends it now. Once the client asked for a
+    // fresh link (a version), lift the TTL so the new link can finish.
+    const ttlMs = Math.max(1, Date.now() - createdAtMs);
+    this.sandbox.setFaults({
+      ...this.#plan.faults,
+      linkTtlMs: ttlMs,
+      expiredLinkStatus: this.#run % 2 === 0 ? 404 : 410,
+    });
+    this.#watcher = setInterval(() => {
+      void this.sandbox.state({ hashes: false }).then((now) => {
+        if ((now.counters.requests.version ?? 0) > 0 && this.#watcher !== undefined) {
+          this.stop();
+          this.sandbox.setFaults(this.#plan.faults);
+        }
+      });
+    }, 25);
+  }
+
+  stop(): void {
+    if (this.#watcher !== undefined) clearInterval(this.#watcher);
+    this.#watcher = undefined;
+  }
+}
+
+/** Runs one upload under the plan's faults (rerun after errors) and inspects the sandbox. */
 export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> {
   const { plan, file } = spec;
-  let sandbox: Sandbox = await startSandbox({
-    faults: plan.faults,
-    uploadCompleteDelayMs: 10,
-    transcodeDelayMs: 10,
-  });
-  let triggered = false;
-  let triggerWork: Promise<void> = Promise.resolve();
-  let watcher: NodeJS.Timeout | undefined;
-  let lastBytesSent = 0;
-  let retries = 0;
+  const run = new RunSandbox(
+    await startSandbox({ faults: plan.faults, uploadCompleteDelayMs: 10, transcodeDelayMs: 10 }),
+    plan,
+    spec.run,
+  );
+  const stateDir = await mkdtemp(join(spec.workDir, 'ledger-'));
+  let ledger: Ledger | undefined;
+  const signal = AbortSignal.timeout(spec.timeoutMs);
   const started = performance.now();
-
   let createdAtMs = Date.now();
-  const fire = async (): Promise<void> => {
-    const action = plan.trigger?.action;
-    if (action === 'restart-sandbox') {
-      sandbox = await sandbox.restart();
-    } else if (action === 'expire-link') {
-      // Links die `linkTtlMs` after they were issued, and this link was issued before the client
-      // heard of its video: a TTL of the time since then ends it now. Once the client asked for a
-      // fresh link (a version), lift the TTL so the new link can finish.
-      const ttlMs = Math.max(1, Date.now() - createdAtMs);
-      sandbox.setFaults({
-        ...plan.faults,
-        linkTtlMs: ttlMs,
-        expiredLinkStatus: spec.run % 2 === 0 ? 404 : 410,
-      });
-      watcher = setInterval(() => {
-        void sandbox.state({ hashes: false }).then((now) => {
-          if ((now.counters.requests.version ?? 0) > 0 && watcher !== undefined) {
-            clearInterval(watcher);
-            watcher = undefined;
-            sandbox.setFaults(plan.faults);
-          }
-        });
-      }, 25);
-    }
-  };
-
-  let completed = false;
-  let error: string | null = null;
-  let resultVideoUri: string | null = null;
+  let bytesSent = 0;
+  let retries = 0;
+  let calls = 0;
+  const interruptions: string[] = [];
+  const notices: string[] = [];
+  let result: UploadResult | null = null;
+  let lastError: string | null = null;
   try {
-    const upload = createUpload(file.path, {
-      token: sandbox.token,
-      apiUrl: sandbox.apiUrl,
-      chunkSizeBytes: spec.chunkSizeBytes,
-      stallTimeoutMs: spec.stallTimeoutMs,
-      progressIntervalMs: 0,
-      retry: { initialDelayMs: 200, maxDelayMs: 5_000 },
-      signal: AbortSignal.timeout(spec.timeoutMs),
-      video: { name: `chaos ${spec.scenario} ${spec.run}` },
-    });
-    upload.on('created', () => {
-      createdAtMs = Date.now();
-    });
-    upload.on('retry', () => {
-      retries += 1;
-    });
-    upload.on('progress', (progress) => {
-      lastBytesSent = Math.max(lastBytesSent, progress.bytesSent);
-      if (
-        !triggered &&
-        plan.trigger !== undefined &&
-        progress.bytesSent >= plan.trigger.atFraction * file.sizeBytes
-      ) {
-        triggered = true;
-        triggerWork = fire();
+    ledger = await openLedger({ path: ledgerPath(stateDir) });
+    while (result === null && calls < spec.maxCalls && !signal.aborted) {
+      calls += 1;
+      let callBytesSent = 0;
+      const upload = startLedgerUpload(file.path, {
+        ledger,
+        token: run.sandbox.token,
+        apiUrl: run.sandbox.apiUrl,
+        chunkSizeBytes: spec.chunkSizeBytes,
+        stallTimeoutMs: spec.stallTimeoutMs,
+        progressIntervalMs: 0,
+        retry: { initialDelayMs: 200, maxDelayMs: 5_000 },
+        signal,
+        video: { name: `chaos ${spec.scenario} ${spec.run}` },
+      });
+      upload.on('created', (event) => {
+        if (event.created) createdAtMs = Date.now();
+      });
+      upload.on('retry', () => {
+        retries += 1;
+      });
+      upload.on('notice', (notice) => notices.push(notice.kind));
+      upload.on('progress', (progress) => {
+        callBytesSent = Math.max(callBytesSent, progress.bytesSent);
+        run.onProgress(progress.bytesSent, file.sizeBytes, createdAtMs);
+      });
+      try {
+        const done = await upload.done;
+        callBytesSent = Math.max(callBytesSent, done.bytesSent);
+        result = done;
+      } catch (caught) {
+        lastError = errorText(caught);
+        if (calls < spec.maxCalls) interruptions.push(errorCode(caught));
       }
-    });
-    const result = await upload.done;
-    completed = result.uploadOffset === file.sizeBytes && result.uploadLength === file.sizeBytes;
-    lastBytesSent = Math.max(lastBytesSent, result.bytesSent);
-    retries = Math.max(retries, result.retries);
-    resultVideoUri = result.videoUri;
-  } catch (caught) {
-    error = errorText(caught);
+      bytesSent += callBytesSent;
+      // A restart in progress ends before the next call: the user reruns against a live server.
+      await run.work;
+    }
+  } finally {
+    await ledger?.close();
+    await rm(stateDir, { recursive: true, force: true });
   }
   const durationMs = performance.now() - started;
   try {
-    await triggerWork;
-    if (watcher !== undefined) clearInterval(watcher);
-    const state: SandboxState = await sandbox.state();
-    const videos = state.videos;
-    const videosCreated = Math.max(
-      state.counters.videosCreated,
-      videos.length + state.deletedVideoIds.length,
-    );
-    const stored = videos.find((video) => video.uri === resultVideoUri) ?? null;
-    const verified =
-      completed && stored !== null && stored.storedBytes === file.sizeBytes && stored.sha256 === file.sha256;
-    const uploads = videos.flatMap((video) => [video, ...video.versions]);
-    const contentMismatch = uploads.some(
-      (upload) =>
-        upload.storedBytes === file.sizeBytes &&
-        upload.sizeBytes === file.sizeBytes &&
-        upload.sha256 !== null &&
-        upload.sha256 !== file.sha256,
-    );
-    const injected = Object.values(state.counters.faultsInjected).reduce(
-      (sum, count) => sum + (count ?? 0),
-      0,
-    );
+    await run.work;
+    run.stop();
+    const completed =
+      result !== null && result.uploadOffset === file.sizeBytes && result.uploadLength === file.sizeBytes;
+    const verdict = await inspectSandbox(run.sandbox, file, result?.videoUri ?? null);
+    const verified = completed && verdict.storedMatches;
     return {
       scenario: spec.scenario,
       run: spec.run,
@@ -163,16 +205,28 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
       completed,
       verified,
       // A trigger that fired after the last request changed nothing: the client must have met it.
-      faultHit: plan.trigger === undefined ? injected > 0 : triggered && (retries > 0 || error !== null),
-      bytesSent: lastBytesSent,
-      bytesBeyondFile: Math.max(0, lastBytesSent - file.sizeBytes),
-      videosCreated,
-      contentMismatch,
+      faultHit:
+        plan.trigger === undefined
+          ? verdict.faultsInjected > 0
+          : run.triggered && (retries > 0 || interruptions.length > 0 || lastError !== null),
+      bytesSent,
+      bytesBeyondFile: Math.max(0, bytesSent - file.sizeBytes),
+      videosCreated: verdict.videosCreated,
+      versionsCreated: verdict.versionsCreated,
+      contentMismatch: verdict.contentMismatch,
       retries,
-      error: error ?? (completed && !verified ? 'client reported success but the stored bytes differ' : null),
+      calls,
+      interruptions,
+      notices,
+      error: verified
+        ? null
+        : completed
+          ? 'client reported success but the stored bytes differ'
+          : (lastError ?? `not verified after ${calls} calls`),
       durationMs,
     };
   } finally {
-    await sandbox.close();
+    run.stop();
+    await run.sandbox.close();
   }
 }

@@ -10,7 +10,10 @@ import { randomInt } from './random.js';
 export type TriggerAction =
   /** Close the sandbox and start it again on the same data dir and ports. */
   | 'restart-sandbox'
-  /** Make the current upload link dead (TTL); live again links once the client asked for a version. */
+  /**
+   * Make the current upload link dead (TTL), so the call ends with E_UPLOAD_LINK_GONE and its rerun
+   * asks for a version; links live again once the client asked for one.
+   */
   | 'expire-link';
 
 /** The plan of one run. */
@@ -155,7 +158,6 @@ export const SCENARIOS: readonly ChaosScenario[] = [
     id: 'sigkill',
     label: 'client SIGKILL and rerun',
     killAndRerun: true,
-    pending: 'needs the CLI to resume from its ledger (not wired yet); run it anyway with --include-pending',
     plan: ({ random, run }) => {
       // Every fifth run dies right after the video was created (the crash window of the ledger).
       const killAtFraction = run % 5 === 0 ? 0 : 0.1 + 0.8 * random();

@@ -1,7 +1,9 @@
 /**
- * Smoke test of `npm run chaos`: the real script with a tiny file, 2 runs of two faults, writing
- * to a temporary report. It proves the campaign still runs and that its uploads were verified
- * against the sandbox's stored bytes; nothing about speed.
+ * Smoke test of `npm run chaos`: the real script with a tiny file, 2 runs of three faults, writing
+ * to a temporary report. It proves the campaign still runs through the ledger-backed upload and
+ * that its uploads were verified against the sandbox's stored bytes; nothing about speed. The
+ * link-expiry runs are the ledger's case: the call meets a dead link, its rerun asks for a new
+ * version of the same video.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -30,7 +32,7 @@ describe('chaos smoke', () => {
         '--runs',
         '2',
         '--faults',
-        'reset,5xx,sigkill',
+        'reset,5xx,link-expiry',
         '--size',
         '3MiB',
         '--chunk',
@@ -54,10 +56,15 @@ describe('chaos smoke', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
+  const recordsOf = (id: string) => results.scenarios.find((scenario) => scenario.id === id)?.records ?? [];
+
   it('runs each fault twice, the fault strikes, and every upload ends verified with one video', () => {
-    const ran = results.scenarios.filter((scenario) => scenario.pending === null);
-    expect(ran.map((scenario) => scenario.id)).toEqual(expect.arrayContaining(['reset', '5xx']));
-    for (const scenario of ran) {
+    expect(results.scenarios.map((scenario) => [scenario.id, scenario.pending])).toEqual([
+      ['reset', null],
+      ['5xx', null],
+      ['link-expiry', null],
+    ]);
+    for (const scenario of results.scenarios) {
       expect(scenario.records).toHaveLength(2);
       for (const record of scenario.records) {
         expect(record.error).toBeNull();
@@ -65,8 +72,24 @@ describe('chaos smoke', () => {
         expect(record.verified).toBe(true);
         expect(record.videosCreated).toBe(1);
         expect(record.contentMismatch).toBe(false);
-        expect(record.retries).toBeGreaterThanOrEqual(1);
       }
+    }
+  });
+
+  it('absorbs resets and 5xx inside one call, with retries', () => {
+    for (const record of [...recordsOf('reset'), ...recordsOf('5xx')]) {
+      expect(record.calls).toBe(1);
+      expect(record.retries).toBeGreaterThanOrEqual(1);
+      expect(record.versionsCreated).toBe(0);
+    }
+  });
+
+  it('recovers an expired link on the same video: the rerun asks for a new version', () => {
+    for (const record of recordsOf('link-expiry')) {
+      expect(record.calls).toBe(2);
+      expect(record.interruptions).toEqual(['E_UPLOAD_LINK_GONE']);
+      expect(record.notices).toContain('new-version');
+      expect(record.versionsCreated).toBe(1);
     }
   });
 
@@ -82,8 +105,7 @@ describe('chaos smoke', () => {
           .map((cell) => cell.trim()),
       );
     expect(rows).toHaveLength(3);
-    const complete = rows.filter((row) => !(row[1] ?? '').startsWith('pending'));
-    for (const row of complete) {
+    for (const row of rows) {
       expect(row[1]).toBe('2');
       expect(row[3]).toBe('2/2');
       expect(row[5]).toBe('0');
