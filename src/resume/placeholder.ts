@@ -7,7 +7,7 @@
  */
 
 import { withRetries } from '../core/with-retries.js';
-import { TusError } from '../errors.js';
+import { AbortError, TusError, VimeoTusError } from '../errors.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
 import { probeOffset } from '../tus/probe-offset.js';
 import type { VimeoClient } from '../vimeo/client.js';
@@ -109,4 +109,26 @@ export async function classifyPlaceholder(
   }
   if (head.offset > 0) return 'foreign';
   return head.length === sizeBytes ? 'adopt' : 'foreign';
+}
+
+/**
+ * `DELETE /videos/{id}` of a placeholder. Resolves undefined when it is gone, or, when the delete
+ * was refused (real Vimeo needs the token's `delete` scope: 403) or failed, why, in words for the
+ * user: the caller tells the user which video to delete by hand and carries on. Only an abort
+ * (or a bug) throws.
+ */
+export async function tryDeletePlaceholder(
+  client: Pick<VimeoClient, 'deleteVideo'>,
+  videoUri: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    await client.deleteVideo(videoUri, signal);
+    return undefined;
+  } catch (error) {
+    if (signal.aborted || error instanceof AbortError || !(error instanceof VimeoTusError)) throw error;
+    const scope =
+      error.status === 403 || error.status === 401 ? ': the token may lack the `delete` scope' : '';
+    return `${error.status !== undefined ? `HTTP ${error.status}` : error.code}${scope}`;
+  }
 }

@@ -4,7 +4,7 @@
  * that keep the record true at every step.
  */
 import { basename } from 'node:path';
-import { AbortError, LedgerError, VimeoApiError, VimeoTusError } from '../errors.js';
+import { LedgerError, VimeoApiError } from '../errors.js';
 import { FINISHED_STATES } from '../ledger/record-rules.js';
 import type { UploadRecord } from '../ledger/types.js';
 import type { NoticeEvent, UploadHooks, UploadResult } from '../upload/types.js';
@@ -13,7 +13,7 @@ import type { VideoInfo } from '../vimeo/types.js';
 import { type EngineMode, finishWithoutTransfer, runRecordedEngine } from './engine-run.js';
 import { PLACEHOLDER_KEPT_CODE, SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
 import { describeChange, sameFile } from './file-identity.js';
-import { classifyPlaceholder, findPlaceholder } from './placeholder.js';
+import { classifyPlaceholder, findPlaceholder, tryDeletePlaceholder } from './placeholder.js';
 import type { SessionContext } from './types.js';
 
 /** Runs the upload the ledger calls for and resolves with its verified result. */
@@ -131,22 +131,8 @@ export class LedgerSession {
     this.#notice('superseded', `Starting a new upload: ${why}${kept}.`, keptUri);
   }
 
-  /**
-   * `DELETE /videos/{id}`. Resolves undefined when done, or why it was refused (real Vimeo needs
-   * the token's `delete` scope): the caller tells the user and carries on. Only an abort throws.
-   */
   async #tryDelete(videoUri: string): Promise<string | undefined> {
-    const { client, signal } = this.#ctx;
-    try {
-      await client.deleteVideo(videoUri, signal);
-      return undefined;
-    } catch (error) {
-      if (signal.aborted || error instanceof AbortError) throw error;
-      if (!(error instanceof VimeoTusError)) throw error;
-      const scope =
-        error.status === 403 || error.status === 401 ? ': the token may lack the `delete` scope' : '';
-      return `${error.status !== undefined ? `HTTP ${error.status}` : error.code}${scope}`;
-    }
+    return tryDeletePlaceholder(this.#ctx.client, videoUri, this.#ctx.signal);
   }
 
   /** A new video (or, with replaceVideoUri, a new version), recorded before the create call. */
