@@ -2,7 +2,7 @@
  * Turns the command line's `<file|dir>...` into the list of files to upload: files as given,
  * directories walked (recursively, in name order) for files that match the filter.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -63,9 +63,12 @@ export async function planFiles(
 ): Promise<PlannedFile[]> {
   const planned: PlannedFile[] = [];
   const seen = new Set<string>();
-  const add = (file: PlannedFile): void => {
-    if (seen.has(file.absolutePath)) return;
-    seen.add(file.absolutePath);
+  // One file once, however it was named (`./a.mp4`, a symlink to it, its absolute path): the
+  // canonical path is also what the ledger keys the upload by.
+  const add = async (file: PlannedFile): Promise<void> => {
+    const canonical = await realpath(file.absolutePath).catch(() => file.absolutePath);
+    if (seen.has(canonical)) return;
+    seen.add(canonical);
     planned.push(file);
   };
   for (const input of inputs) {
@@ -76,9 +79,9 @@ export async function planFiles(
       if (found.length === 0) {
         throw new ConfigError(`No video files in ${input} (use --include to choose extensions or patterns).`);
       }
-      for (const file of found) add(file);
+      for (const file of found) await add(file);
     } else {
-      add({ display: input, absolutePath, sizeBytes: info?.isFile() ? info.size : null });
+      await add({ display: input, absolutePath, sizeBytes: info?.isFile() ? info.size : null });
     }
   }
   return planned;

@@ -10,7 +10,8 @@ export const DEFAULT_API_URL = 'https://api.vimeo.com';
 /** The short help shown whenever the token is missing or rejected. */
 export const TOKEN_HELP =
   'Create a personal access token at https://developer.vimeo.com/apps (your app → "Generate an access token",' +
-  ' scopes: upload, and edit to set name/description/privacy), then set VIMEO_TOKEN=... or pass' +
+  ' scopes: upload; edit to set name/description/privacy and to replace a video; delete to let vimeo-tus' +
+  ' remove the empty placeholder video a crashed upload may leave), then set VIMEO_TOKEN=... or pass' +
   ' --token-file FILE. To try vimeo-tus without an account, add --sandbox.';
 
 /** The resolved configuration. `token` is secret: never print it or put it into an error. */

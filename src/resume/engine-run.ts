@@ -10,7 +10,7 @@ import type { UploadHooks, UploadOptions, UploadResult, VimeoStatus } from '../u
 import { createUpload } from '../upload/upload.js';
 import { statusesOf } from '../upload/verify.js';
 import type { VideoInfo } from '../vimeo/types.js';
-import { failurePatch } from './failure-rules.js';
+import { type FailureStage, failurePatch } from './failure-rules.js';
 import type { LedgerUploadOptions, SessionContext } from './types.js';
 
 /** How the engine is started: a new video, an earlier link continued, or a new version. */
@@ -74,7 +74,8 @@ export async function runRecordedEngine(
     events.emit('verified', final);
     return final;
   } catch (error) {
-    await recordFailure(ctx, recordId(), error, !answered);
+    const stage: FailureStage = answered ? 'transfer' : mode.kind === 'create' ? 'create' : 'version';
+    await recordFailure(ctx, recordId(), error, stage);
     throw error;
   }
 }
@@ -125,12 +126,12 @@ async function recordFailure(
   ctx: SessionContext,
   id: string | undefined,
   error: unknown,
-  createStep: boolean,
+  stage: FailureStage,
 ): Promise<void> {
   if (id === undefined || ctx.lockLost()) return;
   try {
     const current = await ctx.ledger.get(id);
-    if (current) await ctx.ledger.update(id, failurePatch(current, error, createStep));
+    if (current) await ctx.ledger.update(id, failurePatch(current, error, stage));
   } catch {
     // The upload's own error is what the caller must see.
   }

@@ -5,10 +5,15 @@
  *   leaves the upload continuable: abort, network, stall, server errors, exhausted retries, a dead
  *   link, a lost lock, auth. The error is noted in `errorCode`/`errorMessage`; the next run of the
  *   same command continues the same video.
- * - A record becomes `failed` only when this upload cannot go on: the create call was refused
- *   (a 4xx answer proves no video was made), Vimeo failed to process the complete
- *   upload (E_PROCESSING_FAILED), the video is gone from Vimeo, or the upload was superseded
- *   (`newUpload` / `--new`, or a changed file). The next run starts a new upload for it.
+ * - A record becomes `failed` only when this upload cannot go on: the create call
+ *   (`POST /me/videos`) was refused (a 4xx answer proves no video was made), Vimeo failed to
+ *   process the complete upload (E_PROCESSING_FAILED), the video is gone from Vimeo, or the upload
+ *   was superseded (`newUpload` / `--new`, or a changed file).
+ * - A refused version call (`POST /videos/{id}/versions`, a replace or a fresh link) does NOT
+ *   fail the record: the video exists and stays this file's; the next run asks for a version of
+ *   the same video again. Failing it would make the next run create a second video.
+ * - The next run starts a new video only for a failed record without a live video (see
+ *   session.ts); a failed record whose video still exists gets a new version of that video.
  * - A processing timeout after verification leaves the record `verified` (the bytes are all there).
  */
 import { VimeoTusError } from '../errors.js';
@@ -18,6 +23,12 @@ import type { UploadRecord, UploadRecordPatch } from '../ledger/types.js';
 export const SUPERSEDED_CODE = 'E_SUPERSEDED';
 /** Record error code: the record's video no longer exists on Vimeo. */
 export const VIDEO_GONE_CODE = 'E_VIDEO_GONE';
+/**
+ * Record error code: a crashed create's placeholder could not be deleted (e.g. the token lacks the
+ * `delete` scope). The record names it (so no search takes it for a placeholder again) and the
+ * upload went on with a new record and video; the user was told to delete it by hand.
+ */
+export const PLACEHOLDER_KEPT_CODE = 'E_PLACEHOLDER_KEPT';
 
 /** The error's code and message for the record (never a token or link: errors never carry them). */
 export function errorFields(error: unknown): { errorCode: string; errorMessage: string } {
@@ -36,14 +47,18 @@ export function createRefused(error: unknown): boolean {
 }
 
 /**
- * The patch to write after `error` ended an upload of `record` (as it is now in the ledger).
- * `createStep` is true when the error came before the create/version call was answered.
+ * Where an upload was when it ended: before the answer of its create call (`create`, a new
+ * video), before the answer of its version call (`version`), or after either (`transfer`:
+ * sending, verifying, processing).
  */
-export function failurePatch(record: UploadRecord, error: unknown, createStep: boolean): UploadRecordPatch {
+export type FailureStage = 'create' | 'version' | 'transfer';
+
+/** The patch to write after `error` ended an upload of `record` (as it is now in the ledger) at `stage`. */
+export function failurePatch(record: UploadRecord, error: unknown, stage: FailureStage): UploadRecordPatch {
   const fields = errorFields(error);
-  if (createStep) {
-    return createRefused(error) ? { state: 'failed', ...fields } : fields;
-  }
+  if (stage === 'create') return createRefused(error) ? { state: 'failed', ...fields } : fields;
+  // A refused version leaves the video as it was: the record stays resumable (never `failed`).
+  if (stage === 'version') return fields;
   if (fields.errorCode === 'E_PROCESSING_FAILED') return { state: 'failed', ...fields };
   if (fields.errorCode === 'E_PROCESSING_TIMEOUT') {
     return { state: 'verified', ackedBytes: record.fileSize, ...fields };

@@ -86,7 +86,8 @@ async function runLedgerUpload(
     });
     const accounts = options.accounts ?? new AccountCache();
     const accountUri = await accounts.accountUri(client, resolved.token, callerSignal);
-    const key = { filePath: file.path, apiUrl: client.apiUrl, accountUri };
+    // Keyed by the canonical path: `./a.mp4`, a symlink to it and its absolute path are one upload.
+    const key = { filePath: file.realPath, apiUrl: client.apiUrl, accountUri };
     const held = await acquireLock(options.ledger, uploadLockName(key), {
       ...(options.lockOwner ? { owner: options.lockOwner } : {}),
       ...(options.lockStaleAfterMs !== undefined ? { staleAfterMs: options.lockStaleAfterMs } : {}),
@@ -102,6 +103,7 @@ async function runLedgerUpload(
         file,
         identity,
         key,
+        ...(file.path !== file.realPath ? { legacyKey: { ...key, filePath: file.path } } : {}),
         signal,
         lockLost: () => lock.lostSignal.aborted,
         events,

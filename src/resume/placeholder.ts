@@ -1,19 +1,24 @@
 /**
  * The crash window between "create call sent" and "answer recorded": find the video that call
- * may have made. Vimeo lists videos newest first; a candidate has the name and upload size the
- * record asked for, was created no earlier than the call (less a clock skew allowance), and is
- * not already known to the ledger.
+ * may have made, and decide whether it is provably ours. Vimeo lists videos newest first; a
+ * candidate passes the one create-candidate rule of src/vimeo/create-recovery.ts
+ * (`isCreateCandidate`: name, upload size, creation time, upload not complete) and is not
+ * already known to the ledger; then {@link classifyPlaceholder} looks at its upload link.
  */
 
 import { withRetries } from '../core/with-retries.js';
-import { TusError } from '../errors.js';
+import { AbortError, TusError, VimeoTusError } from '../errors.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
 import { probeOffset } from '../tus/probe-offset.js';
 import type { VimeoClient } from '../vimeo/client.js';
+import { CREATE_CLOCK_SKEW_MS, type CreateAttempt, isCreateCandidate } from '../vimeo/create-recovery.js';
 import type { VideoInfo } from '../vimeo/types.js';
 
-/** How much earlier than `createRequestedAt` Vimeo's `created_time` may be (clock skew, second granularity). */
-export const DEFAULT_CREATE_SKEW_MS = 5 * 60_000;
+/**
+ * How much earlier than `createRequestedAt` Vimeo's `created_time` may be (clock skew, second
+ * granularity): the engine's own allowance, so both searches agree.
+ */
+export const DEFAULT_CREATE_SKEW_MS = CREATE_CLOCK_SKEW_MS;
 const PER_PAGE = 50;
 const MAX_PAGES = 4;
 
@@ -33,9 +38,18 @@ export async function findPlaceholder(
   record: UploadRecord,
   options: FindPlaceholderOptions = {},
 ): Promise<VideoInfo | undefined> {
-  if (record.createRequestedAt === null) return undefined;
+  // Every create the ledger records sends a name (the file's by default): without one, nothing
+  // could be told apart from the user's other videos.
+  if (record.createRequestedAt === null || record.videoName === null) return undefined;
   const requestedAt = record.createRequestedAt;
-  const notBeforeMs = requestedAt - (options.skewMs ?? DEFAULT_CREATE_SKEW_MS);
+  const skewMs = options.skewMs ?? DEFAULT_CREATE_SKEW_MS;
+  const attempt: CreateAttempt = {
+    name: record.videoName,
+    sizeBytes: record.fileSize,
+    startedAtMs: requestedAt,
+    skewMs,
+  };
+  const notBeforeMs = requestedAt - skewMs;
   let best: { video: VideoInfo; distanceMs: number } | undefined;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const listed = await client.listVideos({
@@ -51,8 +65,7 @@ export async function findPlaceholder(
         olderSeen = true;
         continue;
       }
-      if (video.name !== (record.videoName ?? undefined)) continue;
-      if (video.upload?.size !== undefined && video.upload.size !== record.fileSize) continue;
+      if (!isCreateCandidate(video, attempt)) continue;
       if ((await ledger.findByVideo(video.uri)).length > 0) continue;
       const distanceMs = Math.abs(createdMs - requestedAt);
       if (!best || distanceMs < best.distanceMs) best = { video, distanceMs };
@@ -63,11 +76,14 @@ export async function findPlaceholder(
 }
 
 /**
- * What to do with a found video:
- * - `adopt`: its upload can take the file and holds no byte yet (what a crashed create of ours
- *   leaves: bytes are only ever sent after the create answer was recorded);
- * - `delete`: it can never take the file (no tus link, a dead link, Vimeo reports an upload error);
- * - `foreign`: it holds bytes, or is complete: not ours (ours has none), so it is left alone.
+ * What to do with a found candidate (see {@link findPlaceholder}):
+ * - `adopt`: its tus upload can take the file and holds no byte yet (what a crashed create of
+ *   ours leaves: bytes are only ever sent after the create answer was recorded);
+ * - `delete`: it matches our call and can never take the file (no upload link, a dead link,
+ *   Vimeo reports an upload error), so it holds none of anybody's bytes: our placeholder;
+ * - `foreign`: it holds bytes, is complete, declares another size, or was made with another
+ *   upload approach (we always ask for tus): not provably ours, so it is left alone.
+ * Only `delete` (and, when giving an upload up, an unused `adopt`) may ever be deleted.
  */
 export type PlaceholderVerdict = 'adopt' | 'delete' | 'foreign';
 
@@ -80,7 +96,7 @@ export async function classifyPlaceholder(
   const upload = video.upload;
   if (upload?.status === 'complete') return 'foreign';
   if (!upload?.uploadLink || upload.status === 'error') return 'delete';
-  if (upload.approach !== undefined && upload.approach !== 'tus') return 'delete';
+  if (upload.approach !== undefined && upload.approach !== 'tus') return 'foreign';
   if (upload.size !== undefined && upload.size !== sizeBytes) return 'foreign';
   let head: { offset: number; length: number };
   try {
@@ -93,4 +109,26 @@ export async function classifyPlaceholder(
   }
   if (head.offset > 0) return 'foreign';
   return head.length === sizeBytes ? 'adopt' : 'foreign';
+}
+
+/**
+ * `DELETE /videos/{id}` of a placeholder. Resolves undefined when it is gone, or, when the delete
+ * was refused (real Vimeo needs the token's `delete` scope: 403) or failed, why, in words for the
+ * user: the caller tells the user which video to delete by hand and carries on. Only an abort
+ * (or a bug) throws.
+ */
+export async function tryDeletePlaceholder(
+  client: Pick<VimeoClient, 'deleteVideo'>,
+  videoUri: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    await client.deleteVideo(videoUri, signal);
+    return undefined;
+  } catch (error) {
+    if (signal.aborted || error instanceof AbortError || !(error instanceof VimeoTusError)) throw error;
+    const scope =
+      error.status === 403 || error.status === 401 ? ': the token may lack the `delete` scope' : '';
+    return `${error.status !== undefined ? `HTTP ${error.status}` : error.code}${scope}`;
+  }
 }

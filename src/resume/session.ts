@@ -11,9 +11,9 @@ import type { NoticeEvent, UploadHooks, UploadResult } from '../upload/types.js'
 import { STATUS_FIELDS } from '../upload/verify.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import { type EngineMode, finishWithoutTransfer, runRecordedEngine } from './engine-run.js';
-import { SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
+import { PLACEHOLDER_KEPT_CODE, SUPERSEDED_CODE, VIDEO_GONE_CODE } from './failure-rules.js';
 import { describeChange, sameFile } from './file-identity.js';
-import { classifyPlaceholder, findPlaceholder } from './placeholder.js';
+import { classifyPlaceholder, findPlaceholder, tryDeletePlaceholder } from './placeholder.js';
 import type { SessionContext } from './types.js';
 
 /** Runs the upload the ledger calls for and resolves with its verified result. */
@@ -27,8 +27,10 @@ export class LedgerSession {
   }
 
   async run(): Promise<UploadResult> {
-    const { ledger, key, identity, options } = this.#ctx;
-    const latest = await ledger.findLatest(key);
+    const { ledger, key, legacyKey, identity, options } = this.#ctx;
+    // Records written before keys were canonical paths are found under the path as given.
+    const latest =
+      (await ledger.findLatest(key)) ?? (legacyKey ? await ledger.findLatest(legacyKey) : undefined);
     if (!latest) return this.#fresh(undefined);
 
     if (FINISHED_STATES.includes(latest.state)) {
@@ -36,13 +38,7 @@ export class LedgerSession {
       if (sameFile(latest, identity)) return this.#alreadyVerified(latest);
       return this.#fileChanged(latest);
     }
-    if (latest.state === 'failed') {
-      this.#notice(
-        'restarted',
-        `The last upload of this file ended in ${latest.errorCode ?? 'failure'}: starting a new upload.`,
-      );
-      return this.#fresh(undefined);
-    }
+    if (latest.state === 'failed') return this.#afterFailure(latest);
     if (!sameFile(latest, identity)) return this.#fileChanged(latest);
     const replaceUri = options.replaceVideoUri;
     if (replaceUri !== undefined && latest.videoUri !== replaceUri) {
@@ -77,20 +73,66 @@ export class LedgerSession {
     return this.#fresh(undefined);
   }
 
-  /** Marks `record` given up; a crashed create's placeholder is deleted (it has no bytes). */
+  /**
+   * The newest record is `failed`. A live video of this file is never abandoned for a new one:
+   * it gets the file again as a new version (`POST /videos/{id}/versions`). A new video is made
+   * only when there is none to go on with: no video was ever made (a refused create), the video
+   * is gone, the upload was superseded, or a new upload (`newUpload`) or another video to replace
+   * was asked for.
+   */
+  async #afterFailure(record: UploadRecord): Promise<UploadResult> {
+    const { options, identity } = this.#ctx;
+    const videoUri = record.videoUri;
+    const giveUp = [SUPERSEDED_CODE, VIDEO_GONE_CODE, PLACEHOLDER_KEPT_CODE];
+    const otherTarget = options.replaceVideoUri !== undefined && options.replaceVideoUri !== videoUri;
+    if (videoUri === null || options.newUpload || otherTarget || giveUp.includes(record.errorCode ?? '')) {
+      this.#notice(
+        'restarted',
+        `The last upload of this file ended in ${record.errorCode ?? 'failure'}: starting a new upload.`,
+      );
+      return this.#fresh(undefined);
+    }
+    if (!sameFile(record, identity)) return this.#fileChanged(record);
+    const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload.status']);
+    if (!video) return this.#videoGone(record, videoUri);
+    this.#continued = true;
+    return this.#newVersion(record, videoUri, `its last upload ended in ${record.errorCode ?? 'failure'}`);
+  }
+
+  /**
+   * Marks `record` given up. A crashed create's placeholder is deleted only when it is provably
+   * ours (classifyPlaceholder: it holds no byte, or can never take any); a refused delete is told,
+   * never fatal, and the video is kept on the record so the ledger knows it.
+   */
   async #supersede(record: UploadRecord, why: string): Promise<void> {
-    const { ledger } = this.#ctx;
+    const { ledger, file, signal } = this.#ctx;
+    let kept = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
+    let keptUri: string | null = record.videoUri;
+    let keptNote = '';
     if (record.state === 'creating' && record.videoUri === null) {
       const found = await this.#placeholder(record);
-      if (found) await this.#ctx.client.deleteVideo(found.uri, this.#ctx.signal);
+      const video = found ? await this.#videoOrGone(found.uri, ['uri', 'link', 'upload']) : undefined;
+      const verdict = video ? await classifyPlaceholder(video, file.sizeBytes, signal) : 'foreign';
+      if (video && verdict !== 'foreign') {
+        const refused = await this.#tryDelete(video.uri);
+        if (refused !== undefined) {
+          keptUri = video.uri;
+          keptNote = `; its placeholder ${video.uri} could not be deleted (${refused}): delete it by hand`;
+          kept = ` (the placeholder ${video.uri} an earlier run left could not be deleted (${refused}): delete it by hand)`;
+        }
+      }
     }
     await ledger.update(record.id, {
       state: 'failed',
       errorCode: SUPERSEDED_CODE,
-      errorMessage: `Superseded: ${why}`,
+      errorMessage: `Superseded: ${why}${keptNote}`,
+      ...(keptUri !== record.videoUri ? { videoUri: keptUri } : {}),
     });
-    const kept = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
-    this.#notice('superseded', `Starting a new upload: ${why}${kept}.`, record.videoUri);
+    this.#notice('superseded', `Starting a new upload: ${why}${kept}.`, keptUri);
+  }
+
+  async #tryDelete(videoUri: string): Promise<string | undefined> {
+    return tryDeletePlaceholder(this.#ctx.client, videoUri, this.#ctx.signal);
   }
 
   /** A new video (or, with replaceVideoUri, a new version), recorded before the create call. */
@@ -104,7 +146,15 @@ export class LedgerSession {
         const createRequestedAt = Date.now();
         const fields = { ...identity, videoName, createRequestedAt, errorCode: null, errorMessage: null };
         if (recordId !== undefined) {
-          await ledger.update(recordId, { ...fields, state: 'creating' });
+          // A reused record starts over: nothing of an earlier video or link may remain on it.
+          await ledger.update(recordId, {
+            ...fields,
+            videoUri: replaceUri,
+            videoLink: null,
+            uploadLink: null,
+            ackedBytes: 0,
+            state: 'creating',
+          });
         } else {
           const inserted = await ledger.insert({
             ...key,
@@ -174,8 +224,13 @@ export class LedgerSession {
     );
     const hooks: UploadHooks = {
       beforeCreate: async () => {
+        // The old link is done with: a run that stops inside the version call leaves the record
+        // `creating` on this video, and the next run recovers the version (#recoverVersion).
         await ledger.update(record.id, {
           createRequestedAt: Date.now(),
+          uploadLink: null,
+          ackedBytes: 0,
+          state: 'creating',
           errorCode: null,
           errorMessage: null,
         });
@@ -228,7 +283,25 @@ export class LedgerSession {
       );
       return this.#fresh(record);
     }
-    await client.deleteVideo(found.uri, signal);
+    const refused = await this.#tryDelete(found.uri);
+    if (refused !== undefined) {
+      // Kept on a record of its own (failed), so that the ledger knows it and no later search
+      // takes it for a placeholder again; the upload starts again on a new record.
+      await ledger.update(record.id, {
+        state: 'failed',
+        videoUri: found.uri,
+        errorCode: PLACEHOLDER_KEPT_CODE,
+        errorMessage: `The placeholder ${found.uri} could not be deleted (${refused}): delete it by hand`,
+      });
+      this.#notice(
+        'restarted',
+        `An earlier run stopped inside its create call and left ${found.uri}, which cannot take the ` +
+          `upload; it could not be deleted (${refused}): delete ${found.uri} by hand ` +
+          '(https://vimeo.com/manage/videos). Starting a new upload.',
+        found.uri,
+      );
+      return this.#fresh(undefined);
+    }
     this.#notice(
       'deleted-placeholder',
       `An earlier run stopped inside its create call; the video it left (${found.uri}) could not take ` +
@@ -238,7 +311,11 @@ export class LedgerSession {
     return this.#fresh(record);
   }
 
-  /** A crash inside a version call (replace): adopt the version's link if usable, else a new one. */
+  /**
+   * A run stopped inside a version call (replace, or a fresh link): the video is known, so this
+   * always ends on it. The version that call made is continued when its link is usable and
+   * holds no byte yet; otherwise a new version of the SAME video is asked for (never a new video).
+   */
   async #recoverVersion(record: UploadRecord, videoUri: string): Promise<UploadResult> {
     const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload']);
     if (!video) return this.#videoGone(record, videoUri);
@@ -250,7 +327,7 @@ export class LedgerSession {
       });
       return this.#continue(adopted, videoUri, video.upload.uploadLink);
     }
-    return this.#fresh(record);
+    return this.#newVersion(record, videoUri, 'an earlier run stopped before it had a new upload link');
   }
 
   async #placeholder(record: UploadRecord): Promise<VideoInfo | undefined> {

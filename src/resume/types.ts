@@ -43,7 +43,10 @@ export interface SessionContext {
   readonly client: VimeoClient;
   readonly file: FileSnapshot;
   readonly identity: FileIdentity;
+  /** The key by the canonical path (`realpath`): one file, however it is named. */
   readonly key: UploadKey;
+  /** The key by the absolute path as given, when it differs: records of older versions. */
+  readonly legacyKey?: UploadKey;
   /** The caller's signal combined with the lock's "lost" signal. */
   readonly signal: AbortSignal;
   /** True once the lock was lost: then the record belongs to someone else and is not written. */

@@ -3,22 +3,27 @@
  * for changes before each PATCH. Its bytes are read by range-reader.ts, opened anew at the server's
  * offset for every PATCH (a consumed stream is never replayed).
  */
-import { constants, open, stat } from 'node:fs/promises';
+import { constants, open, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
 
 /** What was true of the file when it was checked; later checks compare against it. */
 export interface FileSnapshot {
-  /** Absolute path. */
+  /** Absolute path, as given (symlinks kept: its base name is the default video name). */
   readonly path: string;
+  /**
+   * The canonical path (`fs.realpath`: symlinks, `.` and `..` resolved): one file has one, however
+   * it is named (`./a.mp4`, a symlink to it, its absolute path). The ledger keys uploads by it.
+   */
+  readonly realPath: string;
   readonly sizeBytes: number;
   readonly mtimeMs: number;
 }
 
 /**
  * Check a path before anything is created: it exists, is a regular file, is readable and is not
- * empty. Resolves to a snapshot with the absolute path.
+ * empty. Resolves to a snapshot with the absolute path and the canonical (real) path.
  * @throws FileError E_FILE_NOT_FOUND / E_FILE_NOT_REGULAR / E_FILE_UNREADABLE / E_FILE_EMPTY
  */
 export async function inspectFile(path: string): Promise<FileSnapshot> {
@@ -64,7 +69,18 @@ export async function inspectFile(path: string): Promise<FileSnapshot> {
       `${absolutePath} is empty: Vimeo cannot take a 0-byte video`,
     );
   }
-  return Object.freeze({ path: absolutePath, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
+  let realPath: string;
+  try {
+    realPath = await realpath(absolutePath);
+  } catch (error) {
+    throw new FileError(
+      'E_FILE_UNREADABLE',
+      absolutePath,
+      `Cannot resolve ${absolutePath} (${errnoCode(error) ?? 'error'})`,
+      { cause: error },
+    );
+  }
+  return Object.freeze({ path: absolutePath, realPath, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
 }
 
 /**

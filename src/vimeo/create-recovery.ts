@@ -22,8 +22,13 @@ import type { CreatedVideo, VideoInfo } from './types.js';
 /** The fields read from a video adopted after a lost create answer. */
 const ADOPT_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
 
-/** Clock difference tolerated between this machine and Vimeo when matching `created_time`. */
-export const CREATE_CLOCK_SKEW_MS = 30_000;
+/**
+ * Clock difference tolerated between this machine and Vimeo when matching `created_time` against
+ * the moment a create call was sent (Vimeo's times have second granularity; laptops drift). One
+ * value for both searches: the engine's (a create answer lost in this process) and the ledger's
+ * (a create call a killed run left behind).
+ */
+export const CREATE_CLOCK_SKEW_MS = 5 * 60_000;
 /** Videos read (newest first) when looking for the one a failed create may have made. */
 export const CREATE_LOOKUP_PAGE_SIZE = 25;
 
@@ -66,20 +71,32 @@ export interface CreateAttempt {
   readonly sizeBytes: number;
   /** `Date.now()` when the call was sent. */
   readonly startedAtMs: number;
+  /** How much earlier than `startedAtMs` the video's `created_time` may be. @default CREATE_CLOCK_SKEW_MS */
+  readonly skewMs?: number;
 }
 
 /**
- * The videos of `list` (newest first) that the create call may have made: same upload size, same
- * name (when one was sent), `created_time` no earlier than the call's start minus the clock skew.
+ * THE rule for "this listed video may be the one our create call made" (the engine's adoption
+ * and the ledger's crash recovery both use it; nothing else decides it):
+ * - `created_time` no earlier than the call's start minus the clock skew;
+ * - its `upload.size` is exactly the size the call declared (a video without one is not ours);
+ * - the same name, when the call sent one;
+ * - its upload is not complete (ours never got a byte: bytes are sent only after the answer).
+ * A match is a candidate, not a proof: before a candidate is continued or deleted, the ledger
+ * layer also checks it is unknown to the ledger and that its upload link holds no byte
+ * (src/resume/placeholder.ts).
  */
+export function isCreateCandidate(video: VideoInfo, attempt: CreateAttempt): boolean {
+  const createdMs = video.createdTime === undefined ? Number.NaN : Date.parse(video.createdTime);
+  if (!(createdMs >= attempt.startedAtMs - (attempt.skewMs ?? CREATE_CLOCK_SKEW_MS))) return false;
+  if (video.upload?.size !== attempt.sizeBytes) return false;
+  if (attempt.name !== undefined && video.name !== attempt.name) return false;
+  return video.upload.status !== 'complete';
+}
+
+/** The videos of `list` (newest first) that the create call may have made ({@link isCreateCandidate}). */
 export function matchingVideos(list: readonly VideoInfo[], attempt: CreateAttempt): VideoInfo[] {
-  const earliestMs = attempt.startedAtMs - CREATE_CLOCK_SKEW_MS;
-  return list.filter((video) => {
-    const createdMs = video.createdTime === undefined ? Number.NaN : Date.parse(video.createdTime);
-    if (!(createdMs >= earliestMs)) return false;
-    if (video.upload?.size !== attempt.sizeBytes) return false;
-    return attempt.name === undefined || video.name === attempt.name;
-  });
+  return list.filter((video) => isCreateCandidate(video, attempt));
 }
 
 /**
