@@ -5,11 +5,9 @@
  * command modules (and SQLite with them) are imported only when their command runs: start-up
  * cost for every other command otherwise.
  */
-import { InvalidArgumentError } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
-import { ConfigError } from '../errors.js';
+import { intArg, sizeArg } from './option-parsers.js';
 import type { CommandRegistrar } from './program.js';
-import { parseSizeBytes } from './size.js';
 
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
 
@@ -132,19 +130,3 @@ Exit code 7 when the upload it would remove is running in another process.`,
 
 /** Extra commands added to the program after upload, replace, demo and sandbox. */
 export const EXTRA_COMMANDS: readonly CommandRegistrar[] = [ledgerCommands];
-
-function sizeArg(value: string): number {
-  try {
-    return parseSizeBytes(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
-  }
-}
-
-function intArg(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a whole number ≥ 1.');
-  }
-  return n;
-}

@@ -11,11 +11,11 @@ import {
   type LedgerCommandIo,
   openExistingLedger,
   parseTarget,
-  printable,
   recordsOf,
   stateDirOf,
   targetName,
-} from '../../resume/command-support.js';
+} from '../command-support.js';
+import { stripControl } from '../render/format.js';
 
 /** Options of {@link forgetCommand}. */
 export interface ForgetCommandOptions {
@@ -36,11 +36,15 @@ export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCom
   const stateDir = stateDirOf(options.stateDir, io);
   const ledger = await openExistingLedger(stateDir);
   if (!ledger)
-    throw new ConfigError(`Nothing to forget: no upload of ${printable(targetName(target))} is recorded.`);
+    throw new ConfigError(
+      `Nothing to forget: no upload of ${stripControl(targetName(target), '?')} is recorded.`,
+    );
   try {
     const records = await recordsOf(ledger, target);
     if (records.length === 0) {
-      throw new ConfigError(`Nothing to forget: no upload of ${printable(targetName(target))} is recorded.`);
+      throw new ConfigError(
+        `Nothing to forget: no upload of ${stripControl(targetName(target), '?')} is recorded.`,
+      );
     }
     for (const record of records) await refuseIfRunning(ledger, record, (io.now ?? Date.now)());
     for (const record of records) {
@@ -51,7 +55,9 @@ export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCom
         );
       } else {
         const video = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
-        io.stdout.write(`Forgot the ${record.state} upload of ${printable(record.filePath)}${video}.\n`);
+        io.stdout.write(
+          `Forgot the ${record.state} upload of ${stripControl(record.filePath, '?')}${video}.\n`,
+        );
       }
     }
     return 0;
@@ -67,7 +73,7 @@ async function refuseIfRunning(ledger: Ledger, record: UploadRecord, nowMs: numb
   const gone = lock.hostname === hostname() && lock.pid !== process.pid && !isPidAlive(lock.pid);
   if (stale || gone) return;
   throw new LedgerError(
-    `${printable(record.filePath)} is being uploaded right now by pid ${lock.pid} on host ${lock.hostname}; ` +
+    `${stripControl(record.filePath, '?')} is being uploaded right now by pid ${lock.pid} on host ${lock.hostname}; ` +
       'stop that upload first.',
     { code: 'E_UPLOAD_LOCKED' },
   );

@@ -7,14 +7,15 @@ import { resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
 import { isUnfinished } from '../../ledger/record-rules.js';
 import type { UploadRecord } from '../../ledger/types.js';
-import { openExistingLedger, printable, stateDirOf } from '../../resume/command-support.js';
 import { VimeoClient } from '../../vimeo/client.js';
 import { runBatch } from '../batch.js';
+import { openExistingLedger, stateDirOf } from '../command-support.js';
 import type { CliDeps } from '../deps.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 import type { CliIo } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
+import { stripControl } from '../render/format.js';
 
 /** Options of {@link resumeCommand}. */
 export interface ResumeCommandOptions {
@@ -79,7 +80,7 @@ export async function resumeCommand(
       (info) => (info.isFile() ? info.size : null),
       () => null,
     );
-    files.push({ display: printable(record.filePath), absolutePath: record.filePath, sizeBytes });
+    files.push({ display: stripControl(record.filePath, '?'), absolutePath: record.filePath, sizeBytes });
   }
   const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: true });
   const summary = await runBatch({
