@@ -49,34 +49,15 @@ describe('exit codes', () => {
   });
 
   it('maps batches', () => {
-    expect(exitCodeForBatch({ total: 3, verified: 3, interrupted: false, errors: [] })).toBe(0);
-    expect(
-      exitCodeForBatch({ total: 3, verified: 2, interrupted: false, errors: [new NetworkError('x')] }),
-    ).toBe(5);
-    expect(
-      exitCodeForBatch({ total: 1, verified: 0, interrupted: false, errors: [new NetworkError('x')] }),
-    ).toBe(6);
-    expect(
-      exitCodeForBatch({
-        total: 2,
-        verified: 0,
-        interrupted: false,
-        errors: [new QuotaError('x'), new QuotaError('y')],
-      }),
-    ).toBe(4);
-    expect(
-      exitCodeForBatch({
-        total: 2,
-        verified: 0,
-        interrupted: false,
-        errors: [new QuotaError('x'), new NetworkError('y')],
-      }),
-    ).toBe(6);
-    expect(
-      exitCodeForBatch({ total: 2, verified: 1, interrupted: false, errors: [new AuthError('x')] }),
-    ).toBe(3);
-    expect(
-      exitCodeForBatch({ total: 2, verified: 1, interrupted: true, errors: [new NetworkError('x')] }),
-    ).toBe(130);
+    // total = verified + failed unless said otherwise.
+    const batch = (verified: number, errors: Error[], interrupted = false): number =>
+      exitCodeForBatch({ total: verified + errors.length, verified, interrupted, errors });
+    expect(batch(3, [])).toBe(0);
+    expect(batch(2, [new NetworkError('x')])).toBe(5);
+    expect(batch(0, [new NetworkError('x')])).toBe(6);
+    expect(batch(0, [new QuotaError('x'), new QuotaError('y')])).toBe(4);
+    expect(batch(0, [new QuotaError('x'), new NetworkError('y')])).toBe(6);
+    expect(batch(1, [new AuthError('x')])).toBe(3);
+    expect(batch(1, [new NetworkError('x')], true)).toBe(130);
   });
 });

@@ -17,6 +17,7 @@ import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
+import { sampleRecord } from '../ledger/sample-record.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
 
 let sandbox: Sandbox | undefined;
@@ -262,23 +263,14 @@ describe('forget', () => {
     ledger = await ledgerIn(scratch.dir);
     const file = await randomFile(scratch.dir, 'lost-answer.mp4', 1000);
     const requestedAt = Date.UTC(2025, 0, 2, 3, 4, 5);
-    const record = await ledger.insert({
-      filePath: file.path,
-      fileSize: file.sizeBytes,
-      fileMtimeMs: 1,
-      fingerprint: 'v1:x',
-      apiUrl: 'http://127.0.0.1:9',
-      accountUri: '/users/1',
-      videoName: 'lost-answer',
-      videoUri: null,
-      videoLink: null,
-      uploadLink: null,
-      ackedBytes: 0,
-      state: 'creating',
-      errorCode: null,
-      errorMessage: null,
-      createRequestedAt: requestedAt,
-    });
+    const record = await ledger.insert(
+      sampleRecord({
+        filePath: file.path,
+        fileSize: file.sizeBytes,
+        videoName: 'lost-answer',
+        createRequestedAt: requestedAt,
+      }),
+    );
     const stateDir = join(scratch.dir, 'state');
     const refused = await forgetCommand({ target: file.path, stateDir }, fakeIo(scratch.dir)).catch(
       (e: unknown) => e,
