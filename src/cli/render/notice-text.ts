@@ -7,10 +7,10 @@ import { stripControl } from './format.js';
 
 /**
  * True when the engine says the create call's video was adopted (its answer was lost and the video
- * it made was found again). Read defensively: older engines do not send the field.
+ * it made was found again).
  */
 export function isAdopted(event: CreatedEvent): boolean {
-  return (event as CreatedEvent & { readonly adopted?: boolean }).adopted === true;
+  return event.adopted === true;
 }
 
 /** One line for a notice: `<file>: <message>` (the message is the ledger's plain sentence). */
