@@ -284,6 +284,10 @@ describe('--json: the summary is the last stdout line, whatever ends the command
     expect(ledger.events.at(-2)).toMatchObject({ type: 'error', code: 'E_LEDGER' });
     expect(ledger.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 6 });
     expect(ledger.err).toContain('not a ledger file');
+    const badVideo = await jsonRun(['replace', 'not-a-video', 'one.mp4', '--json'], { VIMEO_TOKEN: TOKEN });
+    expect(badVideo.code).toBe(2);
+    expect(badVideo.events.map((e) => e.type)).toEqual(['error', 'summary']);
+    expect(badVideo.events.at(-1)).toMatchObject({ exitCode: 2 });
     expect(JSON.stringify([noToken, badFlags, ledger])).not.toContain(TOKEN);
   });
 

@@ -42,6 +42,14 @@ export async function runBatchCommand(
   }
 }
 
+/**
+ * Fails a batch command with `error` found before it could start (a bad argument, no sample file):
+ * with `json`, the `error` and `summary` lines first. Always rejects with `error`.
+ */
+export function failBatchCommand(json: boolean, io: CliIo, error: unknown): Promise<never> {
+  return runBatchCommand(json, io, () => Promise.reject(error)) as Promise<never>;
+}
+
 /** The engine options, secrets and auth advice every file of a batch shares. */
 export function batchBasics(
   config: CliConfig,
