@@ -13,6 +13,13 @@ export function isAdopted(event: CreatedEvent): boolean {
   return event.adopted === true;
 }
 
+/** One line saying that a create call's lost answer was made good by adopting its video. */
+export function adoptedLine(display: string, videoUri: string): string {
+  return stripControl(
+    `${display}: the create call's answer was lost; the video it made, ${videoUri}, was found and adopted (no second video).`,
+  );
+}
+
 /** One line for a notice: `<file>: <message>` (the message is the ledger's plain sentence). */
 export function noticeLine(display: string, event: NoticeEvent): string {
   return stripControl(`${display}: ${event.message}`);
