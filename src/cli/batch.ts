@@ -85,6 +85,7 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   const interrupted = params.signal.aborted;
   const failedErrors = finalOutcomes.filter((o) => o.status === 'failed').map((o) => errorForExit(o));
   const exitCode = exitCodeForBatch({
+    total: finalOutcomes.length,
     verified: finalOutcomes.filter((o) => o.status === 'verified').length,
     interrupted,
     errors: failedErrors,

@@ -56,18 +56,22 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
 }
 
 /**
- * The exit code of a batch: 0 when all verified; 130 when interrupted; when nothing verified, the
- * code of the failures if they agree (all auth → 3, all quota → 4, all bad input → 2, all
- * locked by another process → 7) else 6;
- * when some verified and some failed, 5. An auth failure anywhere wins (every file would fail).
+ * The exit code of a batch. 0 only when every file was verified (`verified === total`, no error);
+ * 130 when interrupted; when nothing verified, the code of the failures if they agree (all auth →
+ * 3, all quota → 4, all bad input → 2, all locked by another process → 7) else 6; when some
+ * verified and the rest did not (failed, or never finished without an error of their own), 5.
+ * An auth failure anywhere wins (every file would fail).
  */
 export function exitCodeForBatch(outcome: {
+  /** Files in the batch. */
+  readonly total: number;
   readonly verified: number;
   readonly interrupted: boolean;
+  /** The errors of the files that failed. */
   readonly errors: readonly unknown[];
 }): ExitCodeValue {
   if (outcome.interrupted) return ExitCode.Interrupted;
-  if (outcome.errors.length === 0) return ExitCode.Ok;
+  if (outcome.verified === outcome.total && outcome.errors.length === 0) return ExitCode.Ok;
   const codes = outcome.errors.map(exitCodeForError);
   if (codes.includes(ExitCode.Auth)) return ExitCode.Auth;
   if (outcome.verified > 0) return ExitCode.Partial;

@@ -5,8 +5,7 @@
  */
 
 import type { Writable } from 'node:stream';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../errors.js';
+import { Command, Option } from 'commander';
 import { sandboxCommand } from '../sandbox/command.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
@@ -14,7 +13,7 @@ import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
 import type { CliDeps } from './deps.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { parseSizeBytes } from './size.js';
+import { intArg, sizeArg } from './option-parsers.js';
 
 /** What the program's actions share with the caller. */
 export interface ProgramContext {
@@ -233,20 +232,4 @@ interface ReplaceFlags {
   tokenFile?: string;
   stateDir?: string;
   ledger: boolean;
-}
-
-function sizeArg(value: string): number {
-  try {
-    return parseSizeBytes(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
-  }
-}
-
-function intArg(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a whole number ≥ 1.');
-  }
-  return n;
 }

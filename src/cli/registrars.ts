@@ -5,11 +5,9 @@
  * command modules (and SQLite with them) are imported only when their command runs: start-up
  * cost for every other command otherwise.
  */
-import { InvalidArgumentError } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
-import { ConfigError } from '../errors.js';
+import { intArg, sizeArg } from './option-parsers.js';
 import type { CommandRegistrar } from './program.js';
-import { parseSizeBytes } from './size.js';
 
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
 
@@ -114,6 +112,7 @@ Same exit codes as upload (7: a file is already being uploaded by another proces
     .description('remove the ledger records of a file or video (the video on Vimeo stays)')
     .argument('<target>', 'a file, or a video: /videos/123, 123 or https://vimeo.com/123')
     .option('--json', 'one JSON object per removed record', false)
+    .option('--force', 'also forget an upload whose create call never got its answer recorded', false)
     .option('--state-dir <dir>', STATE_DIR_HELP)
     .addHelpText(
       'after',
@@ -122,29 +121,18 @@ Examples:
   $ vimeo-tus forget old-cut.mp4
   $ vimeo-tus forget /videos/123456 --json
 
-Exit code 7 when the upload it would remove is running in another process.`,
+Exit code 7 when the upload it would remove is running in another process (nothing is removed).
+Exit code 2 for an upload still "creating" (a video may exist that only \`vimeo-tus resume\` can
+find and adopt): run resume, or add --force to forget it anyway.`,
     )
-    .action(async (target: string, flags: { json: boolean; stateDir?: string }) => {
+    .action(async (target: string, flags: { json: boolean; force: boolean; stateDir?: string }) => {
       const { forgetCommand } = await import('./commands/forget.js');
-      context.exitCode = await forgetCommand({ target, json: flags.json, stateDir: flags.stateDir }, io);
+      context.exitCode = await forgetCommand(
+        { target, json: flags.json, force: flags.force, stateDir: flags.stateDir },
+        io,
+      );
     });
 };
 
 /** Extra commands added to the program after upload, replace, demo and sandbox. */
 export const EXTRA_COMMANDS: readonly CommandRegistrar[] = [ledgerCommands];
-
-function sizeArg(value: string): number {
-  try {
-    return parseSizeBytes(value);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
-  }
-}
-
-function intArg(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a whole number ≥ 1.');
-  }
-  return n;
-}

@@ -41,7 +41,12 @@ export function reportFatal(error: unknown, io: CliIo): ExitCodeValue {
       message += `\n${TOKEN_HELP}`;
     }
     if (code === ExitCode.Interrupted) message = 'vimeo-tus: interrupted.';
-    io.stderr.write(`${message.split('\n').map(stripControl).join('\n')}\n`);
+    io.stderr.write(
+      `${message
+        .split('\n')
+        .map((line) => stripControl(line))
+        .join('\n')}\n`,
+    );
   } else {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr.write(`vimeo-tus: unexpected error (please report it):\n${text}\n`);

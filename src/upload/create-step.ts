@@ -17,6 +17,8 @@ export interface UploadTarget {
   readonly uploadLink: string;
   /** True when this call created the video (or the version). */
   readonly created: boolean;
+  /** True when the create answer was lost and the video it made was found and adopted. */
+  readonly adopted: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function obtainUploadTarget(
   if (options.resume) {
     const { videoUri, uploadLink } = options.resume;
     const link = options.resume.link || (await pageLinkOf(client, videoUri, signal));
-    return { videoUri, uploadLink, link, created: false };
+    return { videoUri, uploadLink, link, created: false, adopted: false };
   }
   await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
   const created = options.replaceVideoUri
@@ -46,7 +48,13 @@ export async function obtainUploadTarget(
   await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
   // A version answer describes the version, not the video: its page link may be missing.
   const link = created.link || (await pageLinkOf(client, created.videoUri, signal));
-  return { videoUri: created.videoUri, link, uploadLink: created.uploadLink, created: true };
+  return {
+    videoUri: created.videoUri,
+    link,
+    uploadLink: created.uploadLink,
+    created: true,
+    adopted: created.adopted === true,
+  };
 }
 
 /**

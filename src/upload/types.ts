@@ -33,6 +33,12 @@ export interface CreatedEvent {
   readonly bytesTotal: number;
   /** True when the video was created by this call; false when an existing one is continued. */
   readonly created: boolean;
+  /**
+   * True when the create call's answer was lost (5xx, timeout, reset after it was sent) and the
+   * video it made was found again in the account and adopted instead of making a second one.
+   * Absent otherwise.
+   */
+  readonly adopted?: boolean;
 }
 
 /** The final result of an upload that ended verified. */

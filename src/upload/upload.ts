@@ -120,6 +120,7 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       link: target.link,
       bytesTotal: file.sizeBytes,
       created: target.created,
+      ...(target.adopted ? { adopted: true } : {}),
     });
 
     progress.setPhase('uploading');

@@ -148,10 +148,14 @@ describe('vimeo-tus binary against the sandbox', () => {
     expect((await sandbox.state()).videos).toHaveLength(0);
   });
 
-  it('SIGINT mid-upload exits 130 with a resume hint; running the same command again ends verified', async () => {
+  it('SIGINT mid-upload exits 130 with a resume hint, keeping its video; `vimeo-tus resume` completes that video, creating none', async () => {
     sandbox.setFaults({ throttleBytesPerSecond: MiB });
-    const args = ['upload', 'big.mp4', '--chunk-size', '1MiB', '--json'];
-    const first = runBin(args, { cwd: dir, env: env() });
+    // A state folder of its own: resume continues every unfinished upload it finds there.
+    const sigintEnv = env({ VIMEO_TUS_STATE_DIR: path.join(dir, 'state-sigint') });
+    const first = runBin(['upload', 'big.mp4', '--chunk-size', '1MiB', '--json'], {
+      cwd: dir,
+      env: sigintEnv,
+    });
     await first.waitForLine((line) => {
       const e = JSON.parse(line) as { type: string; bytesAcked?: number };
       return e.type === 'progress' && (e.bytesAcked ?? 0) >= MiB;
@@ -159,19 +163,63 @@ describe('vimeo-tus binary against the sandbox', () => {
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code).toBe(130);
-    const summary = parseEvents(stopped.stdout).at(-1);
+    const events = parseEvents(stopped.stdout);
+    const created = events.find((e) => e.type === 'created');
+    expect(created?.video).toMatch(/^\/videos\/\d+$/);
+    const summary = events.at(-1);
     expect(summary).toMatchObject({ type: 'summary', interrupted: true, exitCode: 130 });
-    expect(String(summary?.resumeHint)).toContain('same command');
-    const acked = ((summary?.files ?? []) as { bytesAcked: number }[])[0]?.bytesAcked ?? 0;
-    expect(acked).toBeGreaterThanOrEqual(MiB);
-    expect(acked).toBeLessThan(6 * MiB);
+    expect(String(summary?.resumeHint)).toContain('vimeo-tus resume');
+    const [stoppedFile] = (summary?.files ?? []) as { video: string | null; bytesAcked: number }[];
+    // The interrupted upload keeps the video it created.
+    expect(stoppedFile?.video).toBe(created?.video);
+    expect(stoppedFile?.bytesAcked).toBeGreaterThanOrEqual(MiB);
+    expect(stoppedFile?.bytesAcked).toBeLessThan(6 * MiB);
+    const midway = await sandbox.state({ hashes: false });
+    expect(midway.counters.videosCreated).toBe(1);
+    expect(midway.videos.map((v) => v.uri)).toEqual([created?.video]);
 
     sandbox.setFaults({});
-    const again = await runBin(args, { cwd: dir, env: env() }).done;
-    expect(again.code, again.stderr).toBe(0);
-    const verified = parseEvents(again.stdout).find((e) => e.type === 'verified');
-    const video = (await sandbox.state()).videos.find((v) => v.uri === verified?.video);
-    expect(video?.sha256).toBe(await sha256(path.join(dir, 'big.mp4')));
+    const resumed = await runBin(['resume', '--json'], { cwd: dir, env: sigintEnv }).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const resumedEvents = parseEvents(resumed.stdout);
+    expect(resumedEvents.find((e) => e.type === 'created')).toMatchObject({
+      video: created?.video,
+      created: false,
+    });
+    expect(resumedEvents.find((e) => e.type === 'verified')).toMatchObject({
+      video: created?.video,
+      resumed: true,
+      uploadOffset: 6 * MiB,
+      uploadLength: 6 * MiB,
+    });
+    expect(resumedEvents.at(-1)).toMatchObject({ type: 'summary', exitCode: 0, verified: 1, total: 1 });
+    const state = await sandbox.state();
+    expect(state.counters.videosCreated).toBe(1);
+    expect(state.counters.createCalls).toBe(1);
+    expect(state.videos).toHaveLength(1);
+    expect(state.videos[0]?.uri).toBe(created?.video);
+    expect(state.videos[0]?.sha256).toBe(await sha256(path.join(dir, 'big.mp4')));
+  });
+
+  it('a create whose answer was lost: the video it made is adopted (no second one) and every reporter says so', async () => {
+    sandbox.setFaults({ status: [{ kind: 'create', status: 500, afterHandling: true }] });
+    const json = await runBin(['upload', 'batch/clip-3.mp4', '--json', '--no-ledger'], {
+      cwd: dir,
+      env: env(),
+    }).done;
+    expect(json.code, json.stderr).toBe(0);
+    const events = parseEvents(json.stdout);
+    const created = events.find((e) => e.type === 'created');
+    expect(created).toMatchObject({ adopted: true, created: true });
+    expect(events.find((e) => e.type === 'verified')).toMatchObject({ video: created?.video, adopted: true });
+    expect((await sandbox.state({ hashes: false })).counters.videosCreated).toBe(1);
+
+    sandbox.setFaults({ status: [{ kind: 'create', status: 500, afterHandling: true }] });
+    const plain = await runBin(['upload', 'batch/clip-1.mp4', '--no-ledger'], { cwd: dir, env: env() }).done;
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/\[batch\/clip-1\.mp4\] adopted \/videos\/\d+/);
+    expect(plain.stdout).toMatch(/^batch\/clip-1\.mp4 .*verified, .*adopted video/m);
+    expect((await sandbox.state({ hashes: false })).counters.videosCreated).toBe(2);
   });
 
   it('--sandbox and demo run against an embedded sandbox without any credentials', async () => {

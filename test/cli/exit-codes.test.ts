@@ -23,32 +23,41 @@ describe('exit codes', () => {
 
   it('a batch whose every failure is "already being uploaded" exits 7; mixed with others 6; with some verified 5', () => {
     const locked = (): LedgerError => new LedgerError('busy', { code: 'E_UPLOAD_LOCKED' });
-    expect(exitCodeForBatch({ verified: 0, interrupted: false, errors: [locked(), locked()] })).toBe(7);
     expect(
-      exitCodeForBatch({ verified: 0, interrupted: false, errors: [locked(), new NetworkError('x')] }),
+      exitCodeForBatch({ total: 2, verified: 0, interrupted: false, errors: [locked(), locked()] }),
+    ).toBe(7);
+    expect(
+      exitCodeForBatch({
+        total: 2,
+        verified: 0,
+        interrupted: false,
+        errors: [locked(), new NetworkError('x')],
+      }),
     ).toBe(6);
-    expect(exitCodeForBatch({ verified: 1, interrupted: false, errors: [locked()] })).toBe(5);
+    expect(exitCodeForBatch({ total: 2, verified: 1, interrupted: false, errors: [locked()] })).toBe(5);
+  });
+
+  it('exits 0 only when every file was verified: files that neither verified nor failed are not success', () => {
+    expect(exitCodeForBatch({ total: 3, verified: 2, interrupted: false, errors: [] })).toBe(
+      ExitCode.Partial,
+    );
+    expect(exitCodeForBatch({ total: 2, verified: 0, interrupted: false, errors: [] })).toBe(
+      ExitCode.UploadFailed,
+    );
+    expect(exitCodeForBatch({ total: 2, verified: 2, interrupted: false, errors: [] })).toBe(ExitCode.Ok);
+    expect(exitCodeForBatch({ total: 0, verified: 0, interrupted: false, errors: [] })).toBe(ExitCode.Ok);
   });
 
   it('maps batches', () => {
-    expect(exitCodeForBatch({ verified: 3, interrupted: false, errors: [] })).toBe(0);
-    expect(exitCodeForBatch({ verified: 2, interrupted: false, errors: [new NetworkError('x')] })).toBe(5);
-    expect(exitCodeForBatch({ verified: 0, interrupted: false, errors: [new NetworkError('x')] })).toBe(6);
-    expect(
-      exitCodeForBatch({
-        verified: 0,
-        interrupted: false,
-        errors: [new QuotaError('x'), new QuotaError('y')],
-      }),
-    ).toBe(4);
-    expect(
-      exitCodeForBatch({
-        verified: 0,
-        interrupted: false,
-        errors: [new QuotaError('x'), new NetworkError('y')],
-      }),
-    ).toBe(6);
-    expect(exitCodeForBatch({ verified: 1, interrupted: false, errors: [new AuthError('x')] })).toBe(3);
-    expect(exitCodeForBatch({ verified: 1, interrupted: true, errors: [new NetworkError('x')] })).toBe(130);
+    // total = verified + failed unless said otherwise.
+    const batch = (verified: number, errors: Error[], interrupted = false): number =>
+      exitCodeForBatch({ total: verified + errors.length, verified, interrupted, errors });
+    expect(batch(3, [])).toBe(0);
+    expect(batch(2, [new NetworkError('x')])).toBe(5);
+    expect(batch(0, [new NetworkError('x')])).toBe(6);
+    expect(batch(0, [new QuotaError('x'), new QuotaError('y')])).toBe(4);
+    expect(batch(0, [new QuotaError('x'), new NetworkError('y')])).toBe(6);
+    expect(batch(1, [new AuthError('x')])).toBe(3);
+    expect(batch(1, [new NetworkError('x')], true)).toBe(130);
   });
 });

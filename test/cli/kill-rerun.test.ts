@@ -116,42 +116,49 @@ describe('kill -9 and rerun, again and again', () => {
     const stored = async (): Promise<number> =>
       (await box.state({ hashes: false })).videos.reduce((max, v) => Math.max(max, v.storedBytes), 0);
 
+    // Until the final run no run may finish: once the server holds every byte, the answer to the
+    // verification (and processing) read is held back. So every planned run must end by our SIGKILL,
+    // however fast or slow the machine is, and a run that ends by itself is a real failure.
+    const verification = async (r: { method: string; path: string }): Promise<boolean> =>
+      r.method === 'GET' &&
+      r.path.startsWith('/videos/') &&
+      r.path.includes('transcode.status') &&
+      (await stored()) >= FILE_BYTES;
     const log: string[] = [`seed ${seed}`];
     let kills = 0;
-    let firstSuccessAfterKills: number | undefined;
     for (const point of killPlan(random)) {
       let trigger: Promise<unknown>;
       let stopPolling = false;
-      if (point.kind === 'create') {
-        proxy.setHold((r) => r.method === 'POST' && r.path.startsWith('/me/videos'));
-        trigger = proxy.nextHeld();
-      } else if (point.kind === 'verify') {
+      if (point.kind === 'early') {
+        // Before any answer from the API (so before any create), at the latest after afterMs.
+        proxy.setHold(() => true);
+        trigger = Promise.race([proxy.nextHeld(), new Promise((r) => setTimeout(r, point.afterMs))]);
+      } else if (point.kind === 'create') {
         proxy.setHold(
-          async (r) =>
-            r.method === 'GET' &&
-            r.path.startsWith('/videos/') &&
-            r.path.includes('transcode.status') &&
-            (await stored()) >= FILE_BYTES,
+          async (r) => (r.method === 'POST' && r.path.startsWith('/me/videos')) || verification(r),
         );
         trigger = proxy.nextHeld();
+      } else if (point.kind === 'verify') {
+        proxy.setHold(verification);
+        trigger = proxy.nextHeld();
       } else if (point.kind === 'bytes') {
-        proxy.setHold(undefined);
+        proxy.setHold(verification);
         trigger = (async () => {
           while (!stopPolling && (await stored()) < point.storedAtLeast) {
             await new Promise((r) => setTimeout(r, 10));
           }
         })();
       } else {
-        proxy.setHold(undefined);
+        proxy.setHold(verification);
         trigger = new Promise((r) => setTimeout(r, point.afterMs));
       }
       const run = runUpload(args, env, scratch.dir);
-      // A trigger that never comes (the run got past that point) falls back to a kill after 4 s;
-      // the two named windows get longer (a loaded machine starts node slowly).
+      // A byte offset not reached in 4 s (a loaded machine) is killed where it is; the two named
+      // windows get a minute, since they must really be hit.
       const named = point.kind === 'create' || point.kind === 'verify';
       let fallbackTimer: NodeJS.Timeout | undefined;
       const fallback = new Promise((r) => {
-        fallbackTimer = setTimeout(() => r('fallback'), named ? 20_000 : 4_000);
+        fallbackTimer = setTimeout(() => r('fallback'), named ? 60_000 : 4_000);
       });
       const first = await Promise.race([
         trigger.then(() => 'trigger'),
@@ -160,10 +167,6 @@ describe('kill -9 and rerun, again and again', () => {
       ]);
       clearTimeout(fallbackTimer);
       stopPolling = true;
-      // The two named windows must really be hit, not passed by.
-      if (named) {
-        expect(first, `${JSON.stringify(point)}\n${log.join('\n')}`).toBe('trigger');
-      }
       if (first !== 'exited') run.child.kill('SIGKILL');
       const end = await run.ended;
       proxy.setHold(undefined);
@@ -172,14 +175,11 @@ describe('kill -9 and rerun, again and again', () => {
         `${JSON.stringify(point)} → ${String(first)} ${end.signal ?? end.code}, stored ${state.videos[0]?.storedBytes ?? 0}, ` +
           `videos ${state.videos.length}`,
       );
-      // Never a second video, at any point.
+      if (named) expect(first, `${JSON.stringify(point)}\n${log.join('\n')}`).toBe('trigger');
+      // Never a second video, at any point; no run ends by itself (it could not verify).
       expect(state.videos.length, log.join('\n')).toBeLessThanOrEqual(1);
-      if (end.signal === 'SIGKILL') {
-        kills++;
-      } else {
-        expect(end.code, `${log.join('\n')}\n${end.stderr}`).toBe(0);
-        firstSuccessAfterKills ??= kills;
-      }
+      expect(end.signal, `${log.join('\n')}\n${end.stderr}`).toBe('SIGKILL');
+      kills++;
     }
 
     const last = runUpload(args, env, scratch.dir);
@@ -188,7 +188,6 @@ describe('kill -9 and rerun, again and again', () => {
     if (process.env.KILL_LOG) console.log(log.join('\n'));
     expect(end.code, `${log.join('\n')}\n${end.stderr}`).toBe(0);
     expect(kills, log.join('\n')).toBeGreaterThanOrEqual(MIN_KILLS);
-    expect(firstSuccessAfterKills ?? kills, log.join('\n')).toBeGreaterThanOrEqual(MIN_KILLS);
 
     const state = await box.state();
     expect(state.counters.videosCreated, log.join('\n')).toBe(1);
@@ -205,5 +204,5 @@ describe('kill -9 and rerun, again and again', () => {
     } finally {
       await ledger.close();
     }
-  }, 150_000);
+  }, 300_000);
 });

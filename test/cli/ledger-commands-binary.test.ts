@@ -119,17 +119,20 @@ describe('ledger commands through the binary', () => {
     expect((await sandbox.state()).counters.createCalls).toBe(2);
   });
 
-  it('two processes uploading one file: one verifies, the other reports E_UPLOAD_LOCKED', async () => {
-    // Slow until the second has been refused, so the first is surely still uploading.
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: MiB / 2 } });
+  it('two processes uploading one file: one verifies, the other (and forget) get E_UPLOAD_LOCKED', async () => {
+    // The first holds its lock until the test lets "processing" end (--wait): it cannot finish
+    // before the others have been refused, however slowly they start.
+    sandbox = await tokenSandbox({ transcodeDelayMs: 3_600_000 });
     const file = await randomFile(scratch.dir, 'same.mp4', 3 * MiB);
-    const a = bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']);
+    const a = bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json', '--wait']);
     await a.waitForLine((line) => line.includes('"created"'));
-    // Both refused while the first holds the lock: NDJSON and plain lines.
-    const [b, plain] = await Promise.all([
+    // Refused while the first holds the lock: NDJSON, plain lines, and forget.
+    const [b, plain, forget] = await Promise.all([
       bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB', '--json']).done,
       bin(sandbox, ['upload', 'same.mp4', '--chunk-size', '1MiB']).done,
+      bin(sandbox, ['forget', 'same.mp4']).done,
     ]);
+    expect(a.child.exitCode).toBeNull();
     expect(b.code).toBe(7);
     const events = parseEvents(b.stdout);
     expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'E_UPLOAD_LOCKED' });
@@ -139,11 +142,16 @@ describe('ledger commands through the binary', () => {
     expect(String(events.at(-1)?.resumeHint)).toMatch(/wait for it to finish/);
     expect(plain.code).toBe(7);
     expect(plain.stdout).toContain('Another vimeo-tus process is uploading the same file');
-    sandbox.setFaults({});
+    expect(forget.code).toBe(7);
+    expect(forget.stderr).toMatch(/being uploaded right now by pid \d+ .*nothing was forgotten/);
+    sandbox.setOptions({ transcodeDelayMs: 0 });
     expect((await a.done).code).toBe(0);
     const state = await sandbox.state();
     expect(state.counters.createCalls).toBe(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
+    expect(parseEvents((await bin(sandbox, ['list', '--json']).done).stdout)).toMatchObject([
+      { file: file.path, state: 'processed' },
+    ]);
   });
 
   it('resume skips unfinished uploads of another account (and says so), creating nothing', async () => {

@@ -4,17 +4,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LedgerCommandIo } from '../../src/cli/command-support.js';
 import { forgetCommand } from '../../src/cli/commands/forget.js';
 import { listCommand } from '../../src/cli/commands/list.js';
 import { statusCommand } from '../../src/cli/commands/status.js';
 import { ConfigError, LedgerError } from '../../src/errors.js';
-import { ledgerPath } from '../../src/ledger/index.js';
+import { ledgerPath, uploadLockName } from '../../src/ledger/index.js';
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import type { Ledger } from '../../src/ledger/types.js';
-import type { LedgerCommandIo } from '../../src/resume/command-support.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { MiB, randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
+import { sampleRecord } from '../ledger/sample-record.js';
 import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
 
 let sandbox: Sandbox | undefined;
@@ -25,6 +28,7 @@ beforeEach(async () => {
   scratch = await scratchDir();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await ledger?.close();
   ledger = undefined;
   await sandbox?.close();
@@ -227,6 +231,69 @@ describe('forget', () => {
       id: record.id,
       videoUri: record.videoUri,
     });
+    expect(await ledger.get(record.id)).toBeUndefined();
+  });
+
+  it('removes a record only while holding its upload lock (no upload can take it meanwhile)', async () => {
+    sandbox = await tokenSandbox();
+    ledger = await ledgerIn(scratch.dir);
+    const { partial } = await twoUploads(sandbox, ledger);
+    const [record] = await ledger.findByFile(partial.path);
+    if (!record) throw new Error('no record');
+    const db = ledger;
+    const someoneElse = { pid: process.pid, hostname: hostname(), instanceId: 'an upload starting now' };
+    const lockFreeDuringRemove: boolean[] = [];
+    const remove = SqliteLedger.prototype.remove;
+    vi.spyOn(SqliteLedger.prototype, 'remove').mockImplementation(async function (this: SqliteLedger, id) {
+      // What an upload starting at this very moment would try (through another connection).
+      const took = await db.tryLock(uploadLockName(record), someoneElse);
+      if (took) await db.unlock(uploadLockName(record), someoneElse);
+      lockFreeDuringRemove.push(took);
+      return remove.call(this, id);
+    });
+    const io = fakeIo(scratch.dir);
+    expect(await forgetCommand({ target: partial.path, stateDir: join(scratch.dir, 'state') }, io)).toBe(0);
+    expect(lockFreeDuringRemove).toEqual([false]);
+    expect(await ledger.findByFile(partial.path)).toEqual([]);
+    // Released afterwards: the next upload of the file can start.
+    expect(await ledger.tryLock(uploadLockName(record), someoneElse)).toBe(true);
+  });
+
+  it('refuses a record still "creating" (a video may exist), saying what to do; --force forgets it', async () => {
+    ledger = await ledgerIn(scratch.dir);
+    const file = await randomFile(scratch.dir, 'lost-answer.mp4', 1000);
+    const requestedAt = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const record = await ledger.insert(
+      sampleRecord({
+        filePath: file.path,
+        fileSize: file.sizeBytes,
+        videoName: 'lost-answer',
+        createRequestedAt: requestedAt,
+      }),
+    );
+    const stateDir = join(scratch.dir, 'state');
+    const refused = await forgetCommand({ target: file.path, stateDir }, fakeIo(scratch.dir)).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(ConfigError);
+    const message = (refused as Error).message;
+    expect(message).toContain('still "creating"');
+    expect(message).toContain('2025-01-02T03:04:05.000Z');
+    expect(message).toContain('named "lost-answer"');
+    expect(message).toContain('vimeo-tus resume');
+    expect(message).toContain('--force');
+    expect(await ledger.get(record.id)).toBeDefined();
+
+    // Known URI: named in the refusal.
+    await ledger.update(record.id, { videoUri: '/videos/777' });
+    const named = await forgetCommand({ target: file.path, stateDir }, fakeIo(scratch.dir)).catch(
+      (e: unknown) => e,
+    );
+    expect((named as Error).message).toContain('/videos/777');
+
+    const io = fakeIo(scratch.dir);
+    expect(await forgetCommand({ target: file.path, stateDir, force: true }, io)).toBe(0);
+    expect(io.out()).toContain('Forgot the creating upload of');
     expect(await ledger.get(record.id)).toBeUndefined();
   });
 });

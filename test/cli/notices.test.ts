@@ -119,4 +119,34 @@ describe('notices', () => {
     expect(notice).toBeLessThan(text.indexOf('✔ talk.mp4'));
     expect(text).toContain(`ℹ other.mp4: ${ADOPTED.message}`);
   });
+
+  it('a create adopted by the engine (created.adopted, no ledger notice) is shown by every reporter', async () => {
+    const adoptedOnly = (file: string): FakeScript => (file.endsWith('other.mp4') ? { adopted: true } : {});
+    const json = captured();
+    await run(createJsonReporter({ write: (t) => json.write(t), now: () => Date.now() }), adoptedOnly);
+    const events = json
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const of = (type: string, file: string) => events.find((e) => e.type === type && e.file === file);
+    expect(of('created', 'other.mp4')).toMatchObject({ adopted: true });
+    expect(of('verified', 'other.mp4')).toMatchObject({ adopted: true });
+    expect(of('created', 'talk.mp4')).not.toHaveProperty('adopted');
+
+    const plain = captured();
+    await run(createPlainReporter({ write: (t) => plain.write(t), now: () => Date.now() }), adoptedOnly);
+    expect(plain.text()).toMatch(/^\[other\.mp4\] adopted \/videos\//m);
+    expect(plain.text()).toMatch(/^other\.mp4 .*verified, adopted video$/m);
+    expect(plain.text()).not.toMatch(/^talk\.mp4 .*adopted/m);
+
+    const tty = captured({ isTTY: true, columns: 80, rows: 24 });
+    await run(createTtyReporter({ output: tty, color: false, now: () => Date.now() }), adoptedOnly);
+    const text = tty.text().replace(/\s*\n\s*/g, ' ');
+    expect(text).toMatch(
+      /ℹ other\.mp4: the create call's answer was lost; the video it made, \/videos\/\d+, was found and adopted/,
+    );
+    expect(text).toMatch(/other\.mp4 .*verified, adopted video/);
+    expect(text).not.toContain('ℹ talk.mp4');
+  });
 });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
 import { colorEnabled } from '../../src/cli/io.js';
+import { EXTRA_COMMANDS } from '../../src/cli/registrars.js';
 import { runCli } from '../../src/cli/run.js';
-import { AuthError, NetworkError, QuotaError } from '../../src/errors.js';
+import { AuthError, LedgerError, NetworkError, QuotaError } from '../../src/errors.js';
 import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
 import { CONTROL_CHARS, fakeDeps, fakeIo } from './helpers/fake-io.js';
 
@@ -129,8 +130,9 @@ describe('runCli (fake engine)', () => {
     const fatal = await cli(['upload', 'one.mp4', '--json'], () => ({}), {});
     expect(fatal.code).toBe(3);
     const lines = fatal.out.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({ type: 'error', file: null, code: 'E_AUTH' });
+    expect(JSON.parse(lines[1] ?? '')).toMatchObject({ type: 'summary', exitCode: 3 });
   });
 
   it('an abort (Ctrl-C) mid-upload ends with 130 and a hint to resume', async () => {
@@ -220,5 +222,84 @@ describe('--help', () => {
       expect(top).toMatch(new RegExp(`\\$ .*vimeo-tus ${command}\\b`));
     }
     expect(top).toContain('7 already being uploaded by another process');
+  });
+});
+
+describe('--json: the summary is the last stdout line, whatever ends the command', () => {
+  async function jsonRun(
+    args: string[],
+    env: Record<string, string>,
+    loadEngineError?: Error,
+  ): Promise<{ code: number; events: Record<string, unknown>[]; err: string }> {
+    const io = fakeIo({ env, cwd: dir });
+    const deps = fakeDeps(fakeEngine(() => ({})).start);
+    const code = await runCli(
+      args,
+      io,
+      loadEngineError
+        ? {
+            ...deps,
+            loadEngine: async () => {
+              throw loadEngineError;
+            },
+          }
+        : deps,
+      { version: '1.0.0', registrars: EXTRA_COMMANDS },
+    );
+    const lines = io.stdout
+      .text()
+      .split('\n')
+      .filter((line) => line !== '');
+    return {
+      code,
+      events: lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+      err: io.stderr.text(),
+    };
+  }
+
+  it('a fatal error before the batch (no token, bad flags, unusable ledger): error event, then the summary with the exit code', async () => {
+    const noToken = await jsonRun(['upload', 'one.mp4', '--json'], {});
+    expect(noToken.code).toBe(3);
+    expect(noToken.events.at(-2)).toMatchObject({ type: 'error', file: null, code: 'E_AUTH' });
+    expect(noToken.events.at(-1)).toMatchObject({
+      type: 'summary',
+      ok: false,
+      exitCode: 3,
+      total: 0,
+      files: [],
+    });
+
+    const badFlags = await jsonRun(['upload', 'one.mp4', 'two.mp4', '--name', 'x', '--json'], {
+      VIMEO_TOKEN: TOKEN,
+    });
+    expect(badFlags.code).toBe(2);
+    expect(badFlags.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 2 });
+
+    const ledger = await jsonRun(
+      ['upload', 'one.mp4', '--json'],
+      { VIMEO_TOKEN: TOKEN },
+      new LedgerError('not a ledger file'),
+    );
+    expect(ledger.code).toBe(6);
+    expect(ledger.events.at(-2)).toMatchObject({ type: 'error', code: 'E_LEDGER' });
+    expect(ledger.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 6 });
+    expect(ledger.err).toContain('not a ledger file');
+    const badVideo = await jsonRun(['replace', 'not-a-video', 'one.mp4', '--json'], { VIMEO_TOKEN: TOKEN });
+    expect(badVideo.code).toBe(2);
+    expect(badVideo.events.map((e) => e.type)).toEqual(['error', 'summary']);
+    expect(badVideo.events.at(-1)).toMatchObject({ exitCode: 2 });
+    expect(JSON.stringify([noToken, badFlags, ledger])).not.toContain(TOKEN);
+  });
+
+  it('resume with nothing to do still ends with a summary (exit 0); resume without a token ends with one too', async () => {
+    const stateDir = path.join(dir, 'no-ledger-here');
+    const nothing = await jsonRun(['resume', '--json', '--state-dir', stateDir], { VIMEO_TOKEN: TOKEN });
+    expect(nothing.code).toBe(0);
+    expect(nothing.events.map((e) => e.type)).toEqual(['start', 'summary']);
+    expect(nothing.events.at(-1)).toMatchObject({ ok: true, exitCode: 0, total: 0, verified: 0 });
+
+    const noToken = await jsonRun(['resume', '--json', '--state-dir', stateDir], {});
+    expect(noToken.code).toBe(3);
+    expect(noToken.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 3 });
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { CliDeps } from '../deps.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { failBatchCommand } from './batch-command.js';
 import { uploadCommand } from './upload.js';
 
 /** Options of the demo. */
@@ -31,10 +32,10 @@ export async function demoCommand(
 ): Promise<ExitCodeValue> {
   const sizeBytes = options.sizeBytes ?? 24 * 1024 * 1024;
   const bytesPerSecond = options.bytesPerSecond ?? Math.round(2.4 * 1024 * 1024);
-  const dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-demo-'));
+  const { dir, file } = await writeSample(sizeBytes).catch((error: unknown) =>
+    failBatchCommand(options.json ?? false, io, error),
+  );
   try {
-    const file = path.join(dir, 'sample.mp4');
-    await writeSample(file, sizeBytes);
     if (!options.json) {
       io.stderr.write(
         `Demo: a generated ${Math.round(sizeBytes / 1024 / 1024)} MiB file to an embedded sandbox ` +
@@ -60,15 +61,23 @@ export async function demoCommand(
   }
 }
 
-/** Writes `sizeBytes` of random bytes, 1 MiB at a time (flat memory). */
-async function writeSample(file: string, sizeBytes: number): Promise<void> {
-  const handle = await open(file, 'w', 0o600);
+/** Writes `sizeBytes` of random bytes into a new temporary folder, 1 MiB at a time (flat memory). */
+async function writeSample(sizeBytes: number): Promise<{ readonly dir: string; readonly file: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-demo-'));
+  const file = path.join(dir, 'sample.mp4');
   try {
-    const pieceBytes = 1024 * 1024;
-    for (let written = 0; written < sizeBytes; written += pieceBytes) {
-      await handle.write(randomBytes(Math.min(pieceBytes, sizeBytes - written)));
+    const handle = await open(file, 'w', 0o600);
+    try {
+      const pieceBytes = 1024 * 1024;
+      for (let written = 0; written < sizeBytes; written += pieceBytes) {
+        await handle.write(randomBytes(Math.min(pieceBytes, sizeBytes - written)));
+      }
+    } finally {
+      await handle.close();
     }
-  } finally {
-    await handle.close();
+    return { dir, file };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }

@@ -1,21 +1,24 @@
 /**
- * `vimeo-tus forget <file | video-uri>`: removes the ledger's records of a file or a video. The
- * video on Vimeo stays. An upload running right now is not forgotten (its lock is held).
+ * `vimeo-tus forget <file | video-uri> [--force]`: removes the ledger's records of a file or a
+ * video. The video on Vimeo stays. Each record is removed while holding its upload lock (the one
+ * `upload` and `resume` take), so an upload running now is never forgotten under its feet. A
+ * record still `creating` is refused without `--force`: its create call may have made a video
+ * that only the ledger can still find and adopt.
  */
 
-import { hostname } from 'node:os';
 import { ConfigError, LedgerError } from '../../errors.js';
-import { DEFAULT_LOCK_STALE_AFTER_MS, isPidAlive, uploadLockName } from '../../ledger/lock-policy.js';
-import type { Ledger, UploadRecord } from '../../ledger/types.js';
+import { acquireLock, type HeldLock } from '../../ledger/lock-holder.js';
+import { uploadLockName } from '../../ledger/lock-policy.js';
+import type { Ledger, LockInfo, UploadRecord } from '../../ledger/types.js';
 import {
   type LedgerCommandIo,
   openExistingLedger,
   parseTarget,
-  printable,
   recordsOf,
   stateDirOf,
   targetName,
-} from '../../resume/command-support.js';
+} from '../command-support.js';
+import { stripControl } from '../render/format.js';
 
 /** Options of {@link forgetCommand}. */
 export interface ForgetCommandOptions {
@@ -24,25 +27,32 @@ export interface ForgetCommandOptions {
   readonly stateDir?: string | undefined;
   /** NDJSON: one `{"type":"forgotten",...}` line per removed record. */
   readonly json?: boolean | undefined;
+  /** `--force`: also forget records in state `creating` (a video may exist that nothing will find). */
+  readonly force?: boolean | undefined;
 }
 
 /**
- * Removes every record of the target. Returns 0.
- * @throws ConfigError when the ledger knows nothing of the target.
- * @throws LedgerError E_UPLOAD_LOCKED when one of them is being uploaded now.
+ * Removes every record of the target, each under its upload lock. Returns 0.
+ * @throws ConfigError when the ledger knows nothing of the target, or (without `force`) when a
+ *   record is still `creating`.
+ * @throws LedgerError E_UPLOAD_LOCKED when one of them is being uploaded now (nothing is removed).
  */
 export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCommandIo): Promise<0> {
   const target = await parseTarget(options.target, io.cwd ?? process.cwd());
   const stateDir = stateDirOf(options.stateDir, io);
+  const nothing = (): ConfigError =>
+    new ConfigError(`Nothing to forget: no upload of ${stripControl(targetName(target), '?')} is recorded.`);
   const ledger = await openExistingLedger(stateDir);
-  if (!ledger)
-    throw new ConfigError(`Nothing to forget: no upload of ${printable(targetName(target))} is recorded.`);
+  if (!ledger) throw nothing();
+  const held: HeldLock[] = [];
   try {
     const records = await recordsOf(ledger, target);
-    if (records.length === 0) {
-      throw new ConfigError(`Nothing to forget: no upload of ${printable(targetName(target))} is recorded.`);
+    if (records.length === 0) throw nothing();
+    if (!options.force) for (const record of records) refuseIfCreating(record, options.target);
+    // Every lock first, then remove: all of them or none.
+    for (const name of new Set(records.map((record) => uploadLockName(record)))) {
+      held.push(await lockOrThrow(ledger, name, records));
     }
-    for (const record of records) await refuseIfRunning(ledger, record, (io.now ?? Date.now)());
     for (const record of records) {
       await ledger.remove(record.id);
       if (options.json) {
@@ -51,24 +61,55 @@ export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCom
         );
       } else {
         const video = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
-        io.stdout.write(`Forgot the ${record.state} upload of ${printable(record.filePath)}${video}.\n`);
+        io.stdout.write(
+          `Forgot the ${record.state} upload of ${stripControl(record.filePath, '?')}${video}.\n`,
+        );
       }
     }
     return 0;
   } finally {
+    for (const lock of held) await lock.release().catch(() => undefined);
     await ledger.close();
   }
 }
 
-async function refuseIfRunning(ledger: Ledger, record: UploadRecord, nowMs: number): Promise<void> {
-  const lock = await ledger.getLock(uploadLockName(record));
-  if (!lock) return;
-  const stale = nowMs - lock.heartbeatAt >= DEFAULT_LOCK_STALE_AFTER_MS;
-  const gone = lock.hostname === hostname() && lock.pid !== process.pid && !isPidAlive(lock.pid);
-  if (stale || gone) return;
-  throw new LedgerError(
-    `${printable(record.filePath)} is being uploaded right now by pid ${lock.pid} on host ${lock.hostname}; ` +
-      'stop that upload first.',
+async function lockOrThrow(
+  ledger: Ledger,
+  name: string,
+  records: readonly UploadRecord[],
+): Promise<HeldLock> {
+  const result = await acquireLock(ledger, name);
+  if (result.acquired) return result.lock;
+  const record = records.find((r) => uploadLockName(r) === name);
+  throw lockedError(record?.filePath ?? name, result.holder);
+}
+
+function lockedError(filePath: string, holder: LockInfo | undefined): LedgerError {
+  const who = holder ? `by pid ${holder.pid} on host ${holder.hostname}` : 'by another process';
+  return new LedgerError(
+    `${stripControl(filePath, '?')} is being uploaded right now ${who}; nothing was forgotten. ` +
+      'Stop that upload first (or let it finish), then run forget again.',
     { code: 'E_UPLOAD_LOCKED' },
+  );
+}
+
+/**
+ * A `creating` record whose create call was (or was about to be) sent, its answer never recorded. Vimeo may hold a video for it that only the ledger can still find (by name and time).
+ */
+function refuseIfCreating(record: UploadRecord, targetText: string): void {
+  if (record.state !== 'creating') return;
+  // Never sent (null before the call goes out): no video can exist for it.
+  if (record.createRequestedAt === null && record.videoUri === null) return;
+  const file = stripControl(record.filePath, '?');
+  const when =
+    record.createRequestedAt === null ? '' : ` at ${new Date(record.createRequestedAt).toISOString()}`;
+  const video = record.videoUri
+    ? `Vimeo may hold video ${record.videoUri} for it.`
+    : `A video may exist on Vimeo for it${record.videoName ? ` (named "${stripControl(record.videoName, '?')}")` : ''}, ` +
+      'but its URI was never recorded.';
+  throw new ConfigError(
+    `The upload of ${file} is still "creating": its create call was sent${when} and its answer was not recorded. ` +
+      `${video} Run \`vimeo-tus resume\` to find and adopt that video (no second one is made), ` +
+      `or check your videos on Vimeo; to forget the record anyway, run \`vimeo-tus forget ${stripControl(targetText, '?')} --force\`.`,
   );
 }

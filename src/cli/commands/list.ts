@@ -4,15 +4,9 @@
  */
 
 import type { UploadRecord } from '../../ledger/types.js';
-import {
-  formatAge,
-  formatBytes,
-  type LedgerCommandIo,
-  openExistingLedger,
-  percent,
-  printable,
-  stateDirOf,
-} from '../../resume/command-support.js';
+import { formatAge, type LedgerCommandIo, openExistingLedger, stateDirOf } from '../command-support.js';
+import { percentValue, stripControl } from '../render/format.js';
+import { formatBytes } from '../size.js';
 
 /** Options of {@link listCommand}. */
 export interface ListCommandOptions {
@@ -31,7 +25,7 @@ export function recordJson(record: UploadRecord, nowMs: number): Record<string, 
     state: record.state,
     bytesAcked: record.ackedBytes,
     bytesTotal: record.fileSize,
-    percent: percent(record.ackedBytes, record.fileSize),
+    percent: percentValue(record.ackedBytes, record.fileSize, 1),
     videoUri: record.videoUri,
     link: record.videoLink,
     apiUrl: record.apiUrl,
@@ -58,16 +52,16 @@ export async function listCommand(options: ListCommandOptions, io: LedgerCommand
     return 0;
   }
   if (records.length === 0) {
-    io.stdout.write(`No uploads recorded (ledger in ${printable(stateDir)}).\n`);
+    io.stdout.write(`No uploads recorded (ledger in ${stripControl(stateDir, '?')}).\n`);
     return 0;
   }
   io.stdout.write(`${['STATE', 'PROGRESS', 'VIDEO', 'AGE', 'FILE'].join('\t')}\n`);
   for (const record of records) {
-    const progress = `${percent(record.ackedBytes, record.fileSize)}% of ${formatBytes(record.fileSize)}`;
+    const progress = `${percentValue(record.ackedBytes, record.fileSize, 1)}% of ${formatBytes(record.fileSize)}`;
     const state = record.errorCode ? `${record.state} (${record.errorCode})` : record.state;
     const video = record.videoLink ?? record.videoUri ?? '-';
     const age = formatAge(nowMs - record.createdAt);
-    io.stdout.write(`${[state, progress, video, age, printable(record.filePath)].join('\t')}\n`);
+    io.stdout.write(`${[state, progress, video, age, stripControl(record.filePath, '?')].join('\t')}\n`);
   }
   return 0;
 }

@@ -6,6 +6,7 @@ import { ConfigError } from '../../errors.js';
 import type { CliDeps } from '../deps.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { failBatchCommand } from './batch-command.js';
 import { type UploadCommandOptions, uploadCommand } from './upload.js';
 
 /** Options of `replace`: those of `upload` that make sense for one existing video. */
@@ -34,6 +35,11 @@ export async function replaceCommand(
   io: CliIo,
   deps: CliDeps,
 ): Promise<ExitCodeValue> {
-  const uri = normalizeVideoUri(videoUri);
+  let uri: string;
+  try {
+    uri = normalizeVideoUri(videoUri);
+  } catch (error) {
+    return failBatchCommand(options.json ?? false, io, error);
+  }
   return uploadCommand([file], { ...options, replaceVideoUri: uri, concurrency: 1, include: '*' }, io, deps);
 }

@@ -3,18 +3,21 @@
  * of the token), with the upload command's batch runner and reporters.
  */
 import { stat } from 'node:fs/promises';
-import { resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
+import { resolveCliConfig } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
 import { isUnfinished } from '../../ledger/record-rules.js';
 import type { UploadRecord } from '../../ledger/types.js';
-import { openExistingLedger, printable, stateDirOf } from '../../resume/command-support.js';
 import { VimeoClient } from '../../vimeo/client.js';
 import { runBatch } from '../batch.js';
+import { openExistingLedger, stateDirOf } from '../command-support.js';
 import type { CliDeps } from '../deps.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 import type { CliIo } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
+import { stripControl } from '../render/format.js';
+import { writeJsonNothingToDo } from '../render/json-reporter.js';
+import { type BatchCommandState, batchBasics, runBatchCommand } from './batch-command.js';
 
 /** Options of {@link resumeCommand}. */
 export interface ResumeCommandOptions {
@@ -41,6 +44,15 @@ export async function resumeCommand(
   io: CliIo,
   deps: CliDeps,
 ): Promise<ExitCodeValue> {
+  return runBatchCommand(options.json ?? false, io, (state) => runResume(options, io, deps, state));
+}
+
+async function runResume(
+  options: ResumeCommandOptions,
+  io: CliIo,
+  deps: CliDeps,
+  state: BatchCommandState,
+): Promise<ExitCodeValue> {
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError('--concurrency must be a whole number ≥ 1.');
@@ -50,13 +62,24 @@ export async function resumeCommand(
     flags: { tokenFile: options.tokenFile, stateDir: options.stateDir },
     readTextFile: deps.readTextFile,
   });
+  state.secrets.push(config.token);
+  const nothingToDo = (): ExitCodeValue => {
+    if (options.json) {
+      const write = (text: string): void => {
+        io.stdout.write(text);
+      };
+      writeJsonNothingToDo({ write, now: io.now }, concurrency);
+      state.summaryWritten = true;
+    }
+    return ExitCode.Ok;
+  };
   const stateDir = stateDirOf(config.stateDir, io);
   const ledger = await openExistingLedger(stateDir);
   const all = ledger ? await ledger.list().finally(() => ledger.close()) : [];
   const unfinished = all.filter(isResumable);
   if (unfinished.length === 0) {
     if (!options.json) io.stdout.write('Nothing to resume: every recorded upload is finished.\n');
-    return ExitCode.Ok;
+    return nothingToDo();
   }
 
   const client = new VimeoClient({ token: config.token, apiUrl: config.apiUrl, signal: io.signal });
@@ -71,7 +94,7 @@ export async function resumeCommand(
   // One upload per file: the newest record of each (list is newest first).
   const byFile = new Map<string, UploadRecord>();
   for (const record of mine) if (!byFile.has(record.filePath)) byFile.set(record.filePath, record);
-  if (byFile.size === 0) return ExitCode.Ok;
+  if (byFile.size === 0) return nothingToDo();
 
   const files: PlannedFile[] = [];
   for (const record of byFile.values()) {
@@ -79,18 +102,13 @@ export async function resumeCommand(
       (info) => (info.isFile() ? info.size : null),
       () => null,
     );
-    files.push({ display: printable(record.filePath), absolutePath: record.filePath, sizeBytes });
+    files.push({ display: stripControl(record.filePath, '?'), absolutePath: record.filePath, sizeBytes });
   }
   const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: true });
   const summary = await runBatch({
+    ...batchBasics(config, options),
     files,
     start,
-    options: {
-      token: config.token,
-      apiUrl: config.apiUrl,
-      ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
-      ...(options.wait ? { waitForProcessing: true } : {}),
-    },
     // Only matters when a crashed create is started again: the same name as first asked for.
     videoFor: (file) => {
       const name = byFile.get(file.absolutePath)?.videoName;
@@ -101,9 +119,8 @@ export async function resumeCommand(
     signal: io.signal,
     reporter: await createReporter(io, { json: options.json ?? false }),
     now: io.now,
-    secrets: [config.token],
     resumeHint: 'To continue, run `vimeo-tus resume` again (acknowledged bytes are kept on the server).',
-    authHint: `The token was rejected. ${TOKEN_HELP}`,
   });
+  state.summaryWritten = true;
   return summary.exitCode;
 }

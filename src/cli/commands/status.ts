@@ -5,20 +5,20 @@
  */
 import { ConfigError } from '../../errors.js';
 import type { UploadRecord } from '../../ledger/types.js';
+import type { VerifyReport } from '../../upload/types.js';
+import { verifyUpload } from '../../upload/verify.js';
+import { DEFAULT_API_URL, VimeoClient } from '../../vimeo/client.js';
 import {
-  formatBytes,
   type LedgerCommandIo,
   openExistingLedger,
   parseTarget,
-  printable,
   recordsOf,
   stateDirOf,
   type Target,
   targetName,
-} from '../../resume/command-support.js';
-import type { VerifyReport } from '../../upload/types.js';
-import { verifyUpload } from '../../upload/verify.js';
-import { DEFAULT_API_URL, VimeoClient } from '../../vimeo/client.js';
+} from '../command-support.js';
+import { stripControl } from '../render/format.js';
+import { formatBytes } from '../size.js';
 
 /** Options of {@link statusCommand}. */
 export interface StatusCommandOptions {
@@ -47,7 +47,7 @@ export async function statusCommand(options: StatusCommandOptions, io: LedgerCom
   const record = await latestRecord(target, apiUrl, stateDirOf(options.stateDir, io));
   if (!record && target.kind === 'file') {
     throw new ConfigError(
-      `No upload of ${printable(target.path)} to ${apiUrl} is recorded; give its video URI (/videos/123) instead.`,
+      `No upload of ${stripControl(target.path, '?')} to ${apiUrl} is recorded; give its video URI (/videos/123) instead.`,
     );
   }
   const videoUri = record?.videoUri ?? (target.kind === 'video' ? target.videoUri : undefined);
@@ -109,7 +109,7 @@ function report(
     return complete ? STATUS_COMPLETE : STATUS_INCOMPLETE;
   }
   const lines: string[] = [];
-  const name = printable(record?.filePath ?? targetName(target));
+  const name = stripControl(record?.filePath ?? targetName(target), '?');
   if (!verified) {
     lines.push(
       `${name}: not uploaded yet — its create call never completed (ledger state ${record?.state ?? 'unknown'}).`,

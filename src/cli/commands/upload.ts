@@ -2,7 +2,7 @@
  * `vimeo-tus upload <file|dir>...`: plan the files, resolve the configuration (or start an embedded
  * sandbox), run the batch with the chosen reporter, and return the exit code.
  */
-import { type CliConfig, resolveCliConfig, TOKEN_HELP } from '../../config/cli-config.js';
+import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
 import { MIN_CHUNK_SIZE_BYTES } from '../../upload/resolve-options.js';
 import type { VideoFields } from '../../upload/types.js';
@@ -12,7 +12,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
 import type { CliIo } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
-import { showError } from '../render/reporter.js';
+import { type BatchCommandState, batchBasics, runBatchCommand } from './batch-command.js';
 
 /** Vimeo's `privacy.view` values. */
 export const PRIVACY_VIEWS = [
@@ -60,17 +60,7 @@ export async function uploadCommand(
   io: CliIo,
   deps: CliDeps,
 ): Promise<ExitCodeValue> {
-  try {
-    return await runUpload(inputs, options, io, deps);
-  } catch (error) {
-    if (options.json) {
-      const shown = showError(error);
-      io.stdout.write(
-        `${JSON.stringify({ type: 'error', file: null, code: shown.code, message: shown.message, time: new Date(io.now()).toISOString() })}\n`,
-      );
-    }
-    throw error;
-  }
+  return runBatchCommand(options.json ?? false, io, (state) => runUpload(inputs, options, io, deps, state));
 }
 
 async function runUpload(
@@ -78,6 +68,7 @@ async function runUpload(
   options: UploadCommandOptions,
   io: CliIo,
   deps: CliDeps,
+  state: BatchCommandState,
 ): Promise<ExitCodeValue> {
   if (inputs.length === 0) throw new ConfigError('Nothing to upload: give at least one file or directory.');
   const concurrency = options.concurrency ?? 2;
@@ -114,6 +105,8 @@ async function runUpload(
       },
       readTextFile: deps.readTextFile,
     });
+    state.secrets.push(config.token);
+    const basics = batchBasics(config, options);
     // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
     const start = await deps.loadEngine({
       stateDir: config.stateDir,
@@ -121,13 +114,11 @@ async function runUpload(
     });
     const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
+      ...basics,
       files,
       start,
       options: {
-        token: config.token,
-        apiUrl: config.apiUrl,
-        ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
-        ...(options.wait ? { waitForProcessing: true } : {}),
+        ...basics.options,
         ...(options.replaceVideoUri === undefined ? {} : { replaceVideoUri: options.replaceVideoUri }),
       },
       videoFor: (file: PlannedFile): VideoFields => ({
@@ -139,12 +130,11 @@ async function runUpload(
       signal: io.signal,
       reporter,
       now: io.now,
-      secrets: [config.token],
       resumeHint: options.sandbox
         ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
         : 'To continue: run the same command again, or `vimeo-tus resume`.',
-      authHint: `The token was rejected. ${TOKEN_HELP}`,
     });
+    state.summaryWritten = true;
     return summary.exitCode;
   } finally {
     await sandbox?.close();

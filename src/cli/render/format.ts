@@ -89,15 +89,27 @@ export function truncate(text: string, width: number): string {
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** Removes control characters (C0 except none, DEL, C1) so a server's words cannot move the cursor. */
-export function stripControl(text: string): string {
+/**
+ * Replaces control characters (C0, DEL, C1) so that a server's words or a file name cannot move the
+ * cursor: with a space by default, or with e.g. `?` where the text names a file (as `ls` does).
+ */
+export function stripControl(text: string, replacement = ' '): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, replacement);
 }
 
-/** A percentage `0%`..`100%`; 100% only when complete. */
+/**
+ * Percent of `done` in `total`, floored to `decimals` places: never 100 before it is complete.
+ * @example percentValue(999, 1000, 1) // 99.9
+ */
+export function percentValue(done: number, total: number, decimals = 0): number {
+  if (total <= 0) return 0;
+  if (done >= total) return 100;
+  const scale = 10 ** decimals;
+  return Math.min(100 - 1 / scale, Math.floor((done / total) * 100 * scale) / scale);
+}
+
+/** A percentage `0%`..`100%` in whole percent; 100% only when complete. */
 export function percent(done: number, total: number): string {
-  if (total <= 0) return '0%';
-  const value = Math.floor((done / total) * 100);
-  return `${done >= total ? 100 : Math.min(99, value)}%`;
+  return `${percentValue(done, total)}%`;
 }

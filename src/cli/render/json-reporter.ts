@@ -3,8 +3,9 @@
  * written to stdout in this mode. Progress is thinned to one line per file per `intervalMs`, plus
  * every phase change.
  */
+import { ExitCode, type ExitCodeValue, exitCodeForError } from '../exit-codes.js';
 import { isAdopted } from './notice-text.js';
-import type { BatchReporter } from './reporter.js';
+import { type BatchReporter, showError } from './reporter.js';
 
 /** Options of the NDJSON reporter. */
 export interface JsonReporterOptions {
@@ -146,4 +147,42 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
       });
     },
   };
+}
+
+/**
+ * The end of a `--json` run that has no batch to report: a `start` with no files and the `summary`
+ * (`exitCode` 0: nothing to do). Keeps the promise that the summary is always the last line.
+ */
+export function writeJsonNothingToDo(options: JsonReporterOptions, concurrency: number): void {
+  const reporter = createJsonReporter(options);
+  reporter.start([], { concurrency });
+  reporter.finish({ outcomes: [], interrupted: false, durationMs: 0, exitCode: 0, resumeHint: null });
+}
+
+/**
+ * The end of a `--json` run stopped by an error before its batch could report (bad input, no
+ * token, an unusable ledger, Ctrl-C while starting): an `error` event with `file: null`, then a
+ * `summary` with no files whose `exitCode` is the process's. Returns that exit code.
+ */
+export function writeJsonFatal(
+  options: JsonReporterOptions,
+  error: unknown,
+  secrets: readonly string[],
+  startedAtMs: number,
+): ExitCodeValue {
+  const shown = showError(error, secrets);
+  const exitCode = exitCodeForError(error);
+  const interrupted = exitCode === ExitCode.Interrupted;
+  const time = new Date(options.now()).toISOString();
+  options.write(
+    `${JSON.stringify({ type: 'error', file: null, code: shown.code, message: shown.message, interrupted, time })}\n`,
+  );
+  createJsonReporter(options).finish({
+    outcomes: [],
+    interrupted,
+    durationMs: Math.max(0, options.now() - startedAtMs),
+    exitCode,
+    resumeHint: null,
+  });
+  return exitCode;
 }

@@ -7,10 +7,17 @@ import { stripControl } from './format.js';
 
 /**
  * True when the engine says the create call's video was adopted (its answer was lost and the video
- * it made was found again). Read defensively: older engines do not send the field.
+ * it made was found again).
  */
 export function isAdopted(event: CreatedEvent): boolean {
-  return (event as CreatedEvent & { readonly adopted?: boolean }).adopted === true;
+  return event.adopted === true;
+}
+
+/** One line saying that a create call's lost answer was made good by adopting its video. */
+export function adoptedLine(display: string, videoUri: string): string {
+  return stripControl(
+    `${display}: the create call's answer was lost; the video it made, ${videoUri}, was found and adopted (no second video).`,
+  );
 }
 
 /** One line for a notice: `<file>: <message>` (the message is the ledger's plain sentence). */

@@ -15,7 +15,7 @@ import type { PlannedFile } from '../files.js';
 import type { CliOutput } from '../io.js';
 import { BatchView } from './batch-view.js';
 import { palette } from './format.js';
-import { noticeLine } from './notice-text.js';
+import { adoptedLine, isAdopted, noticeLine } from './notice-text.js';
 import type { BatchReporter, BatchSummary, ShownError } from './reporter.js';
 import { renderSummary } from './summary-table.js';
 import { finishedLine, renderFrame } from './tty-frame.js';
@@ -59,6 +59,10 @@ export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
     },
     created(file: PlannedFile, event: CreatedEvent) {
       view?.created(file, event);
+      if (isAdopted(event)) {
+        log.persist(`${palette(color).dim('ℹ')} ${adoptedLine(file.display, event.videoUri)}`);
+        draw();
+      }
     },
     notice(file: PlannedFile, event: NoticeEvent) {
       // Persisted above the live frame, whole (a long sentence wraps rather than losing its end).

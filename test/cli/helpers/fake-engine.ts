@@ -19,6 +19,8 @@ export interface FakeScript {
   readonly notices?: readonly NoticeEvent[];
   /** The final HEAD found the link gone; Vimeo's upload.status was trusted. */
   readonly headUnavailable?: boolean;
+  /** The create answer was lost and its video adopted (`created.adopted`). */
+  readonly adopted?: boolean;
 }
 
 /** Records the calls made to the fake engine. */
@@ -87,7 +89,13 @@ async function play(
   });
   if (script.fail?.code === 'E_AUTH' || script.fail?.code === 'E_QUOTA') throw script.fail;
   for (const notice of script.notices ?? []) emit('notice', { ...notice, videoUri });
-  emit('created', { videoUri, link, bytesTotal, created: true });
+  emit('created', {
+    videoUri,
+    link,
+    bytesTotal,
+    created: true,
+    ...(script.adopted ? { adopted: true } : {}),
+  });
   const steps = 4;
   for (let step = 1; step <= steps; step += 1) {
     await tick();

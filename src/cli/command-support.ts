@@ -1,7 +1,8 @@
 /**
  * What the ledger commands (`list`, `status`, `resume`, `forget`) share: their small io shape,
  * opening the ledger of a state folder without creating one by accident, finding the records a
- * target names, and plain wording of sizes and ages.
+ * target names, and plain wording of ages. Sizes, percentages and control-free text come from
+ * size.ts and render/format.ts, as for every other command.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -89,18 +90,6 @@ export function targetName(target: Target): string {
   return target.kind === 'file' ? target.path : target.videoUri;
 }
 
-/** `1.5 MiB`, `512 B`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /** `5 s`, `3 min`, `2 h`, `4 d` (ago). */
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
@@ -108,16 +97,4 @@ export function formatAge(ms: number): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86_400)} d`;
-}
-
-/** Percent of `part` in `total`, floored to one decimal (never shows 100 before it is). */
-export function percent(part: number, total: number): number {
-  if (total <= 0) return 0;
-  return Math.floor((part / total) * 1000) / 10;
-}
-
-/** Removes control characters (file names are shown on terminals). */
-export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
