@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../../src/errors.js';
 import { createBufferPool, openRangeReader, type RangeReader } from '../../src/sources/range-reader.js';
+import { SLOW_READ_MS } from '../../src/sources/read-size.js';
 
 let dir: string;
 let path: string;
@@ -105,8 +107,56 @@ describe('openRangeReader', () => {
     expect((error as FileError).code).toBe('E_FILE_CHANGED');
   });
 
+  it('reads the same bytes through the thread pool (slow storage mode)', async () => {
+    const pool = createBufferPool(1_000, 2, true);
+    expect(await drain(await openRangeReader(path, 17, 9_999, { pool }))).toEqual(
+      content.subarray(17, 9_999),
+    );
+    expect(pool.asyncReads).toBe(true);
+  });
+
   it('fails with E_FILE_NOT_FOUND for a missing file', async () => {
     const error = await openRangeReader(join(dir, 'nope.bin'), 0, 1).catch((e: unknown) => e);
     expect((error as FileError).code).toBe('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('where reads run', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('stays on the calling thread while reads are fast', async () => {
+    const pool = createBufferPool(1_000, 2);
+    expect(await drain(await openRangeReader(path, 0, 10_000, { pool }))).toEqual(content);
+    expect(pool.asyncReads).toBe(false);
+  });
+
+  it('moves to the thread pool for the rest of the transfer after one slow read', async () => {
+    // Every clock reading is SLOW_READ_MS + 1 later than the one before: the first read looks slow.
+    let nowMs = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => {
+      nowMs += SLOW_READ_MS + 1;
+      return nowMs;
+    });
+    const pool = createBufferPool(1_000, 2);
+    const first = await openRangeReader(path, 0, 10_000, { pool });
+    const piece = await first.read();
+    expect(piece).toEqual(content.subarray(0, 1_000));
+    expect(pool.asyncReads).toBe(true);
+    const callsAfterSwitch = vi.mocked(performance.now).mock.calls.length;
+    if (piece) first.release(piece);
+    // The rest of this range, and the next PATCH's reader, read through the thread pool (no clock).
+    const rest: Buffer[] = [];
+    for (let p = await first.read(); p; p = await first.read()) {
+      rest.push(Buffer.from(p));
+      first.release(p);
+    }
+    await first.close();
+    expect(Buffer.concat(rest)).toEqual(content.subarray(1_000));
+    expect(await drain(await openRangeReader(path, 2_000, 3_000, { pool }))).toEqual(
+      content.subarray(2_000, 3_000),
+    );
+    expect(vi.mocked(performance.now).mock.calls.length).toBe(callsAfterSwitch);
   });
 });
