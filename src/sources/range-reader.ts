@@ -14,7 +14,13 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_BUFFER_COUNT, READ_SIZE_BYTES, SLOW_READ_MS } from './read-size.js';
+import {
+  READ_BUFFER_COUNT,
+  READ_SIZE_BYTES,
+  SLOW_READ_MS,
+  SLOW_READ_WINDOW,
+  SLOW_READS_TO_SWITCH,
+} from './read-size.js';
 
 /**
  * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
@@ -32,10 +38,12 @@ export interface BufferPool {
   /** True while a reader uses the pool. */
   busy: boolean;
   /**
-   * Read through the thread pool rather than on the calling thread: set once a synchronous read was
-   * slow (see SLOW_READ_MS), and kept for the rest of the transfer.
+   * Read through the thread pool rather than on the calling thread: set once synchronous reads were
+   * slow (see SLOW_READS_TO_SWITCH), and kept for the rest of the transfer.
    */
   asyncReads: boolean;
+  /** Synchronous reads made so far, and the indices of the recent slow ones. */
+  readonly readLog: { count: number; slow: number[] };
 }
 
 /**
@@ -55,7 +63,7 @@ export function createBufferPool(
   ) {
     throw new RangeError(`createBufferPool needs positive integers (got ${bufferBytes}, ${maxBuffers})`);
   }
-  return { bufferBytes, maxBuffers, idle: [], busy: false, asyncReads };
+  return { bufferBytes, maxBuffers, idle: [], busy: false, asyncReads, readLog: { count: 0, slow: [] } };
 }
 
 /** Options of {@link openRangeReader}. */
@@ -140,12 +148,18 @@ export async function openRangeReader(
       });
     }
   };
-  // Synchronous while reads are fast (the page cache), through the thread pool once one was slow.
+  // Synchronous while reads are fast (the page cache), through the thread pool once a few were slow.
   const readInto = async (buffer: Buffer, lengthBytes: number): Promise<number> => {
     if (pool.asyncReads) return (await handle.read(buffer, 0, lengthBytes, position)).bytesRead;
     const startedMs = performance.now();
     const bytesRead = readSync(handle.fd, buffer, 0, lengthBytes, position);
-    if (performance.now() - startedMs > SLOW_READ_MS) pool.asyncReads = true;
+    const log = pool.readLog;
+    log.count += 1;
+    if (performance.now() - startedMs > SLOW_READ_MS) {
+      log.slow = log.slow.filter((index) => index > log.count - SLOW_READ_WINDOW);
+      log.slow.push(log.count);
+      if (log.slow.length >= SLOW_READS_TO_SWITCH) pool.asyncReads = true;
+    }
     return bytesRead;
   };
   const giveBack = (buffer: Buffer): void => {

@@ -9,7 +9,8 @@
  * socket's copy then reads it back from far memory too). Small reads through the thread pool cost
  * more than they save (one thread hand-off per 64 KiB), so they run on the calling thread: a 64 KiB
  * read from the page cache takes microseconds. A read that is slow (a cold disk, a network file
- * system) switches the transfer to thread-pool reads, so slow storage never holds the event loop.
+ * system) shown by a few slow reads switches the transfer to thread-pool reads, so slow storage does
+ * not hold the event loop.
  */
 
 /** Size of each read from disk while streaming a PATCH body. */
@@ -19,7 +20,17 @@ export const READ_SIZE_BYTES = 64 * 1024;
 export const READ_BUFFER_COUNT = 16;
 
 /**
- * A synchronous read that took longer than this means the file is not in the page cache and its
- * storage is slow: from then on the transfer reads through the thread pool.
+ * A synchronous read slower than this suggests the file is not in the page cache and its storage is
+ * slow; a busy machine can also pause a process for 10-20 ms in the middle of a fast read (measured
+ * here under load), so one slow read alone proves nothing.
  */
-export const SLOW_READ_MS = 10;
+export const SLOW_READ_MS = 25;
+
+/**
+ * This many slow reads among the last SLOW_READ_WINDOW reads move the transfer to thread-pool reads
+ * for good: slow storage shows it at once, a scheduling hiccup almost never three times in a row.
+ */
+export const SLOW_READS_TO_SWITCH = 3;
+
+/** The number of recent reads over which slow reads are counted. */
+export const SLOW_READ_WINDOW = 128;
