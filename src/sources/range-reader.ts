@@ -5,13 +5,22 @@
  * collected when V8's external-memory pressure says so, so a process streaming a large file grows by
  * tens of MiB of dead buffers, and every fresh multi-MiB buffer costs page faults. Here a fixed
  * number of buffers cycle between disk and socket: the caller hands each piece back (`release`) once
- * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (8 MiB by default), whatever
- * the range size or the number of PATCHes (one pool serves a whole transfer).
+ * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (1 MiB by default), whatever
+ * the range size or the number of PATCHes (one pool serves a whole transfer). Reads are small and run
+ * on the calling thread until one is slow (src/sources/read-size.ts says why).
  */
+import { readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
-import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from './read-size.js';
+import {
+  READ_BUFFER_COUNT,
+  READ_SIZE_BYTES,
+  SLOW_READ_MS,
+  SLOW_READ_WINDOW,
+  SLOW_READS_TO_SWITCH,
+} from './read-size.js';
 
 /**
  * Buffers shared by the successive readers of one transfer (one reader at a time), so a chunked
@@ -28,15 +37,23 @@ export interface BufferPool {
   readonly idle: Buffer[];
   /** True while a reader uses the pool. */
   busy: boolean;
+  /**
+   * Read through the thread pool rather than on the calling thread: set once synchronous reads were
+   * slow (see SLOW_READS_TO_SWITCH), and kept for the rest of the transfer.
+   */
+  asyncReads: boolean;
+  /** Synchronous reads made so far, and the indices of the recent slow ones. */
+  readonly readLog: { count: number; slow: number[] };
 }
 
 /**
  * A pool of `maxBuffers` buffers of `bufferBytes`: one being filled from disk while the others wait
- * in the socket.
+ * in the socket. `asyncReads` starts the pool on thread-pool reads (tests; slow storage known ahead).
  */
 export function createBufferPool(
   bufferBytes: number = READ_SIZE_BYTES,
   maxBuffers: number = READ_BUFFER_COUNT,
+  asyncReads = false,
 ): BufferPool {
   if (
     !Number.isSafeInteger(bufferBytes) ||
@@ -46,7 +63,7 @@ export function createBufferPool(
   ) {
     throw new RangeError(`createBufferPool needs positive integers (got ${bufferBytes}, ${maxBuffers})`);
   }
-  return { bufferBytes, maxBuffers, idle: [], busy: false };
+  return { bufferBytes, maxBuffers, idle: [], busy: false, asyncReads, readLog: { count: 0, slow: [] } };
 }
 
 /** Options of {@link openRangeReader}. */
@@ -131,6 +148,20 @@ export async function openRangeReader(
       });
     }
   };
+  // Synchronous while reads are fast (the page cache), through the thread pool once a few were slow.
+  const readInto = async (buffer: Buffer, lengthBytes: number): Promise<number> => {
+    if (pool.asyncReads) return (await handle.read(buffer, 0, lengthBytes, position)).bytesRead;
+    const startedMs = performance.now();
+    const bytesRead = readSync(handle.fd, buffer, 0, lengthBytes, position);
+    const log = pool.readLog;
+    log.count += 1;
+    if (performance.now() - startedMs > SLOW_READ_MS) {
+      log.slow = log.slow.filter((index) => index > log.count - SLOW_READ_WINDOW);
+      log.slow.push(log.count);
+      if (log.slow.length >= SLOW_READS_TO_SWITCH) pool.asyncReads = true;
+    }
+    return bytesRead;
+  };
   const giveBack = (buffer: Buffer): void => {
     out.delete(buffer.buffer);
     if (pool.idle.length < pool.maxBuffers) pool.idle.push(buffer);
@@ -147,7 +178,7 @@ export async function openRangeReader(
       const wantBytes = Math.min(buffer.length, endByte - position);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, wantBytes, position));
+        bytesRead = await readInto(buffer, wantBytes);
       } catch (error) {
         giveBack(buffer);
         if (closed) return null;

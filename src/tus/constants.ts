@@ -40,15 +40,5 @@ export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;
 /** Default idle timeout: no byte accepted by the socket and no response for this long is a stall. */
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
-/**
- * Each read is handed to the socket in slices of this size, each with its own write callback: the
- * granularity of bytesSent and of the stall timer's evidence of progress (a whole 4 MiB read may not
- * fit in a slow link's socket buffers within the stall timeout).
- */
-export const WRITE_SLICE_BYTES = 512 * 1024;
-
-/** Slices written and not yet called back, at most (bounds the writev batches behind a busy socket). */
-export const MAX_SLICES_IN_FLIGHT = 4;
-
 /** At most this much of an error answer's body is kept (redacted) for messages. */
 export const MAX_ERROR_BODY_BYTES = 1024;

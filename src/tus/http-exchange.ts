@@ -8,7 +8,7 @@ import https from 'node:https';
 import { errnoCode } from '../core/errno.js';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
-import { MAX_ERROR_BODY_BYTES, MAX_SLICES_IN_FLIGHT, WRITE_SLICE_BYTES } from './constants.js';
+import { MAX_ERROR_BODY_BYTES } from './constants.js';
 
 /** A request body read from a file range. The exchange closes the reader when it settles. */
 export interface ExchangeBody {
@@ -24,8 +24,6 @@ export interface ExchangeOptions {
   readonly body?: ExchangeBody;
   readonly signal?: AbortSignal | undefined;
   readonly agent?: http.Agent | undefined;
-  /** @internal slice size of body writes (benchmarks). @default WRITE_SLICE_BYTES */
-  readonly writeSliceBytes?: number | undefined;
   /** Called each time the socket accepted part of the body (the kernel took the bytes). */
   readonly onBodyBytesWritten?: ((deltaBytes: number) => void) | undefined;
 }
@@ -63,9 +61,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     let settled = false;
     let bodyBytesWritten = 0;
     let req: http.ClientRequest | undefined;
-    // Body slices written but not yet called back, and the pump's wait for one of them to complete.
-    let slicesInFlight = 0;
-    let wakePump: (() => void) | undefined;
 
     const stallTimer = setTimeout(() => {
       fail(
@@ -86,7 +81,6 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
 
     function cleanup(): void {
       settled = true;
-      wakePump?.();
       clearTimeout(stallTimer);
       signal?.removeEventListener('abort', onAbort);
       void body?.reader.close();
@@ -171,66 +165,31 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
 
     // Pump the body by hand rather than with pipe(): each write's callback says the socket took the
     // bytes, which is what bytesSent counts and what keeps the stall timer quiet; it is also when the
-    // piece's pooled buffer may be reused. A server that stops reading fills the socket buffers, the
-    // callbacks stop, the pool runs dry, the reads wait, and the stall timer fires.
+    // piece's pooled buffer may be reused. The pool bounds what waits in the socket's queue (16 pieces
+    // of 64 KiB by default), so each callback stays close to "the kernel took these bytes": bytesSent
+    // is fine-grained, and a slow link (a piece accepted now and then) is told from a stall. A server
+    // that stops reading fills the socket buffers, the callbacks stop, the pool runs dry, the reads
+    // wait, and the stall timer fires.
     const { reader, lengthBytes } = body;
-    const wanted = options.writeSliceBytes;
-    const writeSliceBytes =
-      wanted !== undefined && Number.isSafeInteger(wanted) && wanted > 0 ? wanted : WRITE_SLICE_BYTES;
-    const sliceDone = (): void => {
-      slicesInFlight -= 1;
-      const wake = wakePump;
-      wakePump = undefined;
-      wake?.();
-    };
     const pump = async (): Promise<void> => {
       let queuedBytes = 0;
-      let next: Promise<Buffer | null> = reader.read();
       while (queuedBytes < lengthBytes) {
-        const piece = await next;
+        const piece = await reader.read(); // waits while every pooled buffer is in the socket
         if (settled) {
           if (piece) reader.release(piece); // read but never written
           return;
         }
         if (piece === null) throw new Error('range reader ended early'); // reader throws FileError first
         queuedBytes += piece.length;
-        // Read the next piece (into the other pooled buffer) while this one goes out.
-        next = queuedBytes < lengthBytes ? reader.read() : Promise.resolve(null);
-        next.catch(() => undefined); // awaited on the next turn; avoid an unhandled rejection meanwhile
-        // Hand the piece to the socket in slices (views, no copy), at most MAX_SLICES_IN_FLIGHT at a
-        // time: slices queued behind a busy socket are flushed as one writev whose callbacks fire
-        // only at its end, so bounding the queue keeps each callback close to "the kernel took these
-        // bytes". That makes bytesSent fine-grained and tells a slow link (a slice accepted now and
-        // then) from a stall, while a next slice is always ready when one completes.
-        // Callbacks come in order, so the last slice's callback frees the whole piece.
-        for (let at = 0; at < piece.length; at += writeSliceBytes) {
-          while (slicesInFlight >= MAX_SLICES_IN_FLIGHT) {
-            await new Promise<void>((resolveWait) => {
-              wakePump = resolveWait;
-            });
-            if (settled) {
-              // The piece read ahead was never written: back to the pool.
-              next.then(
-                (unsent) => unsent && reader.release(unsent),
-                () => undefined,
-              );
-              return;
-            }
-          }
-          const slice = piece.subarray(at, Math.min(piece.length, at + writeSliceBytes));
-          const last = at + slice.length === piece.length;
-          slicesInFlight += 1;
-          request.write(slice, (error) => {
-            // Called back: the kernel took the bytes, or the write was cancelled (socket destroyed).
-            // Either way the socket no longer reads the buffer, and only now may it be reused.
-            if (last) reader.release(piece);
-            if (error || settled) return;
-            bodyBytesWritten += slice.length;
-            touch();
-            options.onBodyBytesWritten?.(slice.length);
-            sliceDone();
-          });
-        }
+        request.write(piece, (error) => {
+          // Called back: the kernel took the bytes, or the write was cancelled (socket destroyed).
+          // Either way the socket no longer reads the buffer, and only now may it be reused.
+          reader.release(piece);
+          if (error || settled) return;
+          bodyBytesWritten += piece.length;
+          touch();
+          options.onBodyBytesWritten?.(piece.length);
+        });
       }
       request.end();
     };

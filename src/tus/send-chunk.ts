@@ -22,8 +22,6 @@ export interface SendChunkOptions {
   readonly agent?: http.Agent | undefined;
   /** Read buffers reused from one PATCH to the next. */
   readonly pool?: BufferPool | undefined;
-  /** @internal slice size of body writes (benchmarks). */
-  readonly writeSliceBytes?: number | undefined;
   /** Called each time the socket accepted part of the body. */
   readonly onBytesWritten?: ((deltaBytes: number) => void) | undefined;
 }
@@ -66,7 +64,6 @@ export async function sendChunk(options: SendChunkOptions): Promise<SendChunkRes
     signal: options.signal,
     agent: options.agent,
     onBodyBytesWritten: options.onBytesWritten,
-    writeSliceBytes: options.writeSliceBytes,
   });
   const { status, headers } = response;
   if (status !== TUS_STATUS.noContent) {

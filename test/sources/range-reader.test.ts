@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../../src/errors.js';
 import { createBufferPool, openRangeReader, type RangeReader } from '../../src/sources/range-reader.js';
+import { SLOW_READ_MS, SLOW_READS_TO_SWITCH } from '../../src/sources/read-size.js';
 
 let dir: string;
 let path: string;
@@ -105,8 +107,83 @@ describe('openRangeReader', () => {
     expect((error as FileError).code).toBe('E_FILE_CHANGED');
   });
 
+  it('reads the same bytes through the thread pool (slow storage mode)', async () => {
+    const pool = createBufferPool(1_000, 2, true);
+    expect(await drain(await openRangeReader(path, 17, 9_999, { pool }))).toEqual(
+      content.subarray(17, 9_999),
+    );
+    expect(pool.asyncReads).toBe(true);
+  });
+
   it('fails with E_FILE_NOT_FOUND for a missing file', async () => {
     const error = await openRangeReader(join(dir, 'nope.bin'), 0, 1).catch((e: unknown) => e);
     expect((error as FileError).code).toBe('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('where reads run', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('stays on the calling thread while reads are fast', async () => {
+    const pool = createBufferPool(1_000, 2);
+    expect(await drain(await openRangeReader(path, 0, 10_000, { pool }))).toEqual(content);
+    expect(pool.asyncReads).toBe(false);
+  });
+
+  /** Make the clock advance `stepMs` at each reading: every read then takes `stepMs`. */
+  function everyReadTakes(stepMs: number): void {
+    let nowMs = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => {
+      nowMs += stepMs;
+      return nowMs;
+    });
+  }
+
+  it('stays on the calling thread when only a few reads were slow (a scheduling pause)', async () => {
+    everyReadTakes(SLOW_READ_MS + 1);
+    const pool = createBufferPool(1_000, 2);
+    const reader = await openRangeReader(path, 0, 10_000, { pool });
+    for (let i = 1; i < SLOW_READS_TO_SWITCH; i += 1) {
+      const piece = await reader.read();
+      if (piece) reader.release(piece);
+    }
+    vi.restoreAllMocks(); // the next reads are fast
+    const rest: Buffer[] = [];
+    for (let p = await reader.read(); p; p = await reader.read()) {
+      rest.push(Buffer.from(p));
+      reader.release(p);
+    }
+    await reader.close();
+    expect(Buffer.concat(rest)).toEqual(content.subarray((SLOW_READS_TO_SWITCH - 1) * 1_000));
+    expect(pool.asyncReads).toBe(false);
+  });
+
+  it('moves to the thread pool for the rest of the transfer after a few slow reads', async () => {
+    everyReadTakes(SLOW_READ_MS + 1);
+    const pool = createBufferPool(1_000, 2);
+    const first = await openRangeReader(path, 0, 10_000, { pool });
+    const seen: Buffer[] = [];
+    for (let i = 0; i < SLOW_READS_TO_SWITCH; i += 1) {
+      const piece = await first.read();
+      expect(pool.asyncReads).toBe(i === SLOW_READS_TO_SWITCH - 1);
+      if (piece) {
+        seen.push(Buffer.from(piece));
+        first.release(piece);
+      }
+    }
+    const callsAfterSwitch = vi.mocked(performance.now).mock.calls.length;
+    // The rest of this range, and the next PATCH's reader, read through the thread pool (no clock).
+    for (let p = await first.read(); p; p = await first.read()) {
+      seen.push(Buffer.from(p));
+      first.release(p);
+    }
+    await first.close();
+    expect(Buffer.concat(seen)).toEqual(content);
+    expect(await drain(await openRangeReader(path, 2_000, 3_000, { pool }))).toEqual(
+      content.subarray(2_000, 3_000),
+    );
+    expect(vi.mocked(performance.now).mock.calls.length).toBe(callsAfterSwitch);
   });
 });

@@ -107,7 +107,6 @@ describe('exchange with an early answer', () => {
         headers: {},
         body: { reader: body.reader, lengthBytes: BODY_BYTES },
         stallTimeoutMs: 30_000,
-        writeSliceBytes: 4 * MiB,
       });
       expect(response.status).toBe(500);
 

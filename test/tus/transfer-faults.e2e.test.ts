@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, RetriesExhaustedError } from '../../src/errors.js';
 import { inspectFile } from '../../src/sources/file-source.js';
-import { READ_SIZE_BYTES } from '../../src/sources/read-size.js';
-import { WRITE_SLICE_BYTES } from '../../src/tus/constants.js';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../../src/sources/read-size.js';
 import { runTransfer } from '../../src/tus/transfer.js';
 import { recorder } from './helpers/recorder.js';
 import { type ScriptedHost, startScriptedHost } from './helpers/scripted-host.js';
@@ -35,13 +34,16 @@ afterAll(async () => {
 });
 
 describe('runTransfer on a slow uplink', () => {
-  it('finishes with no E_STALLED when the stall timeout is below READ_SIZE/R but well above slice/R', async () => {
-    // Generous margins for a loaded machine: a slice needs ~0.5 s, the timeout is 6 times that.
+  it('finishes with no E_STALLED when the stall timeout is below file/R but well above the queued bytes/R', async () => {
+    // Generous margins for a loaded machine: what may queue in the socket needs ~1 s, the timeout is
+    // 3 times that, and the whole body needs 8 s.
     const bytesPerSecond = MiB;
     const stallTimeoutMs = 3_000;
-    // The premise: a whole read would take longer than the timeout to go out, a slice far less.
-    expect((READ_SIZE_BYTES / bytesPerSecond) * 1000).toBeGreaterThan(stallTimeoutMs);
-    expect((WRITE_SLICE_BYTES / bytesPerSecond) * 1000 * 6).toBeLessThanOrEqual(stallTimeoutMs);
+    // The premise: the body takes far longer than the timeout to go out, the pooled buffers far less.
+    expect((SOURCE_BYTES / bytesPerSecond) * 1000).toBeGreaterThan(2 * stallTimeoutMs);
+    expect(((READ_SIZE_BYTES * READ_BUFFER_COUNT) / bytesPerSecond) * 1000 * 3).toBeLessThanOrEqual(
+      stallTimeoutMs,
+    );
     host.script = { bytesPerSecond };
     const url = host.createUpload(SOURCE_BYTES);
     const rec = recorder();
