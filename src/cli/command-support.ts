@@ -4,7 +4,7 @@
  * target names, and plain wording of ages. Sizes, percentages and control-free text come from
  * size.ts and render/format.ts, as for every other command.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveStateDir } from '../config/state-dir.js';
 import { ConfigError } from '../errors.js';
@@ -55,7 +55,8 @@ export async function openExistingLedger(stateDir: string): Promise<Ledger | und
 
 /** What a command target names: a local file, or a video. */
 export type Target =
-  | { readonly kind: 'file'; readonly path: string }
+  /** `path` is the file's real path (the ledger's key); `givenPath` as typed, resolved (older records). */
+  | { readonly kind: 'file'; readonly path: string; readonly givenPath: string }
   | { readonly kind: 'video'; readonly videoUri: string };
 
 /**
@@ -65,24 +66,29 @@ export type Target =
 export async function parseTarget(text: string, cwd: string): Promise<Target> {
   const trimmed = text.trim();
   if (trimmed === '') throw new ConfigError('Give a file or a video URI (/videos/123).');
-  const path = resolve(cwd, trimmed);
-  const exists = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
+  const givenPath = resolve(cwd, trimmed);
+  const path = await realpath(givenPath).catch(() => undefined);
+  if (path === undefined) {
     const match =
       /^\/videos\/(\d+)(?:[/?#].*)?$/.exec(trimmed) ??
       /^(\d+)$/.exec(trimmed) ??
       /^https?:\/\/(?:www\.)?vimeo\.com\/(\d+)(?:[/?#].*)?$/i.exec(trimmed);
     if (match?.[1]) return { kind: 'video', videoUri: `/videos/${match[1]}` };
   }
-  return { kind: 'file', path };
+  return { kind: 'file', path: path ?? givenPath, givenPath };
 }
 
-/** The records of a target, newest first. */
+/**
+ * The records of a target, newest first. A file's records are keyed by its real path; records that
+ * older versions keyed by the path as given are found too.
+ */
 export async function recordsOf(ledger: Ledger, target: Target): Promise<UploadRecord[]> {
-  return target.kind === 'file' ? ledger.findByFile(target.path) : ledger.findByVideo(target.videoUri);
+  if (target.kind === 'video') return ledger.findByVideo(target.videoUri);
+  const records = await ledger.findByFile(target.path);
+  if (target.givenPath === target.path) return records;
+  const known = new Set(records.map((record) => record.id));
+  const older = (await ledger.findByFile(target.givenPath)).filter((record) => !known.has(record.id));
+  return [...records, ...older].sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** How a target is named in messages. */

@@ -3,7 +3,7 @@
  * sandbox: what they print, their exit codes, and that a corrupt ledger is refused untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -147,6 +147,12 @@ describe('status', () => {
     expect(await statusCommand({ ...base, target: 'done.mp4' }, ok)).toBe(0);
     expect(ok.out()).toContain(`${done.path} → ${verified.link} (${verified.videoUri})`);
     expect(ok.out()).toContain(`complete — all ${done.sizeBytes} bytes`);
+
+    // Records are keyed by the real path: a symlink to the file names the same records.
+    await symlink(done.path, join(scratch.dir, 'link-to-done.mp4'));
+    const viaLink = fakeIo(scratch.dir);
+    expect(await statusCommand({ ...base, target: 'link-to-done.mp4' }, viaLink)).toBe(0);
+    expect(viaLink.out()).toContain(`complete — all ${done.sizeBytes} bytes`);
 
     const stored = (await sandbox.state()).videos.find((v) => v.name === 'partial.mp4')?.storedBytes ?? -1;
     const missing = fakeIo(scratch.dir);
