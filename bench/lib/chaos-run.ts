@@ -204,11 +204,16 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
       detail: plan.detail,
       completed,
       verified,
-      // A trigger that fired after the last request changed nothing: the client must have met it.
+      // A trigger that fired after the last request changed nothing: the client must have met it
+      // (a retry, an interrupted call, or a dead link replaced by a new version within the call).
       faultHit:
         plan.trigger === undefined
           ? verdict.faultsInjected > 0
-          : run.triggered && (retries > 0 || interruptions.length > 0 || lastError !== null),
+          : run.triggered &&
+            (retries > 0 ||
+              interruptions.length > 0 ||
+              lastError !== null ||
+              notices.includes('new-version')),
       bytesSent,
       bytesBeyondFile: Math.max(0, bytesSent - file.sizeBytes),
       videosCreated: verdict.videosCreated,

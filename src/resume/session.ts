@@ -144,29 +144,21 @@ export class LedgerSession {
     const hooks: UploadHooks = {
       beforeCreate: async () => {
         const createRequestedAt = Date.now();
-        const fields = { ...identity, videoName, createRequestedAt, errorCode: null, errorMessage: null };
-        if (recordId !== undefined) {
-          // A reused record starts over: nothing of an earlier video or link may remain on it.
-          await ledger.update(recordId, {
-            ...fields,
-            videoUri: replaceUri,
-            videoLink: null,
-            uploadLink: null,
-            ackedBytes: 0,
-            state: 'creating',
-          });
-        } else {
-          const inserted = await ledger.insert({
-            ...key,
-            ...fields,
-            videoUri: replaceUri,
-            videoLink: null,
-            uploadLink: null,
-            ackedBytes: 0,
-            state: 'creating',
-          });
-          recordId = inserted.id;
-        }
+        // A reused record starts over too: nothing of an earlier video or link may remain on it.
+        const fields = {
+          ...identity,
+          videoName,
+          createRequestedAt,
+          errorCode: null,
+          errorMessage: null,
+          videoUri: replaceUri,
+          videoLink: null,
+          uploadLink: null,
+          ackedBytes: 0,
+          state: 'creating',
+        } as const;
+        if (recordId !== undefined) await ledger.update(recordId, fields);
+        else recordId = (await ledger.insert({ ...key, ...fields })).id;
       },
       afterCreate: async (info) => {
         if (recordId === undefined) return;
@@ -179,11 +171,20 @@ export class LedgerSession {
         });
       },
     };
-    return this.#engine(
-      replaceUri === null ? { kind: 'create' } : { kind: 'version', videoUri: replaceUri },
-      () => recordId,
-      hooks,
-    );
+    const mode: EngineMode =
+      replaceUri === null ? { kind: 'create' } : { kind: 'version', videoUri: replaceUri };
+    try {
+      return await this.#engine(mode, () => recordId, hooks);
+    } catch (error) {
+      // The link died during this very upload (it expired, or Vimeo dropped it): go on at once on
+      // the same video with a fresh link, as a rerun would. Once per call: a second dead link ends it.
+      const record =
+        recordId !== undefined && isLinkGone(error, this.#ctx.signal)
+          ? await ledger.get(recordId)
+          : undefined;
+      if (record?.videoUri == null || record.uploadLink === null) throw error;
+      return this.#afterLinkGone(record, record.videoUri);
+    }
   }
 
   /** Continues the recorded upload link on the same video (HEAD, then PATCH from the offset). */
@@ -203,14 +204,18 @@ export class LedgerSession {
     try {
       return await this.#engine({ kind: 'resume', videoUri, uploadLink, link }, () => record.id, {});
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'E_UPLOAD_LINK_GONE' || this.#ctx.signal.aborted)
-        throw error;
-      const again = await this.#videoOrGone(videoUri, STATUS_FIELDS);
-      if (!again) return this.#videoGone(record, videoUri);
-      // Vimeo drops the link once an upload is complete: then its statuses are what is left.
-      if (again.upload?.status === 'complete') return this.#completeByStatus(record, again);
-      return this.#newVersion(record, videoUri, 'its upload link no longer works');
+      if (!isLinkGone(error, this.#ctx.signal)) throw error;
+      return this.#afterLinkGone(record, videoUri);
     }
+  }
+
+  /** The recorded upload link answered 404/410: done by Vimeo's statuses, or a new version. */
+  async #afterLinkGone(record: UploadRecord, videoUri: string): Promise<UploadResult> {
+    const again = await this.#videoOrGone(videoUri, STATUS_FIELDS);
+    if (!again) return this.#videoGone(record, videoUri);
+    // Vimeo drops the link once an upload is complete: then its statuses are what is left.
+    if (again.upload?.status === 'complete') return this.#completeByStatus(record, again);
+    return this.#newVersion(record, videoUri, 'its upload link no longer works');
   }
 
   /** A fresh upload link for the SAME video through `POST /videos/{id}/versions`. */
@@ -388,4 +393,9 @@ export class LedgerSession {
   #notice(kind: NoticeEvent['kind'], message: string, videoUri?: string | null): void {
     this.#ctx.events.emit('notice', { kind, message, ...(videoUri ? { videoUri } : {}) });
   }
+}
+
+/** The engine ended because the upload link is dead (and not because the caller aborted). */
+function isLinkGone(error: unknown, signal: AbortSignal): boolean {
+  return (error as { code?: unknown }).code === 'E_UPLOAD_LINK_GONE' && !signal.aborted;
 }

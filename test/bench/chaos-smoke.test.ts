@@ -84,10 +84,10 @@ describe('chaos smoke', () => {
     }
   });
 
-  it('recovers an expired link on the same video: the rerun asks for a new version', () => {
+  it('recovers an expired link on the same video within the call: a new version, no rerun', () => {
     for (const record of recordsOf('link-expiry')) {
-      expect(record.calls).toBe(2);
-      expect(record.interruptions).toEqual(['E_UPLOAD_LINK_GONE']);
+      expect(record.calls).toBe(1);
+      expect(record.interruptions).toEqual([]);
       expect(record.notices).toContain('new-version');
       expect(record.versionsCreated).toBe(1);
     }

@@ -106,6 +106,45 @@ describe('a dead upload link', () => {
   );
 });
 
+describe('a link that dies during the upload', () => {
+  it.each([404, 410])(
+    'answering %i: the same call goes on with a new version of the same video (no rerun)',
+    async (expiredLinkStatus) => {
+      const throttle = { throttleBytesPerSecond: 4 * MiB };
+      sandbox = await tokenSandbox({ faults: throttle });
+      const box = sandbox;
+      ledger = await ledgerIn(scratch.dir);
+      const file = await randomFile(scratch.dir, 'dies.mp4', 3 * MiB + 9);
+      const run = start(box, file.path, ledger);
+      let killed = false;
+      run.upload.on('progress', (p) => {
+        // Every link issued more than 1 ms ago is dead from now on...
+        if (!killed && p.bytesAcked >= MiB) {
+          killed = true;
+          box.setFaults({ ...throttle, linkTtlMs: 1, expiredLinkStatus });
+        }
+      });
+      run.upload.on('notice', (n) => {
+        // ...until the client asks for a fresh one (the notice comes before the version call).
+        if (n.kind === 'new-version') box.setFaults(throttle);
+      });
+      const result = await run.upload.done;
+
+      expect(killed).toBe(true);
+      expect(run.notices.map((n) => n.kind)).toEqual(['new-version']);
+      const state = await box.state();
+      expect(state.counters.createCalls).toBe(1);
+      expect(state.videos).toHaveLength(1);
+      expect(state.videos[0]?.versions).toHaveLength(1);
+      expect(result.videoUri).toBe(state.videos[0]?.uri);
+      expect(state.videos[0]?.sha256).toBe(file.sha256);
+      const records = await ledger.list();
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ state: 'verified', videoUri: result.videoUri });
+    },
+  );
+});
+
 describe('the crash window inside the create call', () => {
   it('adopts the video the interrupted create call made, and continues it', async () => {
     sandbox = await tokenSandbox();
