@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     machine,
     loadAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
     measurement: (await hasGnuTime())
-      ? 'each client is its own process under GNU time (`/usr/bin/time -f "%e %U %S %M"`): CPU = user + sys seconds and peak RSS = ru_maxrss of that process, from the kernel at its exit. Throughput = file size ÷ the transfer time the client measured itself (curl: `%{time_total}`; Node clients: from the first call to the end, after module loading).'
+      ? 'each client is its own process under GNU time (`/usr/bin/time -f "%e %U %S %M"`): CPU = user + sys seconds and peak RSS = ru_maxrss of that process, from the kernel at its exit. Throughput = file size ÷ the transfer time the client measured itself (curl: `%{time_total}`; Node clients: from the first call to the end, after module loading). Before every run the file is read once, so each client reads it from the page cache.'
       : 'GNU time not found: Node clients report their own process.resourceUsage() at exit (CPU user + sys, maxRSS); curl has no figures. Throughput = file size ÷ the transfer time the client measured itself.',
     runs: options.runs,
     tools: status,

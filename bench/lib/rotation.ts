@@ -3,7 +3,7 @@
  * A B C …) so that each tool sees the machine's drift from both sides, and run i of every tool sits
  * next to run i of the others in time (the pairs the ratios are taken over).
  */
-import type { TestFile } from './files.js';
+import { type TestFile, warmPageCache } from './files.js';
 import { type RunRecord, runOnce } from './runs.js';
 import type { SandboxProcess } from './sandbox-process.js';
 import type { Tool } from './tools.js';
@@ -47,6 +47,9 @@ async function runRounds(
   for (let round = 0; round < spec.rounds; round += 1) {
     const order = round % 2 === 0 ? spec.tools : [...spec.tools].reverse();
     for (const tool of order) {
+      // Every client reads the file from the page cache: none pays for reading it from disk (the
+      // first run after a large file was written, or after the store's writes evicted it).
+      await warmPageCache(spec.file.path);
       // A failed hash-checked run passes the check on to the next run of that tool.
       const checkHash = !hashed.has(tool.id);
       const record = await runOnce({
