@@ -170,13 +170,19 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
         retries += 1;
       });
       upload.on('notice', (notice) => notices.push(notice.kind));
+      // A dead link replaced within the call starts a new engine run whose bytesSent counts from 0:
+      // the bytes of the earlier runs are kept apart and added.
+      let earlierRunsBytes = 0;
+      let engineRunBytes = 0;
       upload.on('progress', (progress) => {
-        callBytesSent = Math.max(callBytesSent, progress.bytesSent);
+        if (progress.bytesSent < engineRunBytes) earlierRunsBytes += engineRunBytes;
+        engineRunBytes = progress.bytesSent;
+        callBytesSent = Math.max(callBytesSent, earlierRunsBytes + engineRunBytes);
         run.onProgress(progress.bytesSent, file.sizeBytes, createdAtMs);
       });
       try {
         const done = await upload.done;
-        callBytesSent = Math.max(callBytesSent, done.bytesSent);
+        callBytesSent = Math.max(callBytesSent, earlierRunsBytes + done.bytesSent);
         result = done;
       } catch (caught) {
         lastError = errorText(caught);

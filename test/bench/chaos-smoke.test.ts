@@ -88,6 +88,8 @@ describe('chaos smoke', () => {
     for (const record of recordsOf('link-expiry')) {
       expect(record.calls).toBe(1);
       expect(record.interruptions).toEqual([]);
+      // The new version takes the whole file again, on top of what went to the dead link.
+      expect(record.bytesBeyondFile).toBeGreaterThan(0);
       expect(record.notices).toContain('new-version');
       expect(record.versionsCreated).toBe(1);
     }
