@@ -3,45 +3,26 @@
  * the sandbox restarts mid-upload.
  */
 import { hostname } from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LedgerError } from '../../src/errors.js';
 import { uploadLockName } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import {
-  expectAckedNeverDecreases,
-  expectStoredExactly,
-  MiB,
-  randomFile,
-  scratchDir,
-} from './helpers/engine-helpers.js';
+import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
+import { expectAckedNeverDecreases, expectStoredExactly, MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-const ledgers: Ledger[] = [];
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
+const fx = useResumeFixture();
 
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  for (const ledger of ledgers.splice(0)) await ledger.close();
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
-
+/** A new connection to the test's ledger file, as another process would open. */
 async function open(): Promise<Ledger> {
-  const ledger = await ledgerIn(scratch.dir);
-  ledgers.push(ledger);
-  return ledger;
+  return fx.keep(await ledgerIn(fx.dir));
 }
 
 describe('two uploads of one file at once', () => {
   it('one proceeds, the other is refused with E_UPLOAD_LOCKED naming the holder', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } });
-    const file = await randomFile(scratch.dir, 'twice.mp4', 2 * MiB + 5);
+    const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
+    const file = await randomFile(fx.dir, 'twice.mp4', 2 * MiB + 5);
     // Two connections to one ledger file, as two processes would have.
     const first = start(sandbox, file.path, await open(), {
       lockOwner: { pid: process.pid, hostname: hostname(), instanceId: 'a' },
@@ -69,9 +50,9 @@ describe('two uploads of one file at once', () => {
 
 describe('a lock taken over mid-upload', () => {
   it('stops the upload with E_UPLOAD_LOCKED and leaves the record to the new holder', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 2 * MiB } });
+    const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 2 * MiB } }));
     const ledger = await open();
-    const file = await randomFile(scratch.dir, 'stolen.mp4', 4 * MiB);
+    const file = await randomFile(fx.dir, 'stolen.mp4', 4 * MiB);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const key = { filePath: file.path, apiUrl: client.apiUrl, accountUri: (await client.getMe()).uri };
     const thief = { pid: process.pid, hostname: hostname(), instanceId: 'thief' };
@@ -97,21 +78,21 @@ describe('a lock taken over mid-upload', () => {
 
 describe('the sandbox restarted mid-upload', () => {
   it('completes on the same video once the sandbox is back', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 3 * MiB } });
+    let sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 3 * MiB } }));
     const ledger = await open();
-    const file = await randomFile(scratch.dir, 'restart.mp4', 4 * MiB + 123);
+    const file = await randomFile(fx.dir, 'restart.mp4', 4 * MiB + 123);
     const run = start(sandbox, file.path, ledger, {
       retry: { initialDelayMs: 50, maxDelayMs: 300, maxAttempts: 30 },
     });
     let restarted: Promise<Sandbox> | undefined;
     run.upload.on('progress', (p) => {
-      if (p.bytesAcked >= MiB && !restarted && sandbox) {
+      if (p.bytesAcked >= MiB && !restarted) {
         restarted = sandbox.restart({ faults: {} });
       }
     });
     const resultPromise = run.upload.done;
     const result = await resultPromise;
-    if (restarted) sandbox = await restarted;
+    if (restarted) sandbox = fx.keep(await restarted);
     expect(restarted).toBeDefined();
     // The restart cut the PATCH in flight: the upload had to retry.
     expect(result.retries).toBeGreaterThan(0);

@@ -3,32 +3,17 @@
  * run starts again; a 5xx (which may have made a video) keeps it `creating`, and the next run
  * looks for the video before creating one.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/types.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const fx = useResumeFixture();
 
 describe('a create call that fails', () => {
   it('refused for quota: the record is failed; once there is room, the rerun starts a new upload', async () => {
-    sandbox = await tokenSandbox({ quotaBytes: 1000 });
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'big.mp4', MiB + 1);
+    const sandbox = fx.keep(await tokenSandbox({ quotaBytes: 1000 }));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'big.mp4', MiB + 1);
     const refused = await start(sandbox, file.path, ledger).upload.done.catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'E_QUOTA' });
     expect((await ledger.list())[0]).toMatchObject({ state: 'failed', errorCode: 'E_QUOTA', videoUri: null });
@@ -44,9 +29,9 @@ describe('a create call that fails', () => {
   });
 
   it('answered 500: the record stays creating; the rerun looks for the video first, then creates one', async () => {
-    sandbox = await tokenSandbox({ faults: { status: [{ kind: 'create', status: 500 }] } });
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'edge.mp4', MiB + 2);
+    const sandbox = fx.keep(await tokenSandbox({ faults: { status: [{ kind: 'create', status: 500 }] } }));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'edge.mp4', MiB + 2);
     const failed = await start(sandbox, file.path, ledger).upload.done.catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: 'E_VIMEO_API' });
     expect((await ledger.list())[0]).toMatchObject({ state: 'creating', videoUri: null });

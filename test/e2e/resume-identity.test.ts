@@ -6,41 +6,26 @@
  */
 import { mkdir, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planFiles } from '../../src/cli/files.js';
 import { LedgerError } from '../../src/errors.js';
 import { ledgerPath } from '../../src/ledger/index.js';
-import type { Ledger } from '../../src/ledger/types.js';
 import { identify } from '../../src/resume/file-identity.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { inspectFile } from '../../src/sources/file-source.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
 import { failingLedger } from '../resume/failing-ledger.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
+import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const fx = useResumeFixture();
 
 describe('one file, however it is named', () => {
   it('an upload started through a symlink is resumed through the real path and re-checked through `..`', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    await mkdir(join(scratch.dir, 'media', 'sub'), { recursive: true });
-    const file = await randomFile(join(scratch.dir, 'media'), 'talk.mp4', 3 * MiB + 1);
-    const link = join(scratch.dir, 'shortcut.mp4');
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    await mkdir(join(fx.dir, 'media', 'sub'), { recursive: true });
+    const file = await randomFile(join(fx.dir, 'media'), 'talk.mp4', 3 * MiB + 1);
+    const link = join(fx.dir, 'shortcut.mp4');
     await symlink(file.path, link);
 
     sandbox.setFaults({ throttleBytesPerSecond: 4 * MiB });
@@ -59,7 +44,7 @@ describe('one file, however it is named', () => {
     expect(again.notices.map((n) => n.kind)).toEqual(['resumed']);
     expect(result.videoUri).toBe(recorded?.videoUri);
 
-    const dotted = join(scratch.dir, 'media', 'sub', '..', 'talk.mp4');
+    const dotted = join(fx.dir, 'media', 'sub', '..', 'talk.mp4');
     const third = start(sandbox, dotted, ledger);
     expect((await third.upload.done).videoUri).toBe(result.videoUri);
     expect(third.notices.map((n) => n.kind)).toEqual(['already-verified']);
@@ -70,10 +55,10 @@ describe('one file, however it is named', () => {
   });
 
   it('a record an older version keyed by the symlink path is still found through that path', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'real.mp4', MiB + 5);
-    const link = join(scratch.dir, 'old-name.mp4');
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'real.mp4', MiB + 5);
+    const link = join(fx.dir, 'old-name.mp4');
     await symlink(file.path, link);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     // What an older version left when killed inside its create call: the key is the path as given.
@@ -103,10 +88,10 @@ describe('one file, however it is named', () => {
   });
 
   it('the CLI plans one upload for a file named three ways', async () => {
-    const file = await randomFile(scratch.dir, 'a.mp4', 10);
-    await symlink(file.path, join(scratch.dir, 'b.mp4'));
+    const file = await randomFile(fx.dir, 'a.mp4', 10);
+    await symlink(file.path, join(fx.dir, 'b.mp4'));
     const planned = await planFiles(['a.mp4', 'b.mp4', file.path], {
-      cwd: scratch.dir,
+      cwd: fx.dir,
       include: () => true,
     });
     expect(planned.map((p) => p.display)).toEqual(['a.mp4']);
@@ -115,11 +100,11 @@ describe('one file, however it is named', () => {
 
 describe('an unwritable ledger (its writes throw)', () => {
   it('refuses the upload with a LedgerError before any video is created (record writes refused)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const failing = failingLedger(ledger, ledgerPath(join(scratch.dir, 'state')));
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const failing = failingLedger(ledger, ledgerPath(join(fx.dir, 'state')));
     failing.failing = new Set(['insert', 'update']);
-    const file = await randomFile(scratch.dir, 'ro.mp4', MiB);
+    const file = await randomFile(fx.dir, 'ro.mp4', MiB);
     const run = start(sandbox, file.path, failing.ledger);
     const error = await run.upload.done.then(
       () => undefined,
@@ -134,11 +119,11 @@ describe('an unwritable ledger (its writes throw)', () => {
   });
 
   it('refuses the upload with a LedgerError before any video is created (every write refused, the lock too)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const failing = failingLedger(ledger, ledgerPath(join(scratch.dir, 'state')));
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const failing = failingLedger(ledger, ledgerPath(join(fx.dir, 'state')));
     failing.failing = new Set(['insert', 'update', 'remove', 'tryLock', 'refreshLock', 'unlock']);
-    const file = await randomFile(scratch.dir, 'ro.mp4', MiB);
+    const file = await randomFile(fx.dir, 'ro.mp4', MiB);
     await expect(start(sandbox, file.path, failing.ledger).upload.done).rejects.toBeInstanceOf(LedgerError);
     const state = await sandbox.state({ hashes: false });
     expect(state.counters.createCalls).toBe(0);
@@ -146,11 +131,11 @@ describe('an unwritable ledger (its writes throw)', () => {
   });
 
   it('failing right after the create call, it leaves a record the next run recovers: no second video', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const failing = failingLedger(ledger, ledgerPath(join(scratch.dir, 'state')));
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const failing = failingLedger(ledger, ledgerPath(join(fx.dir, 'state')));
     failing.failing = new Set(['update']);
-    const file = await randomFile(scratch.dir, 'late.mp4', 2 * MiB + 3);
+    const file = await randomFile(fx.dir, 'late.mp4', 2 * MiB + 3);
     await expect(start(sandbox, file.path, failing.ledger).upload.done).rejects.toBeInstanceOf(LedgerError);
     expect((await sandbox.state({ hashes: false })).counters.videosCreated).toBe(1);
 

@@ -4,29 +4,15 @@
  * upload: the user is told which video to delete by hand, and the ledger keeps its URI.
  */
 import { basename } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/types.js';
+import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER_KEPT_CODE, SUPERSEDED_CODE } from '../../src/resume/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
+import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
 import { crashedCreateRecord, untilExpired } from '../resume/recovery-helpers.js';
-import { MiB, randomFile, scratchDir, type TestFile } from './helpers/engine-helpers.js';
+import { MiB, randomFile, type TestFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const fx = useResumeFixture();
 
 /** A video of the file's name and size, made outside the ledger (as a lost create answer does). */
 async function lookAlike(box: Sandbox, file: TestFile): Promise<{ videoUri: string; uploadLink: string }> {
@@ -38,9 +24,9 @@ const idOf = (uri: string): string | undefined => uri.split('/').pop();
 
 describe('superseding a crashed create (--new)', () => {
   it('leaves alone a look-alike video that holds bytes (not ours)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'alike.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'alike.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const other = await lookAlike(sandbox, file);
     const patch = await fetch(other.uploadLink, {
@@ -64,9 +50,9 @@ describe('superseding a crashed create (--new)', () => {
   });
 
   it('deletes our own unused placeholder (no byte in it)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'ours.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'ours.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const lost = await lookAlike(sandbox, file);
     const run = start(sandbox, file.path, ledger, { newUpload: true });
@@ -78,9 +64,9 @@ describe('superseding a crashed create (--new)', () => {
   });
 
   it('a refused DELETE (403, no delete scope) is told and recorded, and the upload goes on', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'scope.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'scope.mp4', MiB + 3);
     const crashed = await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const lost = await lookAlike(sandbox, file);
     sandbox.setFaults({ status: [{ kind: 'delete-video', status: 403, count: Number.POSITIVE_INFINITY }] });
@@ -106,9 +92,9 @@ describe('superseding a crashed create (--new)', () => {
 
 describe('recovering a crashed create whose placeholder cannot take the upload', () => {
   it('a refused DELETE is told (the URI to delete by hand), kept on a failed record, and a new upload runs', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'dead.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'dead.mp4', MiB + 3);
     const crashed = await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const lost = await lookAlike(sandbox, file);
     // Its link dies 1.5 s after it was issued; the new video's link outlives this small upload.

@@ -4,73 +4,21 @@
  * adopted, deleted, or never made, each time told through a notice, never with a duplicate.
  */
 import { basename } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger, UploadRecord } from '../../src/ledger/types.js';
-import { identify } from '../../src/resume/file-identity.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { inspectFile } from '../../src/sources/file-source.js';
+import { describe, expect, it } from 'vitest';
 import { VimeoClient } from '../../src/vimeo/client.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { expectStoredExactly, MiB, randomFile, scratchDir, type TestFile } from './helpers/engine-helpers.js';
+import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
+import { crashedCreateRecord, untilExpired } from '../resume/recovery-helpers.js';
+import { expectStoredExactly, MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
-
-/** Waits (by polling the sandbox's state, not by a timed sleep) until the video's link has expired. */
-async function untilExpired(box: Sandbox): Promise<void> {
-  for (;;) {
-    const state = await box.state({ hashes: false });
-    if (state.videos.every((v) => v.expired)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A `creating` record as a run that crashed inside its create call leaves it. */
-async function crashedCreateRecord(
-  box: Sandbox,
-  db: Ledger,
-  file: TestFile,
-  createRequestedAt: number,
-): Promise<UploadRecord> {
-  const client = new VimeoClient({ token: box.token, apiUrl: box.apiUrl });
-  const me = await client.getMe();
-  const snapshot = await inspectFile(file.path);
-  return db.insert({
-    filePath: snapshot.path,
-    ...(await identify(snapshot)),
-    apiUrl: client.apiUrl,
-    accountUri: me.uri,
-    videoName: basename(file.path),
-    videoUri: null,
-    videoLink: null,
-    uploadLink: null,
-    ackedBytes: 0,
-    state: 'creating',
-    errorCode: null,
-    errorMessage: null,
-    createRequestedAt,
-  });
-}
+const fx = useResumeFixture();
 
 describe('a dead upload link', () => {
   it.each([404, 410])(
     'answering %i is replaced through POST /videos/{id}/versions on the same video',
     async (expiredLinkStatus) => {
-      sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } });
-      ledger = await ledgerIn(scratch.dir);
-      const file = await randomFile(scratch.dir, 'gone.mp4', 3 * MiB + 9);
+      const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
+      const ledger = fx.keep(await ledgerIn(fx.dir));
+      const file = await randomFile(fx.dir, 'gone.mp4', 3 * MiB + 9);
       const controller = new AbortController();
       const first = start(sandbox, file.path, ledger, { signal: controller.signal });
       first.upload.on('progress', (p) => {
@@ -111,10 +59,9 @@ describe('a link that dies during the upload', () => {
     'answering %i: the same call goes on with a new version of the same video (no rerun)',
     async (expiredLinkStatus) => {
       const throttle = { throttleBytesPerSecond: 4 * MiB };
-      sandbox = await tokenSandbox({ faults: throttle });
-      const box = sandbox;
-      ledger = await ledgerIn(scratch.dir);
-      const file = await randomFile(scratch.dir, 'dies.mp4', 3 * MiB + 9);
+      const box = fx.keep(await tokenSandbox({ faults: throttle }));
+      const ledger = fx.keep(await ledgerIn(fx.dir));
+      const file = await randomFile(fx.dir, 'dies.mp4', 3 * MiB + 9);
       const run = start(box, file.path, ledger);
       let killed = false;
       run.upload.on('progress', (p) => {
@@ -147,9 +94,9 @@ describe('a link that dies during the upload', () => {
 
 describe('the crash window inside the create call', () => {
   it('adopts the video the interrupted create call made, and continues it', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'adopt.mp4', 2 * MiB + 17);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'adopt.mp4', 2 * MiB + 17);
     const record = await crashedCreateRecord(sandbox, ledger, file, Date.now());
     // The create call that "happened without being recorded".
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
@@ -167,9 +114,9 @@ describe('the crash window inside the create call', () => {
   });
 
   it('deletes a found video whose upload link is dead, then starts again (one live video)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'dead.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'dead.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const lost = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
@@ -190,9 +137,9 @@ describe('the crash window inside the create call', () => {
   });
 
   it("leaves alone a look-alike video that already holds bytes (not the crashed call's), and starts again", async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'alike.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'alike.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const other = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
@@ -222,9 +169,9 @@ describe('the crash window inside the create call', () => {
   });
 
   it('starts again when the interrupted create call made no video', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'none.mp4', MiB + 1);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'none.mp4', MiB + 1);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const run = start(sandbox, file.path, ledger);
     const result = await run.upload.done;
@@ -233,9 +180,9 @@ describe('the crash window inside the create call', () => {
   });
 
   it('does not adopt a same-named video made before the create call', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'older.mp4', MiB + 1);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'older.mp4', MiB + 1);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const older = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
     await crashedCreateRecord(sandbox, ledger, file, Date.now() + 10_000);

@@ -2,46 +2,26 @@
  * A replace (new version of an existing video) through the ledger: an interrupted replace is
  * continued on the same version; an unfinished upload of the file to another video is superseded.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/types.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  interruptAfterFirstMiB,
+  ledgerIn,
+  start,
+  tokenSandbox,
+  useResumeFixture,
+} from '../resume/helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
-
-async function interrupted(box: Sandbox, db: Ledger, path: string, extra = {}): Promise<void> {
-  box.setFaults({ throttleBytesPerSecond: 4 * MiB });
-  const controller = new AbortController();
-  const run = start(box, path, db, { signal: controller.signal, ...extra });
-  run.upload.on('progress', (p) => {
-    if (p.bytesAcked >= MiB) controller.abort();
-  });
-  await run.upload.done.catch(() => undefined);
-  box.setFaults({});
-}
+const fx = useResumeFixture();
 
 describe('replace through the ledger', () => {
   it('an interrupted replace continues the same version; no new video, no second version', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const original = await randomFile(scratch.dir, 'v1.mp4', MiB + 7);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const original = await randomFile(fx.dir, 'v1.mp4', MiB + 7);
     const first = await start(sandbox, original.path, ledger).upload.done;
-    const next = await randomFile(scratch.dir, 'v2.mp4', 3 * MiB + 1);
-    await interrupted(sandbox, ledger, next.path, { replaceVideoUri: first.videoUri });
+    const next = await randomFile(fx.dir, 'v2.mp4', 3 * MiB + 1);
+    await interruptAfterFirstMiB(sandbox, ledger, next.path, { replaceVideoUri: first.videoUri });
     const [mid] = await ledger.findByFile(next.path);
     expect(mid).toMatchObject({ state: 'uploading', videoUri: first.videoUri });
 
@@ -57,12 +37,11 @@ describe('replace through the ledger', () => {
   });
 
   it('supersedes an unfinished upload of the file to another video', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const target = await start(sandbox, (await randomFile(scratch.dir, 'a.mp4', MiB)).path, ledger).upload
-      .done;
-    const file = await randomFile(scratch.dir, 'b.mp4', 3 * MiB);
-    await interrupted(sandbox, ledger, file.path);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const target = await start(sandbox, (await randomFile(fx.dir, 'a.mp4', MiB)).path, ledger).upload.done;
+    const file = await randomFile(fx.dir, 'b.mp4', 3 * MiB);
+    await interruptAfterFirstMiB(sandbox, ledger, file.path);
     const [other] = await ledger.findByFile(file.path);
     const replace = start(sandbox, file.path, ledger, { replaceVideoUri: target.videoUri });
     const result = await replace.upload.done;

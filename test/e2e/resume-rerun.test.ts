@@ -4,39 +4,18 @@
  * `newUpload`, and the token never reaches the ledger file.
  */
 import { utimes, writeFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, LedgerError } from '../../src/errors.js';
-import type { Ledger } from '../../src/ledger/types.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { expectNoTokenInLedger, ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
-import {
-  expectAckedNeverDecreases,
-  expectStoredExactly,
-  MiB,
-  randomFile,
-  scratchDir,
-} from './helpers/engine-helpers.js';
+import { expectNoTokenInLedger, ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
+import { expectAckedNeverDecreases, expectStoredExactly, MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const fx = useResumeFixture();
 
 describe('rerun of the same upload', () => {
   it('continues the same video after an abort: one create call, byte-identical, no token in the ledger', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } });
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'talk.mp4', 4 * MiB + 333);
+    const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'talk.mp4', 4 * MiB + 333);
     const controller = new AbortController();
     const first = start(sandbox, file.path, ledger, { signal: controller.signal });
     first.upload.on('progress', (p) => {
@@ -60,13 +39,13 @@ describe('rerun of the same upload', () => {
     const records = await ledger.list();
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ state: 'verified', ackedBytes: file.sizeBytes, errorCode: null });
-    await expectNoTokenInLedger(scratch.dir, sandbox.token);
+    await expectNoTokenInLedger(fx.dir, sandbox.token);
   });
 
   it('a rerun after a verified upload sends nothing and creates nothing', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'done.mp4', 2 * MiB + 1);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'done.mp4', 2 * MiB + 1);
     const first = await start(sandbox, file.path, ledger).upload.done;
     const before = (await sandbox.state()).counters.requests;
     const again = start(sandbox, file.path, ledger);
@@ -77,13 +56,13 @@ describe('rerun of the same upload', () => {
     const after = (await sandbox.state()).counters.requests;
     expect(after.patch).toBe(before.patch);
     expect(after.head ?? 0).toBe(before.head ?? 0);
-    await expectNoTokenInLedger(scratch.dir, sandbox.token);
+    await expectNoTokenInLedger(fx.dir, sandbox.token);
   });
 
   it('waitForProcessing records the upload as processed', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'wait.mp4', MiB + 5);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'wait.mp4', MiB + 5);
     const result = await start(sandbox, file.path, ledger, {
       waitForProcessing: { pollIntervalMs: 20 },
     }).upload.done;
@@ -94,9 +73,9 @@ describe('rerun of the same upload', () => {
 
 describe('a file changed since it was recorded', () => {
   it('is refused with E_FILE_MODIFIED_SINCE_LEDGER; newUpload supersedes the record and starts a new video', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } });
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'edit.mp4', 3 * MiB);
+    const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'edit.mp4', 3 * MiB);
     const controller = new AbortController();
     const first = start(sandbox, file.path, ledger, { signal: controller.signal });
     first.upload.on('progress', (p) => {
@@ -107,7 +86,7 @@ describe('a file changed since it was recorded', () => {
     sandbox.setFaults({});
 
     // Same size, new content and modification time.
-    const changed = await randomFile(scratch.dir, 'edit.mp4', 3 * MiB);
+    const changed = await randomFile(fx.dir, 'edit.mp4', 3 * MiB);
     const refused = await start(sandbox, file.path, ledger).upload.done.catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LedgerError);
     expect(refused).toMatchObject({ code: 'E_FILE_MODIFIED_SINCE_LEDGER' });
@@ -127,9 +106,9 @@ describe('a file changed since it was recorded', () => {
   });
 
   it('a touched file (same bytes, new modification time) is refused too', async () => {
-    sandbox = await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } });
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'touch.mp4', 2 * MiB);
+    const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'touch.mp4', 2 * MiB);
     const controller = new AbortController();
     const first = start(sandbox, file.path, ledger, { signal: controller.signal });
     first.upload.on('progress', (p) => {
@@ -144,9 +123,9 @@ describe('a file changed since it was recorded', () => {
   });
 
   it('a changed file whose earlier upload was verified is refused as well (no silent second video)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'v.mp4', MiB + 10);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'v.mp4', MiB + 10);
     await start(sandbox, file.path, ledger).upload.done;
     await writeFile(file.path, Buffer.alloc(MiB + 20, 7));
     const refused = await start(sandbox, file.path, ledger).upload.done.catch((e: unknown) => e);

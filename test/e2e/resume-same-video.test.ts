@@ -3,51 +3,27 @@
  * a run stopped inside a version call (replace or fresh link), a failed record whose video is
  * still there. None of them may make the next run create a second video.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VimeoTusError } from '../../src/errors.js';
-import type { Ledger } from '../../src/ledger/types.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { type ApiProxy, startApiProxy } from '../resume/api-proxy.js';
-import { ledgerIn, start, tokenSandbox } from '../resume/helpers.js';
+import { startApiProxy } from '../resume/api-proxy.js';
+import {
+  interruptAfterFirstMiB,
+  ledgerIn,
+  start,
+  tokenSandbox,
+  useResumeFixture,
+} from '../resume/helpers.js';
 import { untilExpired } from '../resume/recovery-helpers.js';
-import { MiB, randomFile, scratchDir } from './helpers/engine-helpers.js';
+import { MiB, randomFile } from './helpers/engine-helpers.js';
 
-let sandbox: Sandbox | undefined;
-let ledger: Ledger | undefined;
-let proxy: ApiProxy | undefined;
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await ledger?.close();
-  ledger = undefined;
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
-
-/** Runs an upload until the server acknowledged 1 MiB, then aborts it. */
-async function partlyUploaded(box: Sandbox, db: Ledger, path: string, extra = {}): Promise<void> {
-  box.setFaults({ throttleBytesPerSecond: 4 * MiB });
-  const controller = new AbortController();
-  const run = start(box, path, db, { signal: controller.signal, ...extra });
-  run.upload.on('progress', (p) => {
-    if (p.bytesAcked >= MiB) controller.abort();
-  });
-  await run.upload.done.catch(() => undefined);
-  box.setFaults({});
-}
+const fx = useResumeFixture();
 
 describe('a refused version call', () => {
   it('(403 on POST /versions after a dead link) keeps the record; the next run sends a new version of the same video', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'refused.mp4', 3 * MiB + 5);
-    await partlyUploaded(sandbox, ledger, file.path);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'refused.mp4', 3 * MiB + 5);
+    await interruptAfterFirstMiB(sandbox, ledger, file.path);
     const [before] = await ledger.list();
     expect(before?.videoUri).toMatch(/^\/videos\//);
 
@@ -79,9 +55,9 @@ describe('a refused version call', () => {
   });
 
   it('a failed record whose video still exists gets a new version of it, not a new video', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const file = await randomFile(scratch.dir, 'bad-transcode.mp4', MiB + 11);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const file = await randomFile(fx.dir, 'bad-transcode.mp4', MiB + 11);
     sandbox.setOptions({ transcodeOutcome: 'error' });
     const failed = start(sandbox, file.path, ledger, { waitForProcessing: { pollIntervalMs: 20 } });
     await expect(failed.upload.done).rejects.toMatchObject({ code: 'E_PROCESSING_FAILED' });
@@ -102,11 +78,11 @@ describe('a refused version call', () => {
 
 describe('a replace stopped inside its version call, then resumed without --replace', () => {
   it('the call cut before Vimeo acted: the resume asks for a version of the same video (no second video)', async () => {
-    sandbox = await tokenSandbox();
-    ledger = await ledgerIn(scratch.dir);
-    const v1 = await randomFile(scratch.dir, 'v1.mp4', MiB + 3);
+    const sandbox = fx.keep(await tokenSandbox());
+    const ledger = fx.keep(await ledgerIn(fx.dir));
+    const v1 = await randomFile(fx.dir, 'v1.mp4', MiB + 3);
     const first = await start(sandbox, v1.path, ledger).upload.done;
-    const v2 = await randomFile(scratch.dir, 'v2.mp4', 2 * MiB + 1);
+    const v2 = await randomFile(fx.dir, 'v2.mp4', 2 * MiB + 1);
 
     sandbox.setFaults({ status: [{ kind: 'version', status: 502, cutConnection: true }] });
     const cut = start(sandbox, v2.path, ledger, { replaceVideoUri: first.videoUri });
@@ -128,13 +104,13 @@ describe('a replace stopped inside its version call, then resumed without --repl
   });
 
   it('aborted while the answer was held back (Vimeo made the version): the resume continues that version', async () => {
-    sandbox = await tokenSandbox();
-    proxy = await startApiProxy(sandbox.apiUrl);
-    ledger = await ledgerIn(scratch.dir);
+    const sandbox = fx.keep(await tokenSandbox());
+    const proxy = fx.keep(await startApiProxy(sandbox.apiUrl));
+    const ledger = fx.keep(await ledgerIn(fx.dir));
     const viaProxy = { apiUrl: proxy.url };
-    const v1 = await randomFile(scratch.dir, 'v1.mp4', MiB + 3);
+    const v1 = await randomFile(fx.dir, 'v1.mp4', MiB + 3);
     const first = await start(sandbox, v1.path, ledger, viaProxy).upload.done;
-    const v2 = await randomFile(scratch.dir, 'v2.mp4', 2 * MiB + 1);
+    const v2 = await randomFile(fx.dir, 'v2.mp4', 2 * MiB + 1);
 
     proxy.setHold((r) => r.method === 'POST' && r.path.includes('/versions'));
     const controller = new AbortController();

@@ -1,18 +1,18 @@
 /**
  * Shared setup of the ledger-backed upload tests: a sandbox with a distinctive token, a SQLite
- * ledger in a scratch folder, and a recorder for the handle's events.
+ * ledger in a scratch folder, a recorder for the handle's events, and the per-test fixture.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { startLedgerUpload } from '../../src/resume/index.js';
 import type { LedgerUploadOptions } from '../../src/resume/types.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import type { NoticeEvent, Upload, UploadProgress } from '../../src/upload/types.js';
-import { sandboxFor } from '../e2e/helpers/engine-helpers.js';
+import { MiB, sandboxFor, scratchDir } from '../e2e/helpers/engine-helpers.js';
 
 /** A sandbox whose token is unique, so that a test can search files for it. */
 export function tokenSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -54,6 +54,26 @@ export function start(
   return { upload, notices, progress };
 }
 
+/**
+ * Runs a ledger-backed upload (throttled to 4 MiB/s) until the server acknowledged 1 MiB, then aborts
+ * it: the record an interrupted run leaves, with its video and part of the bytes.
+ */
+export async function interruptAfterFirstMiB(
+  box: Sandbox,
+  db: Ledger,
+  path: string,
+  extra: Partial<LedgerUploadOptions> = {},
+): Promise<void> {
+  box.setFaults({ throttleBytesPerSecond: 4 * MiB });
+  const controller = new AbortController();
+  const run = start(box, path, db, { signal: controller.signal, ...extra });
+  run.upload.on('progress', (p) => {
+    if (p.bytesAcked >= MiB) controller.abort();
+  });
+  await run.upload.done.catch(() => undefined);
+  box.setFaults({});
+}
+
 /** Asserts the token appears in none of the ledger's files (db, WAL, shared memory). */
 export async function expectNoTokenInLedger(dir: string, token: string): Promise<void> {
   const base = ledgerPath(join(dir, 'state'));
@@ -65,4 +85,44 @@ export async function expectNoTokenInLedger(dir: string, token: string): Promise
     expect(bytes.includes(Buffer.from(token))).toBe(false);
   }
   expect(seen).toBeGreaterThan(0);
+}
+
+/** Something a test opens and the fixture closes after it. */
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+/** The per-test scratch folder, and what a test opened there, closed when it ends. */
+export interface ResumeFixture {
+  /** The running test's scratch folder (removed after the test). */
+  readonly dir: string;
+  /** Closes `thing` after the test, the last kept first (a proxy before its ledger and sandbox). */
+  keep<T extends Closable>(thing: T): T;
+}
+
+/**
+ * Registers the beforeEach/afterEach of a ledger test file: a fresh scratch folder per test, and
+ * every sandbox, ledger or proxy the test kept closed after it, even when the test failed.
+ */
+export function useResumeFixture(): ResumeFixture {
+  let scratch: Awaited<ReturnType<typeof scratchDir>> | undefined;
+  const kept: Closable[] = [];
+  beforeEach(async () => {
+    scratch = await scratchDir();
+  });
+  afterEach(async () => {
+    for (const thing of kept.splice(0).reverse()) await thing.close();
+    await scratch?.cleanup();
+    scratch = undefined;
+  });
+  return {
+    get dir() {
+      if (!scratch) throw new Error('useResumeFixture: the scratch folder exists only inside a test');
+      return scratch.dir;
+    },
+    keep(thing) {
+      kept.push(thing);
+      return thing;
+    },
+  };
 }
