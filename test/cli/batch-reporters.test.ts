@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBatch } from '../../src/cli/batch.js';
 import { compileInclude, type PlannedFile, planFiles } from '../../src/cli/files.js';
 import { BatchView } from '../../src/cli/render/batch-view.js';
 import { createJsonReporter } from '../../src/cli/render/json-reporter.js';
@@ -12,7 +11,7 @@ import { renderSummary } from '../../src/cli/render/summary-table.js';
 import { renderFrame } from '../../src/cli/render/tty-frame.js';
 import { createTtyReporter } from '../../src/cli/render/tty-reporter.js';
 import { NetworkError } from '../../src/errors.js';
-import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
+import { FAKE_TOKEN, type FakeScript, runFakeBatch } from './helpers/fake-engine.js';
 import { CONTROL_CHARS, captured } from './helpers/fake-io.js';
 
 let dir: string;
@@ -37,21 +36,7 @@ async function run(
   extra: string[] = [],
 ) {
   const files = await planFiles([dir, ...extra], { cwd: dir, include: compileInclude(undefined) });
-  const engine = fakeEngine(scriptFor);
-  const summary = await runBatch({
-    files,
-    start: engine.start,
-    options: { token: 'secret-token-abc', apiUrl: 'http://127.0.0.1:1' },
-    videoFor: () => ({ name: 'x' }),
-    intent: { forceNew: false },
-    concurrency: 2,
-    signal: new AbortController().signal,
-    reporter,
-    now: () => Date.now(),
-    secrets: ['secret-token-abc'],
-    resumeHint: 'run it again',
-    authHint: 'make a token',
-  });
+  const { summary, engine } = await runFakeBatch(files, reporter, scriptFor);
   return { summary, engine, files };
 }
 
@@ -116,7 +101,7 @@ describe('runBatch with NDJSON', () => {
       expect(e.uploadOffset).toBe(e.uploadLength);
     }
     expect(events.at(-1)).toMatchObject({ ok: true, exitCode: 0, total: 3, verified: 3, failed: 0 });
-    expect(out.text()).not.toContain('secret-token-abc');
+    expect(out.text()).not.toContain(FAKE_TOKEN);
   });
 
   it('a failed and a missing file: error events, partial exit code 5, token redacted', async () => {
@@ -124,7 +109,7 @@ describe('runBatch with NDJSON', () => {
     const { summary } = await run(
       createJsonReporter({ write: (t) => out.write(t), now: () => Date.now() }),
       (file) =>
-        file.endsWith('c.mkv') ? { fail: new NetworkError('reset while sending secret-token-abc') } : {},
+        file.endsWith('c.mkv') ? { fail: new NetworkError(`reset while sending ${FAKE_TOKEN}`) } : {},
       ['nope.mp4'],
     );
     expect(summary.exitCode).toBe(5);
@@ -135,7 +120,7 @@ describe('runBatch with NDJSON', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const errors = events.filter((e) => e.type === 'error');
     expect(errors.map((e) => e.code).sort()).toEqual(['E_FILE_NOT_FOUND', 'E_NETWORK']);
-    expect(out.text()).not.toContain('secret-token-abc');
+    expect(out.text()).not.toContain(FAKE_TOKEN);
     expect(events.at(-1)).toMatchObject({ ok: false, exitCode: 5, verified: 2, failed: 2 });
   });
 });

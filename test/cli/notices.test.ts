@@ -7,14 +7,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBatch } from '../../src/cli/batch.js';
 import { compileInclude, planFiles } from '../../src/cli/files.js';
 import { createJsonReporter } from '../../src/cli/render/json-reporter.js';
 import { createPlainReporter } from '../../src/cli/render/plain-reporter.js';
 import type { BatchReporter } from '../../src/cli/render/reporter.js';
 import { createTtyReporter } from '../../src/cli/render/tty-reporter.js';
 import type { NoticeEvent } from '../../src/upload/types.js';
-import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
+import { type FakeScript, runFakeBatch } from './helpers/fake-engine.js';
 import { CONTROL_CHARS, captured } from './helpers/fake-io.js';
 
 let dir: string;
@@ -38,21 +37,7 @@ const ADOPTED: NoticeEvent = {
 
 async function run(reporter: BatchReporter, scriptFor: (file: string) => FakeScript) {
   const files = await planFiles(['talk.mp4', 'other.mp4'], { cwd: dir, include: compileInclude(undefined) });
-  const engine = fakeEngine(scriptFor);
-  return runBatch({
-    files,
-    start: engine.start,
-    options: { token: 'secret-token-abc', apiUrl: 'http://127.0.0.1:1' },
-    videoFor: () => ({ name: 'x' }),
-    intent: { forceNew: false },
-    concurrency: 2,
-    signal: new AbortController().signal,
-    reporter,
-    now: () => Date.now(),
-    secrets: ['secret-token-abc'],
-    resumeHint: 'run it again',
-    authHint: 'make a token',
-  });
+  return (await runFakeBatch(files, reporter, scriptFor)).summary;
 }
 
 const script = (file: string): FakeScript =>

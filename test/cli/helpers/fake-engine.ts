@@ -5,7 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
+import { runBatch } from '../../../src/cli/batch.js';
 import type { EngineUploadOptions, StartUpload, UploadHandle } from '../../../src/cli/engine-port.js';
+import type { PlannedFile } from '../../../src/cli/files.js';
+import type { BatchReporter, BatchSummary } from '../../../src/cli/render/reporter.js';
 import { AbortError, type VimeoTusError } from '../../../src/errors.js';
 import type { NoticeEvent, UploadEvents, UploadResult } from '../../../src/upload/types.js';
 
@@ -156,3 +159,33 @@ async function play(
   emit('verified', result);
   return result;
 }
+
+/**
+ * Runs `runBatch` over `files` on a fake engine (concurrency 2, a token the output must never
+ * show), reporting to `reporter`.
+ */
+export async function runFakeBatch(
+  files: readonly PlannedFile[],
+  reporter: BatchReporter,
+  scriptFor: (filePath: string) => FakeScript = () => ({}),
+): Promise<{ summary: BatchSummary; engine: FakeEngine }> {
+  const engine = fakeEngine(scriptFor);
+  const summary = await runBatch({
+    files,
+    start: engine.start,
+    options: { token: FAKE_TOKEN, apiUrl: 'http://127.0.0.1:1' },
+    videoFor: () => ({ name: 'x' }),
+    intent: { forceNew: false },
+    concurrency: 2,
+    signal: new AbortController().signal,
+    reporter,
+    now: () => Date.now(),
+    secrets: [FAKE_TOKEN],
+    resumeHint: 'run it again',
+    authHint: 'make a token',
+  });
+  return { summary, engine };
+}
+
+/** The token of {@link runFakeBatch}: no output may contain it. */
+export const FAKE_TOKEN = 'secret-token-abc';
