@@ -62,6 +62,13 @@ export interface TransferOptions {
   readonly onRetry?: (e: RetryEvent) => void;
   /** Awaited after each acknowledged offset (the ledger persists it). Errors thrown here are NOT retried. */
   readonly onAcked?: (offset: number) => void | Promise<void>;
+  /**
+   * The server's offset when the caller knows it without asking: 0 for an upload created a moment
+   * ago (a new video, or a new version). The first HEAD is then skipped, a round trip saved per
+   * upload; every attempt after a failure still asks the server. If the server disagrees, its 409
+   * answer is retried like any other, from the offset a HEAD then reports.
+   */
+  readonly knownOffset?: number;
 }
 
 /** The outcome of a completed transfer. */
@@ -97,11 +104,21 @@ function checkOptions(options: TransferOptions): { chunkSizeBytes: number; stall
   if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
     throw new ConfigError(`stallTimeoutMs must be a finite number > 0 (got ${stallTimeoutMs})`);
   }
+  const { knownOffset } = options;
+  if (
+    knownOffset !== undefined &&
+    !(Number.isSafeInteger(knownOffset) && knownOffset >= 0 && knownOffset <= options.file.sizeBytes)
+  ) {
+    throw new ConfigError(
+      `knownOffset must be an integer from 0 to the file size ${options.file.sizeBytes} (got ${knownOffset})`,
+    );
+  }
   return { chunkSizeBytes, stallTimeoutMs };
 }
 
 /**
- * HEAD first, then PATCH from the server's offset until complete; re-HEAD after every failure.
+ * HEAD first (unless `knownOffset` says where the server is), then PATCH from the server's offset
+ * until complete; re-HEAD after every failure.
  * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the file changes;
  *   TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad answer, an Upload-Length other than the file
  *   size, an offset beyond it); RetriesExhaustedError (cause = last error) when
@@ -138,6 +155,9 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   let callbackError: CallbackFailure | undefined;
   /** Aborts the current attempt's requests (when a callback threw). */
   let attemptController: AbortController | undefined;
+  /** The server's state, known without a HEAD for the first attempt only. */
+  let knownState =
+    options.knownOffset === undefined ? undefined : { offset: options.knownOffset, length: file.sizeBytes };
 
   const report = (): void => {
     try {
@@ -180,7 +200,9 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         ? AbortSignal.any([signal, attemptController.signal])
         : attemptController.signal;
       try {
-        const state = await probeOffset(url, { signal: attemptSignal, stallTimeoutMs, agent });
+        const state =
+          knownState ?? (await probeOffset(url, { signal: attemptSignal, stallTimeoutMs, agent }));
+        knownState = undefined;
         checkServerState(state, file, url);
         await acknowledge(state.offset);
         let offset = state.offset;

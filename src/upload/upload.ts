@@ -132,6 +132,9 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       stallTimeoutMs: options.stallTimeoutMs,
       ...(signal ? { signal } : {}),
       retry: options.retry,
+      // A video or version made by this call has no bytes yet: no HEAD needed to learn that. An
+      // adopted video (its create answer was lost) may have some, so it is asked like a resumed one.
+      ...(target.created && !target.adopted ? { knownOffset: 0 } : {}),
       onProgress: (p) => progress.update(p),
       onRetry: (e) => {
         progress.setPhase('retrying');

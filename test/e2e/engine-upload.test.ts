@@ -47,6 +47,9 @@ describe('engine end to end against the sandbox', () => {
     });
     const state = await sandbox.state();
     expect(state.videos[0]?.name).toBe('Clean upload');
+    // A video made a moment ago has no bytes: its first PATCH goes without a HEAD, and the one HEAD
+    // is the verification's.
+    expect(state.counters.requests).toMatchObject({ create: 1, patch: 6, head: 1, 'get-video': 1 });
   });
 
   it('waits for processing until both statuses are complete', async () => {

@@ -143,6 +143,54 @@ describe('runTransfer edges', () => {
     expect(rec.acked).toEqual([SOURCE_BYTES]);
   });
 
+  it('with knownOffset 0 (a new upload) sends its first PATCH without a HEAD', async () => {
+    const url = await server.createUpload(SOURCE_BYTES);
+    const before = server.requests.length;
+    const rec = recorder();
+    const result = await runTransfer({
+      uploadUrl: url,
+      file: await inspectFile(source.path),
+      chunkSizeBytes: 2 * MiB,
+      knownOffset: 0,
+      ...rec,
+    });
+    expect(server.requests.slice(before).map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'PATCH']);
+    expect(result).toMatchObject({ uploadOffset: SOURCE_BYTES, requests: 4, retries: 0 });
+    expect(rec.acked[0]).toBe(0);
+    expect(await server.storedSha256(url)).toBe(sourceSha);
+  });
+
+  it('with a wrong knownOffset loses one 409 answer, then HEADs and finishes from the real offset', async () => {
+    const url = await server.createUpload(SOURCE_BYTES);
+    const file = await inspectFile(source.path);
+    const controller = new AbortController();
+    await runTransfer({
+      uploadUrl: url,
+      file,
+      chunkSizeBytes: MiB,
+      signal: controller.signal,
+      onAcked: (offset) => {
+        if (offset >= 2 * MiB) controller.abort();
+      },
+    }).catch(() => undefined);
+    const kept = (await probeOffset(new URL(url))).offset;
+    expect(kept).toBeGreaterThanOrEqual(2 * MiB);
+    const before = server.requests.length;
+    const rec = recorder();
+    const result = await runTransfer({
+      uploadUrl: url,
+      file,
+      knownOffset: 0,
+      retry: { initialDelayMs: 1, maxDelayMs: 5 },
+      ...rec,
+    });
+    const methods = server.requests.slice(before).map((r) => r.method);
+    expect(methods.slice(0, 3)).toEqual(['PATCH', 'HEAD', 'PATCH']);
+    expect(rec.retries.map((e) => e.code)).toEqual(['E_OFFSET_MISMATCH']);
+    expect(result).toMatchObject({ uploadOffset: SOURCE_BYTES, retries: 1 });
+    expect(await server.storedSha256(url)).toBe(sourceSha);
+  });
+
   it('refuses an upload whose Upload-Length is not the file size', async () => {
     const url = await server.createUpload(SOURCE_BYTES + 1);
     const error = await runTransfer({ uploadUrl: url, file: await inspectFile(source.path) }).catch(
@@ -163,6 +211,11 @@ describe('runTransfer edges', () => {
     await expect(
       runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, file, stallTimeoutMs: 0 }),
     ).rejects.toBeInstanceOf(ConfigError);
+    for (const knownOffset of [-1, 0.5, SOURCE_BYTES + 1]) {
+      await expect(
+        runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, file, knownOffset }),
+      ).rejects.toBeInstanceOf(ConfigError);
+    }
     expect(server.requests.length).toBe(before);
   });
 
