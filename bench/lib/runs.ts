@@ -132,6 +132,7 @@ async function runOnSandbox(spec: RunSpec): Promise<Observed> {
   const { tool, file, sandbox } = spec;
   if (sandbox === null) throw new Error(`${tool.id} needs the sandbox process`);
   const stateDir = await mkdtemp(join(spec.workDir, 'state-'));
+  let videoUri: string | undefined;
   try {
     const { command, args, env } = tool.command({
       filePath: file.path,
@@ -151,6 +152,7 @@ async function runOnSandbox(spec: RunSpec): Promise<Observed> {
       ...(env === undefined ? {} : { env }),
     });
     const outcome = tool.parse(measured.stdout, measured.exitCode);
+    videoUri = outcome.videoUri;
     const state = await sandbox.state(spec.checkHash);
     const after = state.counters.requests;
     const sent = (kind: keyof typeof after): number => (after[kind] ?? 0) - (before[kind] ?? 0);
@@ -177,6 +179,7 @@ async function runOnSandbox(spec: RunSpec): Promise<Observed> {
     };
   } finally {
     await rm(stateDir, { recursive: true, force: true });
+    if (videoUri !== undefined) await sandbox.deleteVideo(videoUri);
   }
 }
 

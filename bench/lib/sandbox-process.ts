@@ -1,7 +1,8 @@
 /**
  * The sandbox as its own process (`node dist/cli/bin.js sandbox --json`), for clients that need the
- * API host (the CLI creates its video). Its CPU is not counted as the client's, and stopping it
- * removes its temporary data dir, so the stored bytes of a configuration go with it.
+ * API host (the CLI creates its video). Its CPU is not counted as the client's. Each run deletes its
+ * video once measured (its bytes go with it), and stopping the process removes its temporary data
+ * dir.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,6 +17,11 @@ export interface SandboxProcess {
   readonly pid: number;
   /** GET /__sandbox/state (hashing every stored upload only when asked). */
   state(hashes: boolean): Promise<SandboxState>;
+  /**
+   * DELETE the video through the API: the sandbox removes its stored bytes, so a configuration's runs
+   * do not pile up gigabytes of dirty page cache that the kernel then writes back during later runs.
+   */
+  deleteVideo(videoUri: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +61,16 @@ export async function startSandboxProcess(cliBin: string): Promise<SandboxProces
     async state(hashes) {
       const response = await fetch(`${info.apiUrl}/__sandbox/state?hashes=${hashes}`);
       return (await response.json()) as SandboxState;
+    },
+    async deleteVideo(videoUri) {
+      const response = await fetch(`${info.apiUrl}${videoUri}`, {
+        method: 'DELETE',
+        headers: {
+          Authorization: `Bearer ${info.token}`,
+          Accept: 'application/vnd.vimeo.*+json;version=3.4',
+        },
+      });
+      if (response.status !== 204) throw new Error(`DELETE ${videoUri} answered ${response.status}`);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
