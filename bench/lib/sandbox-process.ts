@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { SandboxState } from '../../src/sandbox/index.js';
+import { VimeoClient } from '../../src/vimeo/client.js';
 import { track } from './children.js';
 
 /** A running sandbox process. */
@@ -62,15 +63,8 @@ export async function startSandboxProcess(cliBin: string): Promise<SandboxProces
       const response = await fetch(`${info.apiUrl}/__sandbox/state?hashes=${hashes}`);
       return (await response.json()) as SandboxState;
     },
-    async deleteVideo(videoUri) {
-      const response = await fetch(`${info.apiUrl}${videoUri}`, {
-        method: 'DELETE',
-        headers: {
-          Authorization: `Bearer ${info.token}`,
-          Accept: 'application/vnd.vimeo.*+json;version=3.4',
-        },
-      });
-      if (response.status !== 204) throw new Error(`DELETE ${videoUri} answered ${response.status}`);
+    deleteVideo(videoUri) {
+      return new VimeoClient({ token: info.token, apiUrl: info.apiUrl }).deleteVideo(videoUri);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
