@@ -4,9 +4,10 @@
  * for Vimeo's processing. Exposed as an event-emitting handle and as plain promises.
  */
 import { EventEmitter } from 'node:events';
+import { withRetries } from '../core/with-retries.js';
 import { AbortError, VimeoTusError } from '../errors.js';
 import { assertUnchanged, inspectFile } from '../sources/file-source.js';
-import { runTransfer } from '../tus/transfer.js';
+import { probeOffset, runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
 import { withVideoUri } from '../vimeo/error-video-uri.js';
 import { obtainUploadTarget, runHook } from './create-step.js';
@@ -110,6 +111,16 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
         apiRetries++;
         emit('retry', e);
       },
+      // An adopted video (its create answer was lost) must hold no byte yet: asked with a HEAD.
+      probeUpload: (uploadLink, probeSignal) =>
+        withRetries(
+          () =>
+            probeOffset(uploadLink, {
+              stallTimeoutMs: options.stallTimeoutMs,
+              ...(probeSignal ? { signal: probeSignal } : {}),
+            }),
+          { retry: options.retry, signal: probeSignal },
+        ),
     });
     videoUri = options.resume?.videoUri;
     const target = await obtainUploadTarget(client, file, options, signal, (uri) => {
@@ -132,9 +143,9 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       stallTimeoutMs: options.stallTimeoutMs,
       ...(signal ? { signal } : {}),
       retry: options.retry,
-      // A video or version made by this call has no bytes yet: no HEAD needed to learn that. An
-      // adopted video (its create answer was lost) may have some, so it is asked like a resumed one.
-      ...(target.created && !target.adopted ? { knownOffset: 0 } : {}),
+      // A video or version made by this call has no bytes yet (an adopted one was checked empty by
+      // probeUpload): no HEAD needed to learn that.
+      ...(target.created ? { knownOffset: 0 } : {}),
       onProgress: (p) => progress.update(p),
       onRetry: (e) => {
         progress.setPhase('retrying');

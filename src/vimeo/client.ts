@@ -20,6 +20,7 @@ import {
   createMayHaveSucceeded,
   discardUnusable,
   outcomeUnknown,
+  type UploadProbe,
   uriIn,
 } from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
@@ -54,6 +55,13 @@ export interface VimeoClientOptions {
   readonly requestTimeoutMs?: number;
   /** Told before each retry sleep. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Asks an upload link for its offset and length (a tus HEAD; the upload engine passes its own).
+   * With it, a video adopted after a lost create answer must hold no byte yet, as the one that call
+   * made would: one that already holds bytes belongs to another upload, and is not continued.
+   * Without it, an adopted video's upload is not checked.
+   */
+  readonly probeUpload?: UploadProbe;
 }
 
 type RetryMode = 'idempotent' | 'create';
@@ -84,6 +92,7 @@ export class VimeoClient {
   readonly #retry: ResolvedRetryPolicy;
   readonly #requestTimeoutMs: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly #probeUpload: UploadProbe | undefined;
   readonly #agents = createApiAgents();
   #rateLimit: RateLimitInfo | null = null;
 
@@ -101,6 +110,7 @@ export class VimeoClient {
       throw new ConfigError('requestTimeoutMs must be a positive number of milliseconds');
     }
     this.#onRetry = options.onRetry;
+    this.#probeUpload = options.probeUpload;
   }
 
   /** The `X-RateLimit-*` headers of the latest answer; null before the first one. */
@@ -134,7 +144,13 @@ export class VimeoClient {
     } catch (error) {
       if (!createMayHaveSucceeded(error)) throw error;
       const name = typeof fields.name === 'string' ? fields.name : undefined;
-      return adoptCreated(this, error as VimeoTusError, { name, sizeBytes, startedAtMs }, signal);
+      return adoptCreated(
+        this,
+        error as VimeoTusError,
+        { name, sizeBytes, startedAtMs },
+        signal,
+        this.#probeUpload,
+      );
     }
     try {
       return parseCreated(json);

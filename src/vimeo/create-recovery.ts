@@ -82,9 +82,9 @@ export interface CreateAttempt {
  * - its `upload.size` is exactly the size the call declared (a video without one is not ours);
  * - the same name, when the call sent one;
  * - its upload is not complete (ours never got a byte: bytes are sent only after the answer).
- * A match is a candidate, not a proof: before a candidate is continued or deleted, the ledger
- * layer also checks it is unknown to the ledger and that its upload link holds no byte
- * (src/resume/placeholder.ts).
+ * A match is a candidate, not a proof: before a candidate is continued, the engine checks that its
+ * upload link holds no byte (`probeUpload`, {@link adoptCreated}); before one is continued or
+ * deleted, the ledger layer also checks it is unknown to the ledger (src/resume/placeholder.ts).
  */
 export function isCreateCandidate(video: VideoInfo, attempt: CreateAttempt): boolean {
   const createdMs = video.createdTime === undefined ? Number.NaN : Date.parse(video.createdTime);
@@ -169,15 +169,24 @@ export async function discardUnusable(
   return withVideoUri(replaced, uri);
 }
 
+/** A tus HEAD on an upload link: its `Upload-Offset` and `Upload-Length`. */
+export type UploadProbe = (
+  uploadLink: string,
+  signal: AbortSignal | undefined,
+) => Promise<{ readonly offset: number; readonly length: number }>;
+
 /**
  * A create failed after it may have reached Vimeo: find the video it may have made and continue
- * with it, or throw CreateOutcomeUnknownError. Never repeats the create.
+ * with it, or throw CreateOutcomeUnknownError. Never repeats the create. With `probe`, the video is
+ * adopted only when its upload holds no byte of the declared size: the video that call made has
+ * none (bytes are sent only after the answer), so one that has some is another upload's.
  */
 export async function adoptCreated(
   client: RecoveryClient,
   error: VimeoTusError,
   attempt: CreateAttempt,
   signal: AbortSignal | undefined,
+  probe?: UploadProbe,
 ): Promise<CreatedVideo> {
   const what = 'POST /me/videos';
   let candidates: VideoInfo[];
@@ -196,13 +205,21 @@ export async function adoptCreated(
     throw outcomeUnknown(what, error, attempt.startedAtMs, found);
   }
   const uri = candidates[0].uri;
+  let created: CreatedVideo;
+  let head: { readonly offset: number; readonly length: number } | undefined;
   try {
     const video = await client.getVideo(uri, ADOPT_FIELDS, signal);
-    return { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
+    created = { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
+    head = await probe?.(created.uploadLink, signal);
   } catch (adoptError) {
     if (adoptError instanceof AbortError) throw adoptError;
     throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but could not be continued`);
   }
+  if (head && (head.offset !== 0 || head.length !== attempt.sizeBytes)) {
+    const holds = `its upload already holds ${head.offset} of ${head.length} bytes`;
+    throw outcomeUnknown(what, error, attempt.startedAtMs, `${uri} matches but ${holds}: another upload's`);
+  }
+  return created;
 }
 
 /** The `uri` of a JSON answer, if it names a video. */

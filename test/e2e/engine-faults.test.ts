@@ -115,6 +115,43 @@ describe('engine survives faults of the upload host', () => {
     expect((await sandbox.state()).counters.faultsInjected.create).toBe(1);
   });
 
+  it('does not adopt the only matching video when its upload already holds bytes (another upload of the same name and size)', async () => {
+    const sandbox = await t.start({ faults: { throttleBytesPerSecond: 4 * MiB } });
+    const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB + 5);
+    const other = await randomFile(t.dir, 'other.mp4', file.sizeBytes);
+    // Another upload with the same name and size, stopped after 1 MiB.
+    const controller = new AbortController();
+    const foreign = createUpload(other.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      chunkSizeBytes: MiB,
+      progressIntervalMs: 0,
+      video: { name: 'clip.mp4' },
+      signal: controller.signal,
+    });
+    foreign.on('progress', (p) => {
+      if (p.bytesAcked >= MiB) controller.abort();
+    });
+    await foreign.done.catch(() => undefined);
+    const before = (await sandbox.state()).videos;
+    expect(before).toHaveLength(1);
+    expect(before[0]?.storedBytes).toBeGreaterThanOrEqual(MiB);
+    // Our create is answered 503 and makes nothing: the one match is the other upload's video.
+    sandbox.setFaults({ status: [{ kind: 'create', status: 503, nth: 1 }] });
+    const error = await createUpload(file.path, {
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      retry: FAST_RETRY,
+    }).done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/matches but its upload already holds \d+ of \d+ bytes/);
+    const after = await sandbox.state();
+    expect(after.counters.createCalls).toBe(2);
+    expect(after.videos.map((v) => [v.uri, v.storedBytes, v.sha256])).toEqual(
+      before.map((v) => [v.uri, v.storedBytes, v.sha256]),
+    );
+  });
+
   it('fails with CreateOutcomeUnknownError (no second create) when a 503 create made nothing', async () => {
     const sandbox = await t.start({ faults: { status: [{ kind: 'create', status: 503, nth: 1 }] } });
     const file = await randomFile(t.dir, 'clip.mp4', MiB + 5);

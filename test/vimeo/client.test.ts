@@ -223,6 +223,42 @@ describe('VimeoClient.createVideo', () => {
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('with probeUpload, adopts only a video whose upload holds no byte yet', async () => {
+    const probed: string[] = [];
+    server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
+    const empty = await client({
+      probeUpload: async (link) => {
+        probed.push(link);
+        return { offset: 0, length: 1000 };
+      },
+    }).createVideo(1000, { name: 'Talk' });
+    expect(empty).toMatchObject({ videoUri: '/videos/42', adopted: true });
+    expect(probed).toEqual([UPLOAD_LINK]);
+
+    server.requests.length = 0;
+    server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
+    const error = await rejection(
+      client({ probeUpload: async () => ({ offset: 300, length: 1000 }) }).createVideo(1000, {
+        name: 'Talk',
+      }),
+    );
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(
+      /\/videos\/42 matches but its upload already holds 300 of 1000 bytes/,
+    );
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('with probeUpload, does not adopt a video whose upload link does not answer', async () => {
+    server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
+    const gone = new TusError('E_UPLOAD_LINK_GONE', 'HEAD answered 404');
+    const error = await rejection(
+      client({ probeUpload: () => Promise.reject(gone) }).createVideo(1000, { name: 'Talk' }),
+    );
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/matches but could not be continued/);
+  });
+
   it('refuses to adopt when two videos match (could be another upload of the same file)', async () => {
     server.script(resetAfterRequest, listOf(listed(), listed({ uri: '/videos/43' })));
     const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
