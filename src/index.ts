@@ -58,7 +58,10 @@ export { createUpload, replaceVideo, uploadVideo } from './upload/upload.js';
 export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
 /** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
 export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } from './vimeo/client.js';
-/** A create call failed after it may have reached Vimeo and no video it made could be adopted. */
+/**
+ * A create call failed after it may have reached Vimeo and no video it made could be adopted; the
+ * HEAD that an adoption checks a candidate with (`VimeoClientOptions.probeUpload`).
+ */
 export { CreateOutcomeUnknownError, type UploadProbe } from './vimeo/create-recovery.js';
 /** The video an error concerns (`error.videoUri`), set on errors raised once the video exists. */
 export { videoUriOfError, type WithVideoUri } from './vimeo/error-video-uri.js';
