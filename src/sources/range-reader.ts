@@ -131,26 +131,31 @@ export async function openRangeReader(
   let position = startByte;
   let closed = false;
 
+  /** An idle (or new) buffer, lent out; undefined when every buffer is out or the reader closed. */
+  const takeIdle = (): Buffer | undefined => {
+    if (closed) return undefined;
+    // A buffer lent by an earlier reader and not yet released is not idle: it is never reused here.
+    const buffer =
+      pool.idle.pop() ??
+      // Own ArrayBuffer per buffer (not the shared slab), so release() can find it.
+      (out.size < pool.maxBuffers ? Buffer.allocUnsafeSlow(pool.bufferBytes) : undefined);
+    if (buffer) out.set(buffer.buffer, buffer);
+    return buffer;
+  };
   const takeBuffer = async (): Promise<Buffer | undefined> => {
     for (;;) {
       if (closed) return undefined;
-      // A buffer lent by an earlier reader and not yet released is not idle: it is never reused here.
-      const buffer =
-        pool.idle.pop() ??
-        // Own ArrayBuffer per buffer (not the shared slab), so release() can find it.
-        (out.size < pool.maxBuffers ? Buffer.allocUnsafeSlow(pool.bufferBytes) : undefined);
-      if (buffer) {
-        out.set(buffer.buffer, buffer);
-        return buffer;
-      }
+      const buffer = takeIdle();
+      if (buffer) return buffer;
       await new Promise<void>((resolve) => {
         waiter = resolve;
       });
     }
   };
   // Synchronous while reads are fast (the page cache), through the thread pool once a few were slow.
-  const readInto = async (buffer: Buffer, lengthBytes: number): Promise<number> => {
-    if (pool.asyncReads) return (await handle.read(buffer, 0, lengthBytes, position)).bytesRead;
+  const readLater = async (buffer: Buffer, lengthBytes: number): Promise<number> =>
+    (await handle.read(buffer, 0, lengthBytes, position)).bytesRead;
+  const readNow = (buffer: Buffer, lengthBytes: number): number => {
     const startedMs = performance.now();
     const bytesRead = readSync(handle.fd, buffer, 0, lengthBytes, position);
     const log = pool.readLog;
@@ -173,12 +178,13 @@ export async function openRangeReader(
   return {
     async read() {
       if (position >= endByte) return null;
-      const buffer = await takeBuffer();
+      // Without an await while a buffer is at hand and reads are synchronous: this runs per 64 KiB.
+      const buffer = takeIdle() ?? (await takeBuffer());
       if (!buffer) return null;
       const wantBytes = Math.min(buffer.length, endByte - position);
       let bytesRead: number;
       try {
-        bytesRead = await readInto(buffer, wantBytes);
+        bytesRead = pool.asyncReads ? await readLater(buffer, wantBytes) : readNow(buffer, wantBytes);
       } catch (error) {
         giveBack(buffer);
         if (closed) return null;

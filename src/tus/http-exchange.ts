@@ -5,6 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { errnoCode } from '../core/errno.js';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
@@ -62,16 +63,26 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     let bodyBytesWritten = 0;
     let req: http.ClientRequest | undefined;
 
-    const stallTimer = setTimeout(() => {
+    // Activity only stamps the time (a write callback per 64 KiB piece would otherwise move the
+    // timer in Node's timer list thousands of times a second); the timer checks the stamp when it
+    // fires and waits again for what remains.
+    let lastActivityMs = performance.now();
+    const onStallTimer = (): void => {
+      const quietMs = performance.now() - lastActivityMs;
+      if (quietMs < options.stallTimeoutMs) {
+        stallTimer = setTimeout(onStallTimer, options.stallTimeoutMs - quietMs);
+        return;
+      }
       fail(
         new StallError(
           `${method} to ${url.host} stalled: no byte accepted and no answer for ${options.stallTimeoutMs} ms`,
           { request: summarizeRequest(method, url) },
         ),
       );
-    }, options.stallTimeoutMs);
+    };
+    let stallTimer = setTimeout(onStallTimer, options.stallTimeoutMs);
     const touch = (): void => {
-      if (!settled) stallTimer.refresh();
+      lastActivityMs = performance.now();
     };
 
     const onAbort = (): void => {
