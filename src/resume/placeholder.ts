@@ -6,10 +6,9 @@
  * already known to the ledger; then {@link classifyPlaceholder} looks at its upload link.
  */
 
-import { withRetries } from '../core/with-retries.js';
 import { AbortError, TusError, VimeoTusError } from '../errors.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
-import { probeOffset } from '../tus/probe-offset.js';
+import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import { CREATE_CLOCK_SKEW_MS, type CreateAttempt, isCreateCandidate } from '../vimeo/create-recovery.js';
 import type { VideoInfo } from '../vimeo/types.js';
@@ -100,9 +99,7 @@ export async function classifyPlaceholder(
   if (upload.size !== undefined && upload.size !== sizeBytes) return 'foreign';
   let head: { offset: number; length: number };
   try {
-    head = await withRetries(() => probeOffset(upload.uploadLink as string, signal ? { signal } : {}), {
-      signal,
-    });
+    head = await probeOffsetWithRetries(upload.uploadLink, { signal });
   } catch (error) {
     if (error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE') return 'delete';
     throw error;

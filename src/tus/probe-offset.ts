@@ -3,6 +3,7 @@
  * restart, and the final check after the last PATCH.
  */
 import type http from 'node:http';
+import { type WithRetriesOptions, withRetries } from '../core/with-retries.js';
 import { summarizeRequest, TusError } from '../errors.js';
 import { DEFAULT_STALL_TIMEOUT_MS, TUS_HEADERS, TUS_VERSION } from './constants.js';
 import { exchange } from './http-exchange.js';
@@ -58,4 +59,27 @@ export async function probeOffset(uploadUrl: string | URL, options: ProbeOptions
     );
   }
   return { offset, length };
+}
+
+/** Options of {@link probeOffsetWithRetries}: the retry loop's, and the HEAD's stall timeout. */
+export interface RetriedProbeOptions extends WithRetriesOptions {
+  readonly stallTimeoutMs?: number | undefined;
+}
+
+/**
+ * {@link probeOffset}, tried again after retryable errors (5xx, connection failures, stalls, 429)
+ * by the shared retry rule: the one HEAD for a check outside a transfer (verification, adoption).
+ */
+export function probeOffsetWithRetries(
+  uploadLink: string,
+  options: RetriedProbeOptions = {},
+): Promise<UploadState> {
+  return withRetries(
+    () =>
+      probeOffset(uploadLink, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      }),
+    options,
+  );
 }

@@ -4,10 +4,10 @@
  * for Vimeo's processing. Exposed as an event-emitting handle and as plain promises.
  */
 import { EventEmitter } from 'node:events';
-import { withRetries } from '../core/with-retries.js';
 import { AbortError, VimeoTusError } from '../errors.js';
 import { assertUnchanged, inspectFile } from '../sources/file-source.js';
-import { probeOffset, runTransfer } from '../tus/transfer.js';
+import { probeOffsetWithRetries } from '../tus/probe-offset.js';
+import { runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
 import { withVideoUri } from '../vimeo/error-video-uri.js';
 import { obtainUploadTarget, runHook } from './create-step.js';
@@ -113,14 +113,11 @@ async function runUpload(filePath: string, raw: UploadOptions, events: UploadHan
       },
       // An adopted video (its create answer was lost) must hold no byte yet: asked with a HEAD.
       probeUpload: (uploadLink, probeSignal) =>
-        withRetries(
-          () =>
-            probeOffset(uploadLink, {
-              stallTimeoutMs: options.stallTimeoutMs,
-              ...(probeSignal ? { signal: probeSignal } : {}),
-            }),
-          { retry: options.retry, signal: probeSignal },
-        ),
+        probeOffsetWithRetries(uploadLink, {
+          signal: probeSignal,
+          retry: options.retry,
+          stallTimeoutMs: options.stallTimeoutMs,
+        }),
     });
     videoUri = options.resume?.videoUri;
     const target = await obtainUploadTarget(client, file, options, signal, (uri) => {

@@ -2,9 +2,8 @@
  * Completeness checks: the server holds every byte (HEAD), and what Vimeo says about the video.
  */
 
-import { withRetries } from '../core/with-retries.js';
 import { TusError, VerificationError } from '../errors.js';
-import { probeOffset } from '../tus/transfer.js';
+import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
@@ -46,7 +45,7 @@ export async function verifyTransfer(
 ): Promise<VerifiedTransfer> {
   let head: { offset: number; length: number };
   try {
-    head = await headWithRetries(target.uploadLink, options);
+    head = await probeOffsetWithRetries(target.uploadLink, options);
   } catch (error) {
     const reportedAll =
       lastReported !== undefined &&
@@ -105,20 +104,6 @@ export function statusesOf(video: VideoInfo): { uploadStatus: VimeoStatus; trans
   };
 }
 
-function headWithRetries(
-  uploadLink: string,
-  options: StepOptions,
-): Promise<{ offset: number; length: number }> {
-  return withRetries(
-    () =>
-      probeOffset(uploadLink, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
-      }),
-    options,
-  );
-}
-
 /** Options of {@link verifyUpload}. */
 export interface VerifyUploadOptions {
   readonly token: string;
@@ -153,7 +138,7 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
   let head: { offset: number; length: number } | null = null;
   if (uploadLink) {
     try {
-      head = await headWithRetries(uploadLink, { signal: options.signal });
+      head = await probeOffsetWithRetries(uploadLink, { signal: options.signal });
     } catch (error) {
       // A dead link after completion is normal on Vimeo; then only the statuses speak.
       if (!(error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE')) throw error;
