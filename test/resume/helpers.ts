@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { startLedgerUpload } from '../../src/resume/index.js';
 import type { LedgerUploadOptions } from '../../src/resume/types.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import type { NoticeEvent, Upload, UploadProgress } from '../../src/upload/types.js';
-import { MiB, sandboxFor, scratchDir } from '../e2e/helpers/engine-helpers.js';
+import { MiB, sandboxFor } from '../e2e/helpers/engine-helpers.js';
+import { useEngineSandbox } from '../e2e/helpers/use-engine-sandbox.js';
 
 /** A sandbox whose token is unique, so that a test can search files for it. */
 export function tokenSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -101,27 +102,20 @@ export interface ResumeFixture {
 }
 
 /**
- * Registers the beforeEach/afterEach of a ledger test file: a fresh scratch folder per test, and
- * every sandbox, ledger or proxy the test kept closed after it, even when the test failed.
+ * The engine tests' per-test setup ({@link useEngineSandbox}) for a ledger test file: a fresh
+ * scratch folder per test, and every sandbox, ledger or proxy the test kept closed after it, even
+ * when the test failed.
  */
 export function useResumeFixture(): ResumeFixture {
-  let scratch: Awaited<ReturnType<typeof scratchDir>> | undefined;
-  const kept: Closable[] = [];
-  beforeEach(async () => {
-    scratch = await scratchDir();
-  });
-  afterEach(async () => {
-    for (const thing of kept.splice(0).reverse()) await thing.close();
-    await scratch?.cleanup();
-    scratch = undefined;
-  });
+  const t = useEngineSandbox();
   return {
     get dir() {
-      if (!scratch) throw new Error('useResumeFixture: the scratch folder exists only inside a test');
-      return scratch.dir;
+      return t.dir;
     },
     keep(thing) {
-      kept.push(thing);
+      t.defer(async () => {
+        await thing.close();
+      });
       return thing;
     },
   };
