@@ -12,27 +12,21 @@ import {
   ConfigError,
   isRetryable,
   RetriesExhaustedError,
-  summarizeRequest,
-  TusError,
   type VimeoTusError,
 } from '../errors.js';
-import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
+import type { FileSnapshot } from '../sources/file-source.js';
 import { createBufferPool } from '../sources/range-reader.js';
+import { type AttemptContext, runAttempt } from './attempt.js';
 import { ChunkSizer } from './chunk-sizer.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
-import { probeOffset } from './probe-offset.js';
-import { sendChunk } from './send-chunk.js';
+import type { UploadState } from './probe-offset.js';
+import { RetryBudget } from './retry-budget.js';
+import { CallbackFailure, TransferCounters, type TransferProgress } from './transfer-counters.js';
 import { parseUploadUrl } from './upload-url.js';
 
 export { probeOffset } from './probe-offset.js';
 
-/** Progress of one transfer. */
-export interface TransferProgress {
-  /** Body bytes the socket accepted during this transfer, retries included. */
-  readonly bytesSent: number;
-  /** The server's latest `Upload-Offset`; never decreases. */
-  readonly bytesAcked: number;
-}
+export type { TransferProgress } from './transfer-counters.js';
 
 /** Options of {@link runTransfer}. */
 export interface TransferOptions {
@@ -85,11 +79,6 @@ export interface TransferResult {
   retries: number;
 }
 
-/** Wraps an error thrown by a caller's callback, so the retry loop passes it through untouched. */
-class CallbackFailure {
-  constructor(readonly error: unknown) {}
-}
-
 function checkOptions(options: TransferOptions): { chunkSizeBytes: number; stallTimeoutMs: number } {
   const chunkSizeBytes = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES;
   if (!(chunkSizeBytes === Number.POSITIVE_INFINITY || Number.isSafeInteger(chunkSizeBytes))) {
@@ -134,126 +123,54 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   const policy = resolveRetryPolicy(options.retry);
   const url = parseUploadUrl(options.uploadUrl);
   const { file, signal } = options;
+  // Aborts the request in flight when a callback threw inside a socket callback.
+  const failed = new AbortController();
+  const counters = new TransferCounters(options, () => failed.abort());
+  const budget = new RetryBudget(policy.maxAttempts);
   const agent =
     url.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const pool = createBufferPool();
-  const chunkSizer = new ChunkSizer(chunkSizeBytes);
-  /** The PATCH in flight, if any: where it started and how long it is. */
-  let patch: { offsetBytes: number; lengthBytes: number } | undefined;
-
-  let bytesSent = 0;
-  let bytesAcked = 0;
-  let ackedOnce = false;
-  let requests = 0;
-  let retries = 0;
-  let failuresInARow = 0;
-  /** Highest offset the server reported during this transfer (budget resets when it grows). */
-  let bestServerOffset = -1;
-  /** The first error a callback threw from inside a socket callback, if any. */
-  let callbackError: CallbackFailure | undefined;
-  /** Aborts the current attempt's requests (when a callback threw). */
-  let attemptController: AbortController | undefined;
-  /** The server's state, known without a HEAD for the first attempt only. */
-  let knownState =
+  const context: AttemptContext = {
+    url,
+    file,
+    stallTimeoutMs,
+    signal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
+    agent,
+    pool: createBufferPool(),
+    chunkSizer: new ChunkSizer(chunkSizeBytes),
+    counters,
+    onServerOffset: (offset) => budget.observed(offset),
+  };
+  // The server's state is known without a HEAD for the first try only.
+  let known: UploadState | undefined =
     options.knownOffset === undefined ? undefined : { offset: options.knownOffset, length: file.sizeBytes };
-
-  const report = (): void => {
-    try {
-      options.onProgress?.({ bytesSent, bytesAcked });
-    } catch (error) {
-      throw new CallbackFailure(error);
-    }
-  };
-  const acknowledge = async (offset: number): Promise<void> => {
-    if (offset > bestServerOffset) {
-      if (bestServerOffset >= 0) failuresInARow = 0;
-      bestServerOffset = offset;
-    }
-    if (ackedOnce && offset <= bytesAcked) return;
-    ackedOnce = true;
-    bytesAcked = Math.max(bytesAcked, offset);
-    try {
-      await options.onAcked?.(bytesAcked);
-    } catch (error) {
-      throw new CallbackFailure(error);
-    }
-    report();
-  };
-  const onBytesWritten = (deltaBytes: number): void => {
-    bytesSent += deltaBytes;
-    // A throwing onProgress inside a socket callback must not escape into the event loop: record it
-    // and abort the request through the loop's controller.
-    try {
-      options.onProgress?.({ bytesSent, bytesAcked });
-    } catch (error) {
-      callbackError ??= new CallbackFailure(error);
-      attemptController?.abort();
-    }
-  };
-
+  let retries = 0;
   try {
     for (;;) {
-      attemptController = new AbortController();
-      const attemptSignal = signal
-        ? AbortSignal.any([signal, attemptController.signal])
-        : attemptController.signal;
+      let error: VimeoTusError;
       try {
-        const state =
-          knownState ?? (await probeOffset(url, { signal: attemptSignal, stallTimeoutMs, agent }));
-        knownState = undefined;
-        checkServerState(state, file, url);
-        await acknowledge(state.offset);
-        let offset = state.offset;
-        while (offset < state.length) {
-          await assertUnchanged(file);
-          const endBytes = Math.min(state.length, offset + chunkSizer.sizeBytes);
-          patch = { offsetBytes: offset, lengthBytes: endBytes - offset };
-          requests += 1;
-          const sent = await sendChunk({
-            url,
-            filePath: file.path,
-            offsetBytes: offset,
-            endBytes,
-            stallTimeoutMs,
-            signal: attemptSignal,
-            agent,
-            pool,
-            onBytesWritten,
-          });
-          patch = undefined;
-          offset = sent.offset;
-          await acknowledge(offset);
-        }
-        return { uploadOffset: offset, uploadLength: state.length, bytesSent, requests, retries };
+        const done = await runAttempt(context, known);
+        const { bytesSent, requests } = counters;
+        return { uploadOffset: done.offset, uploadLength: done.length, bytesSent, requests, retries };
       } catch (caught) {
-        if (callbackError) throw callbackError.error;
-        if (caught instanceof CallbackFailure) throw caught.error;
-        if (signal?.aborted) {
-          throw caught instanceof AbortError ? caught : new AbortError(undefined, { cause: signal.reason });
-        }
-        if (!isRetryable(caught)) throw caught;
-        const error = caught as VimeoTusError;
-        if (patch && (error.code === 'E_NETWORK' || error.code === 'E_STALLED')) {
-          // The same PATCH cut again and again without progress: send less at a time.
-          chunkSizer.interrupted(patch.offsetBytes, patch.lengthBytes);
-        }
-        patch = undefined;
-        failuresInARow += 1;
-        if (failuresInARow >= policy.maxAttempts) {
-          throw new RetriesExhaustedError(
-            `Gave up after ${failuresInARow} tries in a row without progress; last error: ${error.message}`,
-            { cause: error, ...(error.request ? { request: error.request } : {}) },
-          );
-        }
-        // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws RateLimitError.
-        const delayMs = retryDelayMs(failuresInARow, policy, error);
-        retries += 1;
-        // A throwing onRetry ends the transfer (we are outside the try already).
-        options.onRetry?.({ attempt: failuresInARow, delayMs, reason: error.message, code: error.code });
-        await sleep(delayMs, signal);
+        error = retryableOrThrow(caught, counters, signal);
+      } finally {
+        known = undefined;
       }
+      const attempt = budget.failed();
+      if (budget.exhausted) {
+        throw new RetriesExhaustedError(
+          `Gave up after ${attempt} tries in a row without progress; last error: ${error.message}`,
+          { cause: error, ...(error.request ? { request: error.request } : {}) },
+        );
+      }
+      // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws RateLimitError.
+      const delayMs = retryDelayMs(attempt, policy, error);
+      retries += 1;
+      // A throwing onRetry ends the transfer.
+      options.onRetry?.({ attempt, delayMs, reason: error.message, code: error.code });
+      await sleep(delayMs, signal);
     }
   } finally {
     agent.destroy();
@@ -261,17 +178,19 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
 }
 
 /**
- * The server's upload must be this file: same length. (Its offset is within that length: probeOffset
- * refuses an offset beyond Upload-Length.)
+ * The error that ended a try, if another try may follow; otherwise throws what the caller should
+ * see: a callback's own error, an AbortError for the caller's signal, or a non-retryable error.
  */
-function checkServerState(state: { offset: number; length: number }, file: FileSnapshot, url: URL): void {
-  if (state.length !== file.sizeBytes) {
-    const request = summarizeRequest('HEAD', url);
-    throw new TusError(
-      'E_TUS_PROTOCOL',
-      `The upload host expects ${state.length} bytes (Upload-Length) but the file has ${file.sizeBytes}: ` +
-        'this upload link belongs to another file or version',
-      { request },
-    );
+function retryableOrThrow(
+  caught: unknown,
+  counters: TransferCounters,
+  signal: AbortSignal | undefined,
+): VimeoTusError {
+  if (counters.failure) throw counters.failure.error;
+  if (caught instanceof CallbackFailure) throw caught.error;
+  if (signal?.aborted) {
+    throw caught instanceof AbortError ? caught : new AbortError(undefined, { cause: signal.reason });
   }
+  if (!isRetryable(caught)) throw caught;
+  return caught as VimeoTusError;
 }

@@ -1,0 +1,80 @@
+/**
+ * The counts of one transfer (bytes the socket accepted, the server's acknowledged offset) and the
+ * caller's callbacks around them. A callback that throws ends the transfer: its error is carried in
+ * a {@link CallbackFailure}, which the retry loop passes through untouched (never retried).
+ */
+
+/** Progress of one transfer. */
+export interface TransferProgress {
+  /** Body bytes the socket accepted during this transfer, retries included. */
+  readonly bytesSent: number;
+  /** The server's latest `Upload-Offset`; never decreases. */
+  readonly bytesAcked: number;
+}
+
+/** The caller's callbacks the counters call. */
+export interface CounterCallbacks {
+  readonly onProgress?: ((p: TransferProgress) => void) | undefined;
+  readonly onAcked?: ((offset: number) => void | Promise<void>) | undefined;
+}
+
+/** An error thrown by a caller's callback, wrapped so that no retry loop mistakes it for its own. */
+export class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** bytesSent / bytesAcked of one transfer, reported to the caller; see the module comment. */
+export class TransferCounters {
+  bytesSent = 0;
+  bytesAcked = 0;
+  /** PATCH requests started. */
+  requests = 0;
+  #ackedOnce = false;
+  #failure: CallbackFailure | undefined;
+  readonly #callbacks: CounterCallbacks;
+  readonly #onFailure: () => void;
+
+  /**
+   * @param onFailure called once when a callback threw inside a socket callback (where throwing
+   *   would escape into the event loop): the transfer aborts its request with it.
+   */
+  constructor(callbacks: CounterCallbacks, onFailure: () => void) {
+    this.#callbacks = callbacks;
+    this.#onFailure = onFailure;
+  }
+
+  /** The first error a callback threw from a socket callback, if any. */
+  get failure(): CallbackFailure | undefined {
+    return this.#failure;
+  }
+
+  /** The socket accepted `deltaBytes` more of a body. Never throws (runs in a socket callback). */
+  written(deltaBytes: number): void {
+    this.bytesSent += deltaBytes;
+    try {
+      this.#callbacks.onProgress?.({ bytesSent: this.bytesSent, bytesAcked: this.bytesAcked });
+    } catch (error) {
+      if (this.#failure) return;
+      this.#failure = new CallbackFailure(error);
+      this.#onFailure();
+    }
+  }
+
+  /**
+   * The server reported `offset`. The first report, and every one beyond the last, is awaited
+   * through `onAcked` (the ledger persists it) and then reported as progress; a lower or equal one
+   * changes nothing, so bytesAcked never decreases.
+   * @throws CallbackFailure when onAcked or onProgress threw.
+   */
+  async acknowledged(offset: number): Promise<void> {
+    if (this.#ackedOnce && offset <= this.bytesAcked) return;
+    this.#ackedOnce = true;
+    this.bytesAcked = Math.max(this.bytesAcked, offset);
+    try {
+      await this.#callbacks.onAcked?.(this.bytesAcked);
+      this.#callbacks.onProgress?.({ bytesSent: this.bytesSent, bytesAcked: this.bytesAcked });
+    } catch (error) {
+      throw new CallbackFailure(error);
+    }
+  }
+}
