@@ -14,6 +14,7 @@ import { filterFields, parseFields } from './fields-filter.js';
 import { sendEmpty, sendJson } from './http-util.js';
 import { sandboxState } from './introspection.js';
 import { RateLimiter } from './rate-limit.js';
+import { assertScopes } from './scopes.js';
 import type { StatusFault } from './types.js';
 
 const ROUTES: readonly Route[] = [...videoRoutes, ...versionRoutes, ...meRoutes];
@@ -21,22 +22,38 @@ const ROUTES: readonly Route[] = [...videoRoutes, ...versionRoutes, ...meRoutes]
 /** The introspection path on the API host. */
 export const STATE_PATH = '/__sandbox/state';
 
-function bearerOk(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization;
-  if (header === undefined) return false;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1] === token;
+/**
+ * Vimeo's 401s: 8003 when no Bearer credentials came at all, 8000 when a token came and is not
+ * valid. Both carry `WWW-Authenticate: Bearer error="invalid_token"`.
+ */
+function assertBearer(req: IncomingMessage, token: string): void {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? '');
+  if (match?.[1] === token) return;
+  const headers = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+  if (match === null) {
+    throw new ApiError(
+      401,
+      vimeoError(
+        8003,
+        'Something strange occurred. Please contact the app owners.',
+        'No user credentials were provided.',
+      ),
+      headers,
+    );
+  }
+  throw new ApiError(
+    401,
+    vimeoError(
+      8000,
+      'You must provide a valid authenticated access token.',
+      'The user credentials are invalid.',
+    ),
+    headers,
+  );
 }
 
 function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string>): void {
-  const legacy = !('error_code' in error.body);
-  sendJson(
-    res,
-    error.status,
-    error.body,
-    { ...headers, ...error.headers },
-    legacy ? 'application/json' : VIMEO_ERROR_CONTENT_TYPE,
-  );
+  sendJson(res, error.status, error.body, { ...headers, ...error.headers }, error.contentType);
 }
 
 function match(method: string, path: string): { route: Route; params: string[] } | undefined {
@@ -74,17 +91,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
         'Retry-After': String(rate.retryAfterSeconds),
       });
     }
-    if (!bearerOk(req, ctx.token)) {
-      throw new ApiError(
-        401,
-        vimeoError(
-          8003,
-          'You must provide a valid authenticated access token.',
-          'Missing or invalid Bearer token.',
-        ),
-        { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-      );
-    }
+    assertBearer(req, ctx.token);
     if (!found) {
       throw new ApiError(
         404,
@@ -92,6 +99,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
       );
     }
     const kind = found.route.kind;
+    assertScopes(kind, options.scopes);
     if (options.requireVersionHeader && (kind === 'create' || kind === 'version')) {
       if (!/version=3\.4/.test(req.headers.accept ?? '')) {
         throw new ApiError(

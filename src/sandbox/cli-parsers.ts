@@ -3,7 +3,8 @@
  * (`--fail patch:2:503`, `--reset-patch 2:102400`, `--stall-patch 1:5000`).
  */
 import { InvalidArgumentError } from 'commander';
-import type { RequestKind, ResetFault, StallFault, StatusFault } from './types.js';
+import { checkScopes } from './scopes.js';
+import type { RequestKind, ResetFault, StallFault, StatusFault, VimeoScope } from './types.js';
 
 const KINDS: readonly RequestKind[] = [
   'create',
@@ -98,4 +99,17 @@ export function collectStallFault(value: string, previous: StallFault[] = []): S
       ...(afterBytes === undefined ? {} : { afterBytes: parseNonNegativeInt(afterBytes) }),
     },
   ];
+}
+
+/** `upload,edit,delete`: the token's scopes (Vimeo's names; an empty list is allowed). */
+export function parseScopes(value: string): VimeoScope[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  try {
+    return checkScopes(names);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -10,14 +10,24 @@ import {
   collectStatusFault,
   parseNonNegativeInt,
   parsePositiveInt,
+  parseScopes,
 } from './cli-parsers.js';
-import type { Faults, ResetFault, Sandbox, SandboxOptions, StallFault, StatusFault } from './types.js';
+import type {
+  Faults,
+  ResetFault,
+  Sandbox,
+  SandboxOptions,
+  StallFault,
+  StatusFault,
+  VimeoScope,
+} from './types.js';
 
 interface SandboxFlags {
   port?: number;
   uploadPort?: number;
   dataDir?: string;
   token?: string;
+  scopes?: VimeoScope[];
   json?: boolean;
   throttle?: number;
   linkTtlMs?: number;
@@ -68,6 +78,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(flags.uploadPort === undefined ? {} : { uploadPort: flags.uploadPort }),
     ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir }),
     ...(flags.token === undefined ? {} : { token: flags.token }),
+    ...(flags.scopes === undefined ? {} : { scopes: flags.scopes }),
     ...(uploadCompleteDelayMs === undefined ? {} : { uploadCompleteDelayMs }),
     ...(transcodeDelayMs === undefined ? {} : { transcodeDelayMs }),
     ...(flags.transcodeError ? { transcodeOutcome: 'error' as const } : {}),
@@ -108,6 +119,11 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     .option('--upload-port <n>', 'upload host port (0 = free port)', parseNonNegativeInt)
     .option('--data-dir <dir>', 'where videos and bytes are kept (default: a fresh temporary folder)')
     .option('--token <token>', "the Bearer token to accept (default: 'sandbox-token')")
+    .option(
+      '--scopes <list>',
+      'scopes of the token, comma-separated (default: public,private,upload,edit,delete)',
+      parseScopes,
+    )
     .option('--json', 'print one JSON line {"apiUrl","uploadUrl","token"} and nothing else on stdout')
     .option('--throttle <bytesPerSecond>', 'limit each PATCH body to this rate', parsePositiveInt)
     .option('--link-ttl-ms <ms>', 'upload links die this long after they are issued', parseNonNegativeInt)

@@ -5,8 +5,9 @@
 import type { DataStore } from '@tus/server';
 import type { FaultController } from './faults.js';
 import type { HashCache } from './introspection.js';
+import { checkScopes, DEFAULT_SANDBOX_SCOPES } from './scopes.js';
 import type { StateStore } from './state-store.js';
-import type { SandboxRuntimeOptions } from './types.js';
+import type { SandboxRuntimeOptions, VimeoScope } from './types.js';
 
 /** Runtime options with their defaults applied. */
 export interface ResolvedRuntimeOptions {
@@ -20,6 +21,7 @@ export interface ResolvedRuntimeOptions {
   quotaVideos: number | undefined;
   createStatus: 200 | 201;
   requireVersionHeader: boolean;
+  scopes: readonly VimeoScope[];
 }
 
 /** Defaults of the runtime options. */
@@ -34,10 +36,12 @@ export const RUNTIME_DEFAULTS: ResolvedRuntimeOptions = {
   quotaVideos: undefined,
   createStatus: 200,
   requireVersionHeader: false,
+  scopes: DEFAULT_SANDBOX_SCOPES,
 };
 
 /** Apply `changes` (only the fields present) to `target`. */
 export function applyRuntimeOptions(target: ResolvedRuntimeOptions, changes: SandboxRuntimeOptions): void {
+  if (changes.scopes !== undefined) checkScopes(changes.scopes);
   for (const [key, value] of Object.entries(changes)) {
     if (value !== undefined && key in target) {
       (target as unknown as Record<string, unknown>)[key] = value;

@@ -43,17 +43,21 @@ export class ApiError extends Error {
   readonly status: number;
   readonly body: VimeoErrorBody | { readonly error: string };
   readonly headers: Readonly<Record<string, string>>;
+  /** The answer's content type; by default Vimeo's error type, or plain JSON for a legacy body. */
+  readonly contentType: string;
 
   constructor(
     status: number,
     body: VimeoErrorBody | { readonly error: string },
     headers: Readonly<Record<string, string>> = {},
+    contentType: string = 'error_code' in body ? VIMEO_ERROR_CONTENT_TYPE : 'application/json',
   ) {
     super(body.error);
     this.name = 'ApiError';
     this.status = status;
     this.body = body;
     this.headers = headers;
+    this.contentType = contentType;
   }
 }
 

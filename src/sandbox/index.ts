@@ -65,6 +65,9 @@ export function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 }
 
 async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<Sandbox> {
+  // Options are checked before anything is created on disk.
+  const runtime = { ...RUNTIME_DEFAULTS };
+  applyRuntimeOptions(runtime, options);
   const dataDir = options.dataDir
     ? resolve(options.dataDir)
     : await mkdtemp(join(tmpdir(), 'vimeo-tus-sandbox-'));
@@ -72,8 +75,6 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
   await mkdir(uploadsDir, { recursive: true });
   const store = await StateStore.open(dataDir);
   const tusStore = new FileStore({ directory: uploadsDir });
-  const runtime = { ...RUNTIME_DEFAULTS };
-  applyRuntimeOptions(runtime, options);
   const faults = new FaultController(options.faults ?? {});
   const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
   const ctx: SandboxContext = {

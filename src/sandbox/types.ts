@@ -28,6 +28,22 @@ export type RequestKind =
   /** `POST`, `GET` or anything else on the upload host (always 405) */
   | 'upload-other';
 
+/** A Vimeo token scope. */
+export type VimeoScope =
+  | 'public'
+  | 'private'
+  | 'purchased'
+  | 'create'
+  | 'edit'
+  | 'delete'
+  | 'interact'
+  | 'upload'
+  | 'video_files'
+  | 'stats'
+  | 'email'
+  | 'promo_codes'
+  | 'purchase';
+
 /**
  * Which requests of a kind a fault hits. Requests are numbered from 1, counting from the moment the
  * faults were set (`startSandbox` or `setFaults`), so `{ nth: 2 }` means "the second request of this
@@ -107,6 +123,14 @@ export interface SandboxOptions {
   readonly dataDir?: string;
   /** The Bearer token the API host accepts. @default 'sandbox-token' */
   readonly token?: string;
+  /**
+   * The scopes of that token. A call that needs a missing one is refused as Vimeo does (403,
+   * 'Your access token does not have the "upload" scope'): create needs `upload`, a version
+   * `upload` and `edit`, `PATCH /videos/{id}` `edit`, `DELETE` `delete`; without `private`,
+   * `GET /me/videos` lists only videos whose `privacy.view` is `anybody`.
+   * @default ['public', 'private', 'upload', 'edit', 'delete']
+   */
+  readonly scopes?: readonly VimeoScope[];
   /** Time from the last byte until `upload.status` is `complete`. @default 100 */
   readonly uploadCompleteDelayMs?: number;
   /** Time from `upload.status` complete until `transcode.status` is final. @default 200 */
@@ -147,6 +171,7 @@ export type SandboxRuntimeOptions = Pick<
   | 'quotaVideos'
   | 'createStatus'
   | 'requireVersionHeader'
+  | 'scopes'
 >;
 
 /** `'in_progress' | 'complete' | 'error'`, as Vimeo reports upload and transcode status. */

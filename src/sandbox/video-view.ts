@@ -52,7 +52,8 @@ export function versionResource(
   const statuses = uploadStatuses(version, ctx.options, ctx.now());
   return {
     uri: `/videos/${video.id}/versions/${version.versionId}`,
-    file_name: version.fileName,
+    // The request names it `file_name`; the version resource answers `filename`.
+    filename: version.fileName,
     active: statuses.upload === 'complete',
     created_time: isoSeconds(version.issuedAtMs),
     upload: uploadObject(ctx, version),

@@ -89,22 +89,30 @@ describe('POST /me/videos', () => {
 });
 
 describe('auth and rate limit', () => {
-  it('answers 401/8003 with WWW-Authenticate without or with a wrong token', async () => {
-    for (const token of [null, 'wrong']) {
+  it('answers 401/8003 without credentials and 401/8000 to a wrong token, both with WWW-Authenticate', async () => {
+    for (const [token, code] of [
+      [null, 8003],
+      ['wrong', 8000],
+    ] as const) {
       const res = await api(sandbox, 'GET', '/me', undefined, { token });
       expect(res.status).toBe(401);
-      expect(res.body.error_code).toBe(8003);
+      expect(res.body.error_code).toBe(code);
+      expect(res.headers.get('content-type')).toBe('application/vnd.vimeo.error+json');
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect(res.headers.get('x-ratelimit-limit')).not.toBeNull();
     }
-    const create = await api(
-      sandbox,
-      'POST',
-      '/me/videos',
-      { upload: { approach: 'tus', size: 5 } },
-      { token: null },
-    );
-    expect(create.status).toBe(401);
+    const basic = await fetch(`${sandbox.apiUrl}/me`, { headers: { Authorization: 'Basic abc' } });
+    expect(((await basic.json()) as { error_code: number }).error_code).toBe(8003);
+    for (const token of [null, 'wrong']) {
+      const create = await api(
+        sandbox,
+        'POST',
+        '/me/videos',
+        { upload: { approach: 'tus', size: 5 } },
+        { token },
+      );
+      expect(create.status).toBe(401);
+    }
     expect((await sandbox.state()).videos).toHaveLength(0);
   });
 
@@ -300,6 +308,19 @@ describe('POST /videos/{id}/versions', () => {
     expect((await sandbox.state()).videos).toHaveLength(1);
     const got = await api(sandbox, 'GET', `${video.uri}?fields=upload.upload_link`);
     expect(got.body).toEqual({ upload: { upload_link: link } });
+  });
+
+  it('names the file `filename` in the version resource and honours ?fields=uri,upload', async () => {
+    const video = await createVideo(sandbox, 100);
+    const body = { file_name: 'rev2.mp4', upload: { approach: 'tus', size: 50 } };
+    const full = await api(sandbox, 'POST', `${video.uri}/versions`, body);
+    expect(full.body.filename).toBe('rev2.mp4');
+    expect(full.body).not.toHaveProperty('file_name');
+    const trimmed = await api(sandbox, 'POST', `${video.uri}/versions?fields=uri,upload`, body);
+    expect(trimmed.status).toBe(201);
+    expect(Object.keys(trimmed.body).sort()).toEqual(['upload', 'uri']);
+    expect(trimmed.body.upload).toMatchObject({ approach: 'tus', size: 50, status: 'in_progress' });
+    expect((trimmed.body.upload as { upload_link: string }).upload_link).toMatch(/\/files\/[0-9a-f]{32}$/);
   });
 
   it('validates the version body and answers 404 for an unknown video', async () => {

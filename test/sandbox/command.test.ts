@@ -108,12 +108,25 @@ describe('vimeo-tus sandbox command', () => {
     );
   });
 
+  it('--scopes sets the token scopes: a create without "upload" is refused with 403', async () => {
+    await runCommand(['--scopes', 'public,private,edit'], async (sandbox) => {
+      const res = await fetch(`${sandbox.apiUrl}/me/videos`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ upload: { approach: 'tus', size: 3 } }),
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ error: 'Your access token does not have the "upload" scope' });
+    });
+  });
+
   it('rejects malformed fault flags without starting', async () => {
     for (const args of [
       ['--fail', 'bogus:1:500'],
       ['--reset-patch', 'x'],
       ['--port', '-1'],
       ['--fail', 'patch:0:500'],
+      ['--scopes', 'upload,fly'],
     ]) {
       const command = sandboxCommand({ stdout: collector().stream })
         .exitOverride()

@@ -3,8 +3,9 @@
  */
 import type { SandboxContext } from '../context.js';
 import { notFound } from '../errors-body.js';
-import { readJsonBody } from '../http-util.js';
+import { objectField, readJsonBody } from '../http-util.js';
 import { assertQuota } from '../quota.js';
+import { listable } from '../scopes.js';
 import type { VideoRecord } from '../state-store.js';
 import { videoResource } from '../video-view.js';
 import type { Route, RouteHandler } from './route.js';
@@ -98,8 +99,10 @@ function positiveInt(value: string | null, fallback: number, max: number): numbe
 const listVideos: RouteHandler = async (ctx, _req, url) => {
   const page = positiveInt(url.searchParams.get('page'), 1, Number.MAX_SAFE_INTEGER);
   const perPage = positiveInt(url.searchParams.get('per_page'), 25, 100);
+  const privacy = (v: VideoRecord): unknown => objectField(v.metadata, 'privacy')?.view;
   const videos = ctx.store
     .liveVideos()
+    .filter((v) => listable(privacy(v), ctx.options.scopes))
     .sort((a, b) => b.createdAtMs - a.createdAtMs || Number(b.id) - Number(a.id));
   const lastPage = Math.max(1, Math.ceil(videos.length / perPage));
   const pageLink = (p: number): string => `/me/videos?page=${p}&per_page=${perPage}`;
