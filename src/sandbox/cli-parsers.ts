@@ -36,6 +36,11 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** A delay in whole milliseconds, or `never` (Infinity). */
+export function parseDelayMsOrNever(value: string): number {
+  return value.trim().toLowerCase() === 'never' ? Number.POSITIVE_INFINITY : parseNonNegativeInt(value);
+}
+
 /** `N` (the Nth request), `N+C` (C requests from the Nth) or `*` (every request). */
 function parseSelector(value: string): { nth: number; count: number } {
   if (value === '*') return { nth: 1, count: Number.POSITIVE_INFINITY };

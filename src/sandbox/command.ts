@@ -8,6 +8,7 @@ import {
   collectResetFault,
   collectStallFault,
   collectStatusFault,
+  parseDelayMsOrNever,
   parseNonNegativeInt,
   parsePositiveInt,
   parseScopes,
@@ -19,8 +20,17 @@ import type {
   SandboxOptions,
   StallFault,
   StatusFault,
+  VideoOutcome,
   VimeoScope,
 } from './types.js';
+
+const VIDEO_OUTCOMES: readonly VideoOutcome[] = [
+  'available',
+  'uploading_error',
+  'transcoding_error',
+  'quota_exceeded',
+  'total_cap_exceeded',
+];
 
 interface SandboxFlags {
   port?: number;
@@ -41,6 +51,7 @@ interface SandboxFlags {
   uploadCompleteDelayMs?: number;
   transcodeDelayMs?: number;
   transcodeError?: boolean;
+  videoOutcome?: VideoOutcome;
   rateLimit?: number;
   rateLimitWindowMs?: number;
   rateLimitResetFormat?: 'iso' | 'unix';
@@ -82,6 +93,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(uploadCompleteDelayMs === undefined ? {} : { uploadCompleteDelayMs }),
     ...(transcodeDelayMs === undefined ? {} : { transcodeDelayMs }),
     ...(flags.transcodeError ? { transcodeOutcome: 'error' as const } : {}),
+    ...(flags.videoOutcome === undefined ? {} : { videoOutcome: flags.videoOutcome }),
     ...(flags.rateLimit === undefined ? {} : { rateLimit: flags.rateLimit }),
     ...(flags.rateLimitWindowMs === undefined ? {} : { rateLimitWindowMs: flags.rateLimitWindowMs }),
     ...(flags.rateLimitResetFormat === undefined ? {} : { rateLimitResetFormat: flags.rateLimitResetFormat }),
@@ -144,8 +156,8 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     .option('--processing-delay-ms <ms>', 'both delays below at once', parseNonNegativeInt)
     .option(
       '--upload-complete-delay-ms <ms>',
-      'last byte → upload.status complete (default 100)',
-      parseNonNegativeInt,
+      'last byte → upload.status complete (default 100; never: stays in_progress)',
+      parseDelayMsOrNever,
     )
     .option(
       '--transcode-delay-ms <ms>',
@@ -153,6 +165,9 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
       parseNonNegativeInt,
     )
     .option('--transcode-error', 'transcoding ends in error instead of complete')
+    .addOption(
+      new Option('--video-outcome <status>', 'final top-level status of every video').choices(VIDEO_OUTCOMES),
+    )
     .option('--rate-limit <n>', 'API requests allowed per window (default 10000)', parsePositiveInt)
     .option('--rate-limit-window-ms <ms>', 'rate-limit window (default 60000)', parsePositiveInt)
     .addOption(

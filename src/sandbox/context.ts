@@ -7,13 +7,14 @@ import type { FaultController } from './faults.js';
 import type { HashCache } from './introspection.js';
 import { checkScopes, DEFAULT_SANDBOX_SCOPES } from './scopes.js';
 import type { StateStore } from './state-store.js';
-import type { SandboxRuntimeOptions, VimeoScope } from './types.js';
+import type { SandboxRuntimeOptions, VideoOutcome, VimeoScope } from './types.js';
 
 /** Runtime options with their defaults applied. */
 export interface ResolvedRuntimeOptions {
   uploadCompleteDelayMs: number;
   transcodeDelayMs: number;
   transcodeOutcome: 'complete' | 'error';
+  videoOutcome: VideoOutcome;
   rateLimit: number;
   rateLimitWindowMs: number;
   rateLimitResetFormat: 'iso' | 'unix';
@@ -29,6 +30,7 @@ export const RUNTIME_DEFAULTS: ResolvedRuntimeOptions = {
   uploadCompleteDelayMs: 100,
   transcodeDelayMs: 200,
   transcodeOutcome: 'complete',
+  videoOutcome: 'available',
   rateLimit: 10_000,
   rateLimitWindowMs: 60_000,
   rateLimitResetFormat: 'iso',

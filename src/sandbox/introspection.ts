@@ -90,6 +90,7 @@ export async function sandboxState(ctx: SandboxContext, withHashes = true): Prom
       name: typeof video.metadata.name === 'string' ? video.metadata.name : 'Untitled',
       createdTime: isoSeconds(video.createdAtMs),
       uploadHostSawToken: video.uploadHostSawToken,
+      status: uploadStatuses(currentUpload(video), ctx.options, ctx.now()).video,
       versions,
     });
   }

@@ -131,12 +131,23 @@ export interface SandboxOptions {
    * @default ['public', 'private', 'upload', 'edit', 'delete']
    */
   readonly scopes?: readonly VimeoScope[];
-  /** Time from the last byte until `upload.status` is `complete`. @default 100 */
+  /**
+   * Time from the last byte until `upload.status` is `complete` (or the outcome's error).
+   * `Infinity`: never (`upload.status` stays `in_progress` although every byte arrived). @default 100
+   */
   readonly uploadCompleteDelayMs?: number;
   /** Time from `upload.status` complete until `transcode.status` is final. @default 200 */
   readonly transcodeDelayMs?: number;
-  /** Final transcode status. @default 'complete' */
+  /** Final transcode status (`'error'` is the outcome `transcoding_error`). @default 'complete' */
   readonly transcodeOutcome?: 'complete' | 'error';
+  /**
+   * How every video ends once its upload holds every byte and `uploadCompleteDelayMs` passed:
+   * `available` (transcoded), `transcoding_error` (`transcode.status: error`), `uploading_error`
+   * (`upload.status: error`), `quota_exceeded` or `total_cap_exceeded` (`upload.status: complete`,
+   * never transcoded). Read when a video is read, so changing it changes every video.
+   * @default 'available'
+   */
+  readonly videoOutcome?: VideoOutcome;
   /** API requests allowed per window; over it → 429. @default 10_000 */
   readonly rateLimit?: number;
   /** @default 60_000 */
@@ -164,6 +175,7 @@ export type SandboxRuntimeOptions = Pick<
   | 'uploadCompleteDelayMs'
   | 'transcodeDelayMs'
   | 'transcodeOutcome'
+  | 'videoOutcome'
   | 'rateLimit'
   | 'rateLimitWindowMs'
   | 'rateLimitResetFormat'
@@ -172,6 +184,22 @@ export type SandboxRuntimeOptions = Pick<
   | 'createStatus'
   | 'requireVersionHeader'
   | 'scopes'
+>;
+
+/** The deprecated top-level `status` of a video, as the sandbox reports it. */
+export type VideoStatus =
+  | 'uploading'
+  | 'transcoding'
+  | 'available'
+  | 'uploading_error'
+  | 'transcoding_error'
+  | 'quota_exceeded'
+  | 'total_cap_exceeded';
+
+/** How a video ends once its upload holds every byte (its final top-level `status`). */
+export type VideoOutcome = Extract<
+  VideoStatus,
+  'available' | 'uploading_error' | 'transcoding_error' | 'quota_exceeded' | 'total_cap_exceeded'
 >;
 
 /** `'in_progress' | 'complete' | 'error'`, as Vimeo reports upload and transcode status. */
@@ -208,6 +236,8 @@ export interface SandboxVideoState extends SandboxUploadState {
   readonly createdTime: string;
   /** Whether any request to the upload host for this video carried an `Authorization` header. */
   readonly uploadHostSawToken: boolean;
+  /** The top-level `status` the API reports for the video. */
+  readonly status: VideoStatus;
   readonly versions: readonly SandboxVersionState[];
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sandboxCommand } from '../../src/sandbox/command.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { createVideo, head, patch, randomFile } from './helpers.js';
+import { api, createVideo, head, patch, randomFile } from './helpers.js';
 
 function collector(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -120,6 +120,20 @@ describe('vimeo-tus sandbox command', () => {
     });
   });
 
+  it('maps --video-outcome and --upload-complete-delay-ms never', async () => {
+    const flags = ['--video-outcome', 'quota_exceeded', '--upload-complete-delay-ms', 'never'];
+    await runCommand(flags, async (sandbox) => {
+      const video = await createVideo(sandbox, 10);
+      expect((await patch(video.uploadLink, 0, randomFile(10))).status).toBe(204);
+      sandbox.setOptions({ transcodeDelayMs: 0 });
+      const never = await api(sandbox, 'GET', `${video.uri}?fields=status,upload.status`);
+      expect(never.body).toEqual({ status: 'uploading', upload: { status: 'in_progress' } });
+      sandbox.setOptions({ uploadCompleteDelayMs: 0 });
+      const ended = await api(sandbox, 'GET', `${video.uri}?fields=status,upload.status`);
+      expect(ended.body).toEqual({ status: 'quota_exceeded', upload: { status: 'complete' } });
+    });
+  });
+
   it('rejects malformed fault flags without starting', async () => {
     for (const args of [
       ['--fail', 'bogus:1:500'],
@@ -127,6 +141,8 @@ describe('vimeo-tus sandbox command', () => {
       ['--port', '-1'],
       ['--fail', 'patch:0:500'],
       ['--scopes', 'upload,fly'],
+      ['--video-outcome', 'exploded'],
+      ['--upload-complete-delay-ms', 'soon'],
     ]) {
       const command = sandboxCommand({ stdout: collector().stream })
         .exitOverride()
