@@ -58,7 +58,8 @@ export interface HeaderGetter {
 /** Response headers as Node (`IncomingHttpHeaders`, lower-case names) or a `get` reader exposes them. */
 export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | HeaderGetter;
 
-function headerOf(headers: HeaderSource, name: string): string | undefined {
+/** One header's value (the first of repeated ones), from either kind of {@link HeaderSource}. */
+export function headerOf(headers: HeaderSource, name: string): string | undefined {
   // Duck-typed, not `instanceof Headers`: in Node 20 touching the global Headers loads undici.
   if (isHeaderGetter(headers)) return headers.get(name) ?? undefined;
   const value = headers[name];

@@ -10,6 +10,7 @@ import { errnoCode } from '../core/errno.js';
 import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
 import { MAX_ERROR_BODY_BYTES } from './constants.js';
+import { linkSecrets } from './upload-url.js';
 
 /** A request body read from a file range. The exchange closes the reader when it settles. */
 export interface ExchangeBody {
@@ -36,11 +37,6 @@ export interface ExchangeResponse {
   readonly bodyText: string;
   /** Body bytes the socket accepted. */
   readonly bodyBytesWritten: number;
-}
-
-/** The secrets of an upload link: the whole URL and its path. */
-export function linkSecrets(url: URL): string[] {
-  return [url.href, url.pathname, `${url.host}${url.pathname}`];
 }
 
 /**

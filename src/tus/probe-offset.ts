@@ -4,19 +4,12 @@
  */
 import type http from 'node:http';
 import { type WithRetriesOptions, withRetries } from '../core/with-retries.js';
-import { summarizeRequest, TusError } from '../errors.js';
-import { DEFAULT_STALL_TIMEOUT_MS, TUS_HEADERS, TUS_VERSION } from './constants.js';
+import { DEFAULT_STALL_TIMEOUT_MS, TUS_VERSION } from './constants.js';
 import { exchange } from './http-exchange.js';
-import { errorForStatus, parseOffsetHeader } from './responses.js';
+import { readHeadAnswer, type UploadState } from './responses.js';
 import { parseUploadUrl } from './upload-url.js';
 
-/** The server's view of an upload. */
-export interface UploadState {
-  /** Bytes the server holds (`Upload-Offset`). */
-  readonly offset: number;
-  /** Bytes the upload will have (`Upload-Length`). */
-  readonly length: number;
-}
+export type { UploadState } from './responses.js';
 
 /** Options of {@link probeOffset}. */
 export interface ProbeOptions {
@@ -44,21 +37,7 @@ export async function probeOffset(uploadUrl: string | URL, options: ProbeOptions
     signal: options.signal,
     agent: options.agent,
   });
-  const { status, headers } = response;
-  if (status < 200 || status > 299) {
-    throw errorForStatus('HEAD', url, status, headers, response.bodyText);
-  }
-  const context = { method: 'HEAD', url, status };
-  const offset = parseOffsetHeader(headers, TUS_HEADERS.uploadOffset, context);
-  const length = parseOffsetHeader(headers, TUS_HEADERS.uploadLength, context);
-  if (offset > length) {
-    throw new TusError(
-      'E_TUS_PROTOCOL',
-      `HEAD answer from ${url.host} says Upload-Offset ${offset} is beyond Upload-Length ${length}`,
-      { request: summarizeRequest('HEAD', url, status) },
-    );
-  }
-  return { offset, length };
+  return readHeadAnswer(url, response);
 }
 
 /** Options of {@link probeOffsetWithRetries}: the retry loop's, and the HEAD's stall timeout. */

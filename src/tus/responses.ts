@@ -1,16 +1,12 @@
 /**
- * Judging the upload host's answers: strict parsing of tus offset headers, and one typed error per
- * kind of unwanted status. Messages name the host, never the upload link.
+ * Judging the upload host's answers: strict parsing of tus offset headers, one typed error per
+ * kind of unwanted status, and what a HEAD or PATCH answer must say. Messages name the host, never
+ * the upload link. Platform-free (no Node built-in): the Node engine and the browser module read
+ * their answers through the same rules, whatever carried the request.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
+import { type HeaderSource, headerOf, retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
 import { RateLimitError, summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
-import { TUS_STATUS } from './constants.js';
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+import { TUS_HEADERS, TUS_STATUS } from './constants.js';
 
 /** `upload-offset` → `Upload-Offset`, for messages. */
 function displayName(name: string): string {
@@ -26,11 +22,11 @@ function displayName(name: string): string {
  * @throws TusError E_TUS_PROTOCOL when missing or malformed.
  */
 export function parseOffsetHeader(
-  headers: IncomingHttpHeaders,
+  headers: HeaderSource,
   name: string,
   context: { method: string; url: URL; status: number },
 ): number {
-  const raw = headerValue(headers, name.toLowerCase());
+  const raw = headerOf(headers, name.toLowerCase());
   const shownName = displayName(name);
   const request = summarizeRequest(context.method, context.url, context.status);
   if (raw === undefined) {
@@ -66,7 +62,7 @@ export function errorForStatus(
   method: string,
   url: URL,
   status: number,
-  headers: IncomingHttpHeaders,
+  headers: HeaderSource,
   bodyText: string,
 ): VimeoTusError {
   const request = summarizeRequest(method, url, status);
@@ -114,4 +110,63 @@ export function errorForStatus(
     });
   }
   return new TusError('E_TUS_PROTOCOL', `${where}, which a tus upload host should not${said}`, { request });
+}
+
+/** An answer of the upload host, however it was carried: status, headers, the start of the body. */
+export interface TusAnswer {
+  readonly status: number;
+  readonly headers: HeaderSource;
+  /** The start of the body (short text on tus hosts), already redacted of the upload link. */
+  readonly bodyText: string;
+}
+
+/** The server's view of an upload. */
+export interface UploadState {
+  /** Bytes the server holds (`Upload-Offset`). */
+  readonly offset: number;
+  /** Bytes the upload will have (`Upload-Length`). */
+  readonly length: number;
+}
+
+/**
+ * What a HEAD answer says: `{ offset, length }`.
+ * @throws the typed error of {@link errorForStatus} for a non-2xx answer; TusError E_TUS_PROTOCOL
+ *   for a missing or malformed `Upload-Offset` / `Upload-Length`, or an offset beyond the length.
+ */
+export function readHeadAnswer(url: URL, answer: TusAnswer): UploadState {
+  const { status, headers } = answer;
+  if (status < 200 || status > 299) throw errorForStatus('HEAD', url, status, headers, answer.bodyText);
+  const context = { method: 'HEAD', url, status };
+  const offset = parseOffsetHeader(headers, TUS_HEADERS.uploadOffset, context);
+  const length = parseOffsetHeader(headers, TUS_HEADERS.uploadLength, context);
+  if (offset > length) {
+    throw new TusError(
+      'E_TUS_PROTOCOL',
+      `HEAD answer from ${url.host} says Upload-Offset ${offset} is beyond Upload-Length ${length}`,
+      { request: summarizeRequest('HEAD', url, status) },
+    );
+  }
+  return { offset, length };
+}
+
+/**
+ * The server's new offset from the answer to a PATCH of the bytes [offsetBytes, endBytes); it must
+ * lie in (offsetBytes, endBytes]. Some servers answer 200 rather than 204: any 2xx that carries the
+ * offset is accepted.
+ * @throws the typed error of {@link errorForStatus} for a non-2xx answer; TusError E_TUS_PROTOCOL
+ *   for a missing or malformed `Upload-Offset`, or one outside the range sent.
+ */
+export function readPatchAnswer(url: URL, answer: TusAnswer, offsetBytes: number, endBytes: number): number {
+  const { status, headers } = answer;
+  if (status < 200 || status > 299) throw errorForStatus('PATCH', url, status, headers, answer.bodyText);
+  const offset = parseOffsetHeader(headers, TUS_HEADERS.uploadOffset, { method: 'PATCH', url, status });
+  if (offset <= offsetBytes || offset > endBytes) {
+    throw new TusError(
+      'E_TUS_PROTOCOL',
+      `PATCH answer from ${url.host} moved Upload-Offset from ${offsetBytes} to ${offset}, ` +
+        `outside the ${endBytes - offsetBytes} bytes sent (${offsetBytes}, ${endBytes}]`,
+      { request: summarizeRequest('PATCH', url, status) },
+    );
+  }
+  return offset;
 }

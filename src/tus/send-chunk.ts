@@ -3,11 +3,10 @@
  * so memory stays flat whatever the chunk size. Never carries an Authorization header.
  */
 import type http from 'node:http';
-import { summarizeRequest, TusError } from '../errors.js';
 import { type BufferPool, openRangeReader } from '../sources/range-reader.js';
-import { TUS_CONTENT_TYPE, TUS_HEADERS, TUS_STATUS, TUS_VERSION } from './constants.js';
+import { TUS_CONTENT_TYPE, TUS_VERSION } from './constants.js';
 import { exchange } from './http-exchange.js';
-import { errorForStatus, parseOffsetHeader } from './responses.js';
+import { readPatchAnswer } from './responses.js';
 
 /** Options of {@link sendChunk}. */
 export interface SendChunkOptions {
@@ -65,19 +64,6 @@ export async function sendChunk(options: SendChunkOptions): Promise<SendChunkRes
     agent: options.agent,
     onBodyBytesWritten: options.onBytesWritten,
   });
-  const { status, headers } = response;
-  if (status !== TUS_STATUS.noContent) {
-    // Some servers answer 200 to a PATCH; accept any 2xx that carries the offset.
-    if (status < 200 || status > 299) throw errorForStatus('PATCH', url, status, headers, response.bodyText);
-  }
-  const offset = parseOffsetHeader(headers, TUS_HEADERS.uploadOffset, { method: 'PATCH', url, status });
-  if (offset <= offsetBytes || offset > endBytes) {
-    throw new TusError(
-      'E_TUS_PROTOCOL',
-      `PATCH answer from ${url.host} moved Upload-Offset from ${offsetBytes} to ${offset}, ` +
-        `outside the ${lengthBytes} bytes sent (${offsetBytes}, ${endBytes}]`,
-      { request: summarizeRequest('PATCH', url, status) },
-    );
-  }
+  const offset = readPatchAnswer(url, response, offsetBytes, endBytes);
   return { offset, bytesWritten: response.bodyBytesWritten };
 }

@@ -1,5 +1,5 @@
 /**
- * Parsing the upload link once, without ever echoing it.
+ * Parsing the upload link once, without ever echoing it, and what of it must be redacted.
  */
 import { ConfigError } from '../errors.js';
 
@@ -18,4 +18,9 @@ export function parseUploadUrl(uploadUrl: string): URL {
     throw new ConfigError(`The upload link must be http or https (got ${url.protocol})`);
   }
   return url;
+}
+
+/** The secrets of an upload link: the whole URL and its path. */
+export function linkSecrets(url: URL): string[] {
+  return [url.href, url.pathname, `${url.host}${url.pathname}`];
 }
