@@ -115,7 +115,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     const n = ctx.faults.count(kind);
     const fault = ctx.faults.statusFault(found.route.kind, n);
     if (fault && fault.afterHandling !== true) throw injectedError(fault, req, res);
-    const result = await found.route.handler(ctx, req, url, found.params);
+    const result = await found.route.handler(ctx, req, url, found.params, n);
     // The work is done (a create made its video); the answer is lost on the way back.
     if (fault) throw injectedError(fault, req, res);
     if (result.body === undefined) {

@@ -4,7 +4,15 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { checkScopes } from './scopes.js';
-import type { RequestKind, ResetFault, StallFault, StatusFault, VimeoScope } from './types.js';
+import type {
+  ForeignLinkFault,
+  LyingHeadFault,
+  RequestKind,
+  ResetFault,
+  StallFault,
+  StatusFault,
+  VimeoScope,
+} from './types.js';
 
 const KINDS: readonly RequestKind[] = [
   'create',
@@ -117,4 +125,28 @@ export function parseScopes(value: string): VimeoScope[] {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** `create:SELECTOR` or `version:SELECTOR`, repeatable. */
+export function collectForeignLinkFault(
+  value: string,
+  previous: ForeignLinkFault[] = [],
+): ForeignLinkFault[] {
+  const [kind, selector] = value.split(':');
+  if (kind !== 'create' && kind !== 'version') {
+    throw new InvalidArgumentError('expected create:N or version:N (N, N+COUNT or *)');
+  }
+  return [...previous, { kind, ...parseSelector(selector ?? '') }];
+}
+
+/** `SELECTOR[:AFTER_BYTES]`, repeatable. */
+export function collectLyingHeadFault(value: string, previous: LyingHeadFault[] = []): LyingHeadFault[] {
+  const [selector, afterBytes] = value.split(':');
+  return [
+    ...previous,
+    {
+      ...parseSelector(selector ?? ''),
+      ...(afterBytes === undefined ? {} : { afterBytes: parseNonNegativeInt(afterBytes) }),
+    },
+  ];
 }

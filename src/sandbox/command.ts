@@ -5,6 +5,8 @@
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import {
+  collectForeignLinkFault,
+  collectLyingHeadFault,
   collectResetFault,
   collectStallFault,
   collectStatusFault,
@@ -15,6 +17,8 @@ import {
 } from './cli-parsers.js';
 import type {
   Faults,
+  ForeignLinkFault,
+  LyingHeadFault,
   ResetFault,
   Sandbox,
   SandboxOptions,
@@ -47,6 +51,8 @@ interface SandboxFlags {
   fail?: StatusFault[];
   resetPatch?: ResetFault[];
   stallPatch?: StallFault[];
+  foreignLink?: ForeignLinkFault[];
+  lyingHead?: LyingHeadFault[];
   processingDelayMs?: number;
   uploadCompleteDelayMs?: number;
   transcodeDelayMs?: number;
@@ -76,6 +82,8 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(flags.fail ? { status: flags.fail } : {}),
     ...(flags.resetPatch ? { resets: flags.resetPatch } : {}),
     ...(flags.stallPatch ? { stalls: flags.stallPatch } : {}),
+    ...(flags.foreignLink ? { foreignUploadLinks: flags.foreignLink } : {}),
+    ...(flags.lyingHead ? { lyingHeads: flags.lyingHead } : {}),
     ...(flags.throttle === undefined ? {} : { throttleBytesPerSecond: flags.throttle }),
     ...(flags.linkTtlMs === undefined ? {} : { linkTtlMs: flags.linkTtlMs }),
     ...(flags.expiredLinkStatus === undefined ? {} : { expiredLinkStatus: flags.expiredLinkStatus }),
@@ -153,6 +161,16 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
       collectResetFault,
     )
     .option('--stall-patch <n:ms[:afterBytes]>', 'stop reading PATCH N for MS ms', collectStallFault)
+    .option(
+      '--foreign-link <kind:n>',
+      'create or version answer N names a link on a foreign tus host',
+      collectForeignLinkFault,
+    )
+    .option(
+      '--lying-head <n[:afterBytes]>',
+      'HEAD N reports every byte once afterBytes are stored',
+      collectLyingHeadFault,
+    )
     .option('--processing-delay-ms <ms>', 'both delays below at once', parseNonNegativeInt)
     .option(
       '--upload-complete-delay-ms <ms>',

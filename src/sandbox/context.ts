@@ -4,6 +4,7 @@
  */
 import type { DataStore } from '@tus/server';
 import type { FaultController } from './faults.js';
+import type { ForeignHost } from './foreign-host.js';
 import type { HashCache } from './introspection.js';
 import { checkScopes, DEFAULT_SANDBOX_SCOPES } from './scopes.js';
 import type { StateStore } from './state-store.js';
@@ -55,6 +56,8 @@ export function applyRuntimeOptions(target: ResolvedRuntimeOptions, changes: San
 export interface SandboxContext {
   readonly store: StateStore;
   readonly faults: FaultController;
+  /** The foreign tus host the `foreignUploadLinks` fault points at (started on first use). */
+  readonly foreign: ForeignHost;
   readonly options: ResolvedRuntimeOptions;
   readonly token: string;
   /** The tus data store holding the bytes. */

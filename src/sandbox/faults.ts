@@ -54,6 +54,24 @@ export class FaultController {
     return fault;
   }
 
+  /** Whether the answer to request `n` of `kind` names a foreign upload link (counted as injected). */
+  foreignLink(kind: 'create' | 'version', n: number): boolean {
+    const hit = this.#faults.foreignUploadLinks?.some((f) => f.kind === kind && hits(f, n)) ?? false;
+    if (hit) this.noteInjected(kind);
+    return hit;
+  }
+
+  /**
+   * The offset HEAD number `n` reports for an upload at `offsetBytes` of `lengthBytes`: the length
+   * when a lying-HEAD fault hits it (counted as injected), else the truth.
+   */
+  headOffset(n: number, offsetBytes: number, lengthBytes: number): number {
+    const fault = this.#faults.lyingHeads?.find((f) => hits(f, n));
+    if (!fault || offsetBytes >= lengthBytes || offsetBytes < (fault.afterBytes ?? 0)) return offsetBytes;
+    this.noteInjected('head');
+    return lengthBytes;
+  }
+
   /** The body faults of PATCH number `n`. */
   patchPlan(n: number): PatchFaultPlan {
     const reset: ResetFault | undefined = this.#faults.resets?.find((f) => hits(f, n));

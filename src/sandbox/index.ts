@@ -3,8 +3,6 @@
  * injection and an introspection endpoint. See docs/sandbox.md.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileStore } from '@tus/file-store';
@@ -12,7 +10,9 @@ import { Server as TusServer } from '@tus/server';
 import { createApiServer } from './api-server.js';
 import { applyRuntimeOptions, RUNTIME_DEFAULTS, type SandboxContext } from './context.js';
 import { FaultController } from './faults.js';
+import { ForeignHost } from './foreign-host.js';
 import { sandboxState } from './introspection.js';
+import { closeServer, listenPreferring } from './listen.js';
 import { StateStore } from './state-store.js';
 import type { Faults, Sandbox, SandboxOptions } from './types.js';
 import { createUploadHost } from './upload-host.js';
@@ -21,37 +21,6 @@ export type * from './types.js';
 
 /** The token the sandbox accepts unless told otherwise. */
 export const DEFAULT_SANDBOX_TOKEN = 'sandbox-token';
-
-function listen(server: HttpServer, port: number): Promise<number> {
-  return new Promise((resolveListen, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolveListen((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Listen on `preferred` (a port used before on this data dir); if taken, on a free port. */
-async function listenPreferring(server: HttpServer, explicit: number | undefined, preferred: number | null) {
-  if (explicit !== undefined) return listen(server, explicit);
-  if (preferred !== null) {
-    try {
-      return await listen(server, preferred);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    }
-  }
-  return listen(server, 0);
-}
-
-function closeServer(server: HttpServer): Promise<void> {
-  return new Promise((resolveClose) => {
-    server.close(() => resolveClose());
-    server.closeAllConnections();
-  });
-}
 
 /**
  * Start the sandbox: an API host and an upload host on 127.0.0.1.
@@ -77,9 +46,11 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
   const tusStore = new FileStore({ directory: uploadsDir });
   const faults = new FaultController(options.faults ?? {});
   const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
+  const foreign = new ForeignHost(dataDir);
   const ctx: SandboxContext = {
     store,
     faults,
+    foreign,
     options: runtime,
     token,
     tusStore,
@@ -126,7 +97,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     setOptions: (changes) => applyRuntimeOptions(runtime, changes),
     close: (closeOptions = {}) => {
       closed ??= (async () => {
-        await Promise.all([closeServer(apiServer), closeServer(uploadServer)]);
+        await Promise.all([closeServer(apiServer), closeServer(uploadServer), foreign.close()]);
         await uploadHost.idle();
         await store.save();
         if (ownsDataDir && closeOptions.keepDataDir !== true) {

@@ -100,6 +100,7 @@ export async function sandboxState(ctx: SandboxContext, withHashes = true): Prom
       .allVideos()
       .filter((v) => v.deleted)
       .map((v) => v.id),
+    foreignUploads: await ctx.foreign.uploads(),
     counters: {
       createCalls: ctx.store.createCalls,
       videosCreated: ctx.store.videosCreated,

@@ -88,6 +88,25 @@ export interface StallFault extends FaultSelector {
   readonly durationMs: number;
 }
 
+/**
+ * Hand out a link to a foreign tus host (plain http, its own port, not connected to any video) in
+ * the answer of a create or version call. The video itself gets its real upload as usual, which
+ * stays empty unless someone PATCHes the real link; the answer just does not name it.
+ */
+export interface ForeignLinkFault extends FaultSelector {
+  readonly kind: 'create' | 'version';
+}
+
+/**
+ * A HEAD that lies: it answers `Upload-Offset` equal to `Upload-Length` although the upload holds
+ * fewer bytes, once it holds at least `afterBytes`. PATCHes and the API are unaffected, so the
+ * API's `upload.status` and introspection keep telling the truth.
+ */
+export interface LyingHeadFault extends FaultSelector {
+  /** @default 0 */
+  readonly afterBytes?: number;
+}
+
 /** Faults to inject; every field is optional and the empty object means "behave". */
 export interface Faults {
   readonly status?: readonly StatusFault[];
@@ -111,6 +130,10 @@ export interface Faults {
    * offset goes back to where it started. @default false (keep them, like tusd and @tus/server)
    */
   readonly dropPartial?: boolean;
+  /** Create/version answers whose `upload.upload_link` points at a foreign tus host. */
+  readonly foreignUploadLinks?: readonly ForeignLinkFault[];
+  /** HEADs (counted as kind 'head') that report every byte while some are missing. */
+  readonly lyingHeads?: readonly LyingHeadFault[];
 }
 
 /** Options of {@link startSandbox}. */
@@ -241,12 +264,24 @@ export interface SandboxVideoState extends SandboxUploadState {
   readonly versions: readonly SandboxVersionState[];
 }
 
+/** An upload on the foreign host (see {@link ForeignLinkFault}). */
+export interface SandboxForeignUploadState {
+  readonly uploadId: string;
+  readonly uploadLink: string;
+  /** The `Upload-Length` it was created with (the size the create or version call declared). */
+  readonly sizeBytes: number;
+  /** Bytes the foreign host holds. */
+  readonly storedBytes: number;
+}
+
 /** What `GET /__sandbox/state` returns and `Sandbox.state()` resolves to. */
 export interface SandboxState {
   /** Live videos, oldest first. */
   readonly videos: readonly SandboxVideoState[];
   /** Ids of deleted videos. */
   readonly deletedVideoIds: readonly string[];
+  /** Uploads on the foreign host, oldest first (empty unless `foreignUploadLinks` fired). */
+  readonly foreignUploads: readonly SandboxForeignUploadState[];
   readonly counters: {
     /** Every `POST /me/videos` request, including refused ones. */
     readonly createCalls: number;

@@ -209,7 +209,11 @@ async function handle(
   }
   const work = async (): Promise<void> => {
     if (kind === 'head') {
-      await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)));
+      const response = await tus.handleWeb(toWebRequest(req, null));
+      const offset = Number(response.headers.get('upload-offset'));
+      const told =
+        response.status === 200 ? ctx.faults.headOffset(n, offset, found.upload.sizeBytes) : offset;
+      await sendWeb(res, response, told === offset ? {} : { 'upload-offset': String(told) });
       return;
     }
     await handlePatch(ctx, tus, req, res, uploadId, n);

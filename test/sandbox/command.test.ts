@@ -134,6 +134,18 @@ describe('vimeo-tus sandbox command', () => {
     });
   });
 
+  it('maps --foreign-link and --lying-head', async () => {
+    await runCommand(['--foreign-link', 'create:1', '--lying-head', '*:5'], async (sandbox) => {
+      const foreign = await createVideo(sandbox, 10);
+      expect(foreign.uploadLink.startsWith(`${sandbox.uploadUrl}/`)).toBe(false);
+      const video = await createVideo(sandbox, 10);
+      expect(video.uploadLink.startsWith(`${sandbox.uploadUrl}/`)).toBe(true);
+      expect((await head(video.uploadLink)).headers['upload-offset']).toBe('0');
+      await patch(video.uploadLink, 0, randomFile(5));
+      expect((await head(video.uploadLink)).headers['upload-offset']).toBe('10');
+    });
+  });
+
   it('rejects malformed fault flags without starting', async () => {
     for (const args of [
       ['--fail', 'bogus:1:500'],
@@ -143,6 +155,8 @@ describe('vimeo-tus sandbox command', () => {
       ['--scopes', 'upload,fly'],
       ['--video-outcome', 'exploded'],
       ['--upload-complete-delay-ms', 'soon'],
+      ['--foreign-link', 'get-video:1'],
+      ['--lying-head', '1:x'],
     ]) {
       const command = sandboxCommand({ stdout: collector().stream })
         .exitOverride()

@@ -14,12 +14,13 @@ export interface RouteResult {
   readonly filterData?: boolean;
 }
 
-/** A route handler. */
+/** A route handler; `n` is the request's number within its kind since the faults were set. */
 export type RouteHandler = (
   ctx: SandboxContext,
   req: IncomingMessage,
   url: URL,
   params: readonly string[],
+  n: number,
 ) => Promise<RouteResult>;
 
 /** A method + path pattern, the kind it is counted as, and its handler. */

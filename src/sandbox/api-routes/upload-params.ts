@@ -52,3 +52,19 @@ export async function createTusUpload(
     }),
   );
 }
+
+/**
+ * The answer `resource` of a create or version call, with its `upload.upload_link` replaced by a
+ * link to the foreign host when the `foreignUploadLinks` fault hits request `n` of `kind`.
+ */
+export async function withForeignLinkIfFaulted(
+  ctx: SandboxContext,
+  kind: 'create' | 'version',
+  n: number,
+  resource: Record<string, unknown>,
+  sizeBytes: number,
+): Promise<Record<string, unknown>> {
+  if (!ctx.faults.foreignLink(kind, n)) return resource;
+  const upload = objectField(resource, 'upload') ?? {};
+  return { ...resource, upload: { ...upload, upload_link: await ctx.foreign.createUpload(sizeBytes) } };
+}

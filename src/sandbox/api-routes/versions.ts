@@ -6,9 +6,9 @@ import { readJsonBody } from '../http-util.js';
 import { assertQuota } from '../quota.js';
 import { versionResource } from '../video-view.js';
 import type { Route, RouteHandler } from './route.js';
-import { createTusUpload, parseUploadParams } from './upload-params.js';
+import { createTusUpload, parseUploadParams, withForeignLinkIfFaulted } from './upload-params.js';
 
-const createVersion: RouteHandler = async (ctx, req, _url, [id]) => {
+const createVersion: RouteHandler = async (ctx, req, _url, [id], n) => {
   const video = id === undefined ? undefined : ctx.store.findVideo(id);
   if (!video) throw notFound('video');
   const body = await readJsonBody(req);
@@ -19,7 +19,14 @@ const createVersion: RouteHandler = async (ctx, req, _url, [id]) => {
   await createTusUpload(ctx, upload, fileName ?? 'untitled');
   const version = ctx.store.addVersion(video, upload, fileName);
   await ctx.store.save();
-  return { status: 201, body: versionResource(ctx, video, version) };
+  const answer = await withForeignLinkIfFaulted(
+    ctx,
+    'version',
+    n,
+    versionResource(ctx, video, version),
+    sizeBytes,
+  );
+  return { status: 201, body: answer };
 };
 
 /** The version routes. */

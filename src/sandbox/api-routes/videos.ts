@@ -9,7 +9,7 @@ import { listable } from '../scopes.js';
 import type { VideoRecord } from '../state-store.js';
 import { videoResource } from '../video-view.js';
 import type { Route, RouteHandler } from './route.js';
-import { createTusUpload, parseUploadParams } from './upload-params.js';
+import { createTusUpload, parseUploadParams, withForeignLinkIfFaulted } from './upload-params.js';
 
 const PASS_THROUGH_EXCLUDED = new Set([
   'upload',
@@ -31,7 +31,7 @@ function findOr404(ctx: SandboxContext, id: string | undefined): VideoRecord {
   return video;
 }
 
-const createVideo: RouteHandler = async (ctx, req) => {
+const createVideo: RouteHandler = async (ctx, req, _url, _params, n) => {
   const body = await readJsonBody(req);
   const { sizeBytes } = parseUploadParams(body);
   // Quota is checked before anything is created: a refused create leaves no trace.
@@ -43,7 +43,8 @@ const createVideo: RouteHandler = async (ctx, req) => {
   await createTusUpload(ctx, upload, String(metadata.name));
   const video = ctx.store.addVideo(metadata, upload, now);
   await ctx.store.save();
-  return { status: ctx.options.createStatus, body: videoResource(ctx, video) };
+  const answer = await withForeignLinkIfFaulted(ctx, 'create', n, videoResource(ctx, video), sizeBytes);
+  return { status: ctx.options.createStatus, body: answer };
 };
 
 const getVideo: RouteHandler = async (ctx, _req, _url, [id]) => {
