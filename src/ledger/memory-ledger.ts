@@ -14,7 +14,7 @@ import {
   type PidProbe,
   sameOwner,
 } from './lock-policy.js';
-import { checkNewRecord, isUnfinished, mergePatch } from './record-rules.js';
+import { checkNewRecord, hasKey, isUnfinished, mergePatch } from './record-rules.js';
 import type {
   Ledger,
   LockInfo,
@@ -32,12 +32,6 @@ interface Stored {
 
 function newestFirst(a: Stored, b: Stored): number {
   return b.record.createdAt - a.record.createdAt || b.seq - a.seq;
-}
-
-function sameKey(record: UploadRecord, key: UploadKey): boolean {
-  return (
-    record.filePath === key.filePath && record.apiUrl === key.apiUrl && record.accountUri === key.accountUri
-  );
 }
 
 /** A `Ledger` held in a Map. Records are copied in and out, so callers cannot alias them. */
@@ -97,12 +91,12 @@ export class MemoryLedger implements Ledger {
 
   async findUnfinished(key: UploadKey): Promise<UploadRecord | undefined> {
     this.#open();
-    return this.#sorted((record) => sameKey(record, key) && isUnfinished(record))[0];
+    return this.#sorted((record) => hasKey(record, key) && isUnfinished(record))[0];
   }
 
   async findLatest(key: UploadKey): Promise<UploadRecord | undefined> {
     this.#open();
-    return this.#sorted((record) => sameKey(record, key))[0];
+    return this.#sorted((record) => hasKey(record, key))[0];
   }
 
   async findByFile(filePath: string): Promise<UploadRecord[]> {

@@ -3,7 +3,7 @@
  * merged (ackedBytes never decreases, updatedAt never goes back). Shared so backends agree.
  */
 import { LedgerError } from '../errors.js';
-import type { NewUploadRecord, UploadRecord, UploadRecordPatch, UploadState } from './types.js';
+import type { NewUploadRecord, UploadKey, UploadRecord, UploadRecordPatch, UploadState } from './types.js';
 
 /** Every state, in life order (`failed` last). */
 export const UPLOAD_STATES: readonly UploadState[] = [
@@ -21,6 +21,13 @@ export const FINISHED_STATES: readonly UploadState[] = ['verified', 'processed']
 /** True when the record still has something to do (`findUnfinished` returns only these). */
 export function isUnfinished(record: Pick<UploadRecord, 'state'>): boolean {
   return !FINISHED_STATES.includes(record.state);
+}
+
+/** True when the record is of this file, API and account. */
+export function hasKey(record: UploadRecord, key: UploadKey): boolean {
+  return (
+    record.filePath === key.filePath && record.apiUrl === key.apiUrl && record.accountUri === key.accountUri
+  );
 }
 
 type Field = keyof NewUploadRecord;
