@@ -13,6 +13,7 @@ import { ApiError, VIMEO_ERROR_CONTENT_TYPE, vimeoError } from './errors-body.js
 import { filterFields, parseFields } from './fields-filter.js';
 import { sendEmpty, sendJson } from './http-util.js';
 import { sandboxState } from './introspection.js';
+import { quoteVideoUpload } from './quoted-errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { assertScopes } from './scopes.js';
 import type { StatusFault } from './types.js';
@@ -136,7 +137,8 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
       if (res.destroyed) return;
       // Drain any unread request body so the connection stays usable.
       req.resume();
-      sendError(res, error, headers);
+      // The only path parameter of any route is a video id.
+      sendError(res, quoteVideoUpload(ctx, error, found?.params[0]), headers);
       return;
     }
     throw error;

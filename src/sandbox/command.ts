@@ -53,6 +53,7 @@ interface SandboxFlags {
   stallPatch?: StallFault[];
   foreignLink?: ForeignLinkFault[];
   lyingHead?: LyingHeadFault[];
+  quoteUploadId?: boolean;
   processingDelayMs?: number;
   uploadCompleteDelayMs?: number;
   transcodeDelayMs?: number;
@@ -84,6 +85,7 @@ export function sandboxOptionsFromFlags(flags: SandboxFlags): SandboxOptions {
     ...(flags.stallPatch ? { stalls: flags.stallPatch } : {}),
     ...(flags.foreignLink ? { foreignUploadLinks: flags.foreignLink } : {}),
     ...(flags.lyingHead ? { lyingHeads: flags.lyingHead } : {}),
+    ...(flags.quoteUploadId ? { quoteUploadIdInErrors: true } : {}),
     ...(flags.throttle === undefined ? {} : { throttleBytesPerSecond: flags.throttle }),
     ...(flags.linkTtlMs === undefined ? {} : { linkTtlMs: flags.linkTtlMs }),
     ...(flags.expiredLinkStatus === undefined ? {} : { expiredLinkStatus: flags.expiredLinkStatus }),
@@ -171,6 +173,7 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
       'HEAD N reports every byte once afterBytes are stored',
       collectLyingHeadFault,
     )
+    .option('--quote-upload-id', 'error answers quote the upload id (bare and URL-encoded)')
     .option('--processing-delay-ms <ms>', 'both delays below at once', parseNonNegativeInt)
     .option(
       '--upload-complete-delay-ms <ms>',

@@ -13,9 +13,10 @@ import { FaultController } from './faults.js';
 import { ForeignHost } from './foreign-host.js';
 import { sandboxState } from './introspection.js';
 import { closeServer, listenPreferring } from './listen.js';
+import { quoteUploadId } from './quoted-errors.js';
 import { StateStore } from './state-store.js';
 import type { Faults, Sandbox, SandboxOptions } from './types.js';
-import { createUploadHost } from './upload-host.js';
+import { createUploadHost, uploadIdOf } from './upload-host.js';
 
 export type * from './types.js';
 
@@ -65,9 +66,9 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     datastore: tusStore,
     lockDrainTimeout: 500,
     // Vimeo's upload host words its 409 this way.
-    onResponseError: (_req, error) =>
+    onResponseError: (req, error) =>
       'status_code' in error && error.status_code === 409
-        ? { status_code: 409, body: 'mismatched offset\n' }
+        ? { status_code: 409, body: quoteUploadId(ctx, 'mismatched offset\n', uploadIdOf(req.url)) }
         : undefined,
   });
   const apiServer = createApiServer(ctx);

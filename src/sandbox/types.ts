@@ -134,6 +134,11 @@ export interface Faults {
   readonly foreignUploadLinks?: readonly ForeignLinkFault[];
   /** HEADs (counted as kind 'head') that report every byte while some are missing. */
   readonly lyingHeads?: readonly LyingHeadFault[];
+  /**
+   * Error answers quote the upload id, bare and in the URL-encoded upload link: every error of the
+   * upload host on an upload link, and every API error about an existing video. @default false
+   */
+  readonly quoteUploadIdInErrors?: boolean;
 }
 
 /** Options of {@link startSandbox}. */

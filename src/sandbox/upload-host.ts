@@ -16,10 +16,16 @@ import { join } from 'node:path';
 import type { Server as TusServer } from '@tus/server';
 import type { SandboxContext } from './context.js';
 import { type PatchBodyState, patchBody } from './patch-body.js';
+import { quoteUploadId } from './quoted-errors.js';
 import { linkExpired } from './status.js';
 import type { RequestKind } from './types.js';
 
 const LINK_PATH = /^\/files\/([0-9a-f]{32})$/;
+
+/** The upload id in an upload link (or request URL), if it is one. */
+export function uploadIdOf(url: string | undefined): string | undefined {
+  return LINK_PATH.exec(new URL(url ?? '/', 'http://sandbox.invalid').pathname)?.[1];
+}
 
 function kindOf(method: string | undefined): RequestKind {
   if (method === 'HEAD') return 'head';
@@ -157,16 +163,16 @@ async function handle(
 ): Promise<void> {
   const kind = kindOf(req.method);
   const n = ctx.faults.count(kind);
-  const path = new URL(req.url ?? '/', 'http://sandbox.invalid').pathname;
-  const uploadId = LINK_PATH.exec(path)?.[1];
+  const uploadId = uploadIdOf(req.url);
   const found = uploadId === undefined ? undefined : ctx.store.findUpload(uploadId);
+  const text = (body: string): string => quoteUploadId(ctx, body, uploadId);
   if (found && req.headers.authorization !== undefined && !found.video.uploadHostSawToken) {
     found.video.uploadHostSawToken = true;
     await ctx.store.save();
   }
   if (kind === 'upload-other') {
     await drain(req);
-    sendText(res, 405, 'Method Not Allowed\n', { Allow: 'HEAD, PATCH, OPTIONS' });
+    sendText(res, 405, text('Method Not Allowed\n'), { Allow: 'HEAD, PATCH, OPTIONS' });
     return;
   }
   const fault = ctx.faults.statusFault(kind, n);
@@ -174,7 +180,7 @@ async function handle(
     await drain(req);
     const retryAfter =
       fault.retryAfterSeconds === undefined ? (fault.status === 429 ? 1 : null) : fault.retryAfterSeconds;
-    sendText(res, fault.status, `Injected status ${fault.status}\n`, {
+    sendText(res, fault.status, text(`Injected status ${fault.status}\n`), {
       ...(retryAfter === null ? {} : { 'Retry-After': String(retryAfter) }),
     });
     return;
@@ -183,7 +189,7 @@ async function handle(
   if (kind !== 'options' && version !== undefined && version !== '1.0.0') {
     // The Server MUST answer 412 to a protocol version it does not support.
     await drain(req);
-    sendText(res, 412, 'unsupported version\n', { 'Tus-Version': '1.0.0' });
+    sendText(res, 412, text('unsupported version\n'), { 'Tus-Version': '1.0.0' });
     return;
   }
   if (kind === 'options') {
@@ -197,14 +203,14 @@ async function handle(
   const expiredStatus = ctx.faults.faults.expiredLinkStatus ?? 404;
   if (uploadId === undefined || !found || found.video.deleted) {
     await drain(req);
-    sendText(res, 404, 'Not Found\n');
+    sendText(res, 404, text('Not Found\n'));
     return;
   }
   const diedOnCompletion =
     ctx.faults.faults.linkDiesOnCompletion === true && found.upload.bytesCompleteAtMs !== null;
   if (diedOnCompletion || linkExpired(found.upload, ctx.faults.faults.linkTtlMs, ctx.now())) {
     await drain(req);
-    sendText(res, expiredStatus, 'Upload link expired\n');
+    sendText(res, expiredStatus, text('Upload link expired\n'));
     return;
   }
   const work = async (): Promise<void> => {

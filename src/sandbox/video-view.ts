@@ -10,7 +10,7 @@ import { uploadStatuses } from './status.js';
 export const USER_URI = '/users/12345';
 
 /** The upload link of an upload record. */
-export function uploadLinkOf(ctx: SandboxContext, upload: UploadRecord): string {
+export function uploadLinkOf(ctx: SandboxContext, upload: Pick<UploadRecord, 'uploadId'>): string {
   return `${ctx.uploadUrl}/files/${upload.uploadId}`;
 }
 

@@ -134,8 +134,9 @@ describe('vimeo-tus sandbox command', () => {
     });
   });
 
-  it('maps --foreign-link and --lying-head', async () => {
-    await runCommand(['--foreign-link', 'create:1', '--lying-head', '*:5'], async (sandbox) => {
+  it('maps --foreign-link, --lying-head and --quote-upload-id', async () => {
+    const flags = ['--foreign-link', 'create:1', '--lying-head', '*:5', '--quote-upload-id'];
+    await runCommand(flags, async (sandbox) => {
       const foreign = await createVideo(sandbox, 10);
       expect(foreign.uploadLink.startsWith(`${sandbox.uploadUrl}/`)).toBe(false);
       const video = await createVideo(sandbox, 10);
@@ -143,6 +144,8 @@ describe('vimeo-tus sandbox command', () => {
       expect((await head(video.uploadLink)).headers['upload-offset']).toBe('0');
       await patch(video.uploadLink, 0, randomFile(5));
       expect((await head(video.uploadLink)).headers['upload-offset']).toBe('10');
+      const conflict = await patch(video.uploadLink, 0, randomFile(5));
+      expect(conflict.body).toContain(video.uploadLink.split('/').at(-1));
     });
   });
 
