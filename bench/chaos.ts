@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     seed,
     sizeBytes,
     chunkSizeBytes,
-    client: `vimeo-tus library: startLedgerUpload() in the harness process with a fresh SQLite ledger per run, the same call again after an error (up to ${MAX_CALLS} calls, as a user reruns the command), stallTimeoutMs 2 s, retry initialDelayMs 200; SIGKILL row: the built CLI (\`vimeo-tus upload --json\` with a fresh --state-dir), killed once, then rerun until verified (up to ${MAX_RERUNS} reruns)`,
+    client: `vimeo-tus library: createUpload(path, { ledger }) in the harness process with a fresh SQLite ledger per run, the same call again after an error (up to ${MAX_CALLS} calls, as a user reruns the command), stallTimeoutMs 2 s, retry initialDelayMs 200; SIGKILL row: the built CLI (\`vimeo-tus upload --json\` with a fresh --state-dir), killed once, then rerun until verified (up to ${MAX_RERUNS} reruns)`,
     scenarios,
   };
   await mkdir(dirname(jsonPath), { recursive: true });

@@ -60,7 +60,17 @@ export interface VimeoTusErrorOptions extends VimeoErrorDetails {
   readonly request?: RequestSummary;
   /** Delay the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The video the error concerns, when it exists already. */
+  readonly videoUri?: string;
 }
+
+/** What is known of the upload an error ended: set once by the code that knows it. */
+interface UploadContext {
+  videoUri?: string;
+  uploadLink?: string;
+}
+
+const uploadContexts = new WeakMap<VimeoTusError, UploadContext>();
 
 /** Base class of every error vimeo-tus throws. */
 export class VimeoTusError extends Error {
@@ -73,6 +83,23 @@ export class VimeoTusError extends Error {
   readonly invalidParameters: readonly InvalidParameter[] | undefined;
   readonly retryAfterMs: number | undefined;
 
+  /**
+   * The video the error concerns (`/videos/123`), once it exists: errors raised after the create
+   * answer carry it, so that the video can be continued, inspected or deleted.
+   */
+  get videoUri(): string | undefined {
+    return uploadContexts.get(this)?.videoUri;
+  }
+
+  /**
+   * The tus upload link of the interrupted upload, once known: with `videoUri`, what
+   * `createUpload(source, { resume: { videoUri, uploadLink } })` continues. A capability: it is never
+   * in `message` or `toJSON()`, and not an own property (so logging the error does not print it).
+   */
+  get uploadLink(): string | undefined {
+    return uploadContexts.get(this)?.uploadLink;
+  }
+
   constructor(code: ErrorCode, message: string, options: VimeoTusErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -84,6 +111,7 @@ export class VimeoTusError extends Error {
     this.developerMessage = options.developerMessage;
     this.invalidParameters = options.invalidParameters;
     this.retryAfterMs = options.retryAfterMs;
+    if (options.videoUri !== undefined) uploadContexts.set(this, { videoUri: options.videoUri });
   }
 
   /** A plain object for logs and NDJSON: code, message, status, Vimeo's details. */
@@ -94,6 +122,7 @@ export class VimeoTusError extends Error {
       message: this.message,
       retryable: this.retryable,
       ...(this.request ? { request: this.request } : {}),
+      ...(this.videoUri !== undefined ? { videoUri: this.videoUri } : {}),
       ...(this.vimeoErrorCode !== undefined ? { vimeoErrorCode: this.vimeoErrorCode } : {}),
       ...(this.developerMessage !== undefined ? { developerMessage: this.developerMessage } : {}),
       ...(this.invalidParameters !== undefined ? { invalidParameters: this.invalidParameters } : {}),
@@ -205,6 +234,24 @@ export class LedgerError extends VimeoTusError {
   ) {
     super(options.code ?? 'E_LEDGER', message, options);
   }
+}
+
+/**
+ * Records on `error` the video and upload link it concerns, where it has none yet (the innermost
+ * knowledge wins). Errors that are not ours are returned untouched.
+ * @internal
+ */
+export function attachUpload<T>(
+  error: T,
+  known: { readonly videoUri?: string; readonly uploadLink?: string },
+): T {
+  if (!(error instanceof VimeoTusError)) return error;
+  const context = uploadContexts.get(error) ?? {};
+  if (context.videoUri === undefined && known.videoUri !== undefined) context.videoUri = known.videoUri;
+  if (context.uploadLink === undefined && known.uploadLink !== undefined)
+    context.uploadLink = known.uploadLink;
+  uploadContexts.set(error, context);
+  return error;
 }
 
 /** True for errors a retry loop may try again. */

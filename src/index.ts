@@ -10,8 +10,11 @@
 
 /** Where vimeo-tus keeps its state (the ledger): `--state-dir`, `VIMEO_TUS_STATE_DIR`, or the platform's. */
 export { type ResolveStateDirOptions, resolveStateDir, STATE_DIR_ENV } from './config/state-dir.js';
+/** Upload a file as a new video, with events ({@link createUpload}) or as a promise ({@link uploadVideo}). */
+export { createUpload, replaceVideo, uploadVideo } from './entry/create-upload.js';
+export type { Upload, UploadOptions, UploadVideo } from './entry/types.js';
 export * from './errors.js';
-/** The ledger: open the SQLite one (or use the in-memory one), as `startLedgerUpload` needs. */
+/** The ledger: open the SQLite one (or use the in-memory one), for `createUpload`'s `ledger` option. */
 export {
   LEDGER_FILE_NAME,
   ledgerPath,
@@ -20,20 +23,6 @@ export {
   openLedger,
 } from './ledger/index.js';
 export type * from './ledger/types.js';
-/**
- * Ledger-backed uploads: recorded before the create call, continued on the same video after any
- * interruption, never a second video (see docs/resume.md).
- */
-export {
-  AccountCache,
-  createLedgerStarter,
-  type LedgerStarter,
-  type LedgerStarterOptions,
-  type LedgerStartIntent,
-  type LedgerUploadOptions,
-  startLedgerUpload,
-  uploadWithLedger,
-} from './resume/index.js';
 /** An event listener of an upload threw; the upload was stopped (code E_CONFIG, `cause` = the throw). */
 export { ListenerError } from './upload/listener-guard.js';
 /** Poll Vimeo until a video's upload and transcode statuses are final. */
@@ -52,8 +41,6 @@ export {
   MIN_CHUNK_SIZE_BYTES,
 } from './upload/resolve-options.js';
 export type * from './upload/types.js';
-/** Upload a file as a new video, with events ({@link createUpload}) or as a promise ({@link uploadVideo}). */
-export { createUpload, replaceVideo, uploadVideo } from './upload/upload.js';
 /** Check an upload without sending bytes: HEAD on the upload link, GET on the video. */
 export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
 /** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
@@ -63,6 +50,4 @@ export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } f
  * HEAD that an adoption checks a candidate with (`VimeoClientOptions.probeUpload`).
  */
 export { CreateOutcomeUnknownError, type UploadProbe } from './vimeo/create-recovery.js';
-/** The video an error concerns (`error.videoUri`), set on errors raised once the video exists. */
-export { videoUriOfError, type WithVideoUri } from './vimeo/error-video-uri.js';
 export type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './vimeo/types.js';

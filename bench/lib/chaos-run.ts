@@ -1,6 +1,6 @@
 /**
  * One run of the chaos campaign with the library's ledger-backed upload: a fresh sandbox with the
- * run's faults, a fresh SQLite ledger in a temporary state dir, `startLedgerUpload()` in this
+ * run's faults, a fresh SQLite ledger in a temporary state dir, `createUpload(path, { ledger })` in this
  * process and, when a call ends in an error, the same call again (as a user reruns the command),
  * up to `maxCalls`. Then the sandbox's own account of what it stores. A run counts as verified only
  * when the stored bytes hash-match the source, whatever the client claimed.
@@ -8,9 +8,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createUpload } from '../../src/entry/create-upload.js';
 import type { VimeoTusError } from '../../src/errors.js';
 import { type Ledger, ledgerPath, openLedger } from '../../src/ledger/index.js';
-import { startLedgerUpload } from '../../src/resume/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { UploadResult } from '../../src/upload/types.js';
 import { inspectSandbox } from './chaos-inspect.js';
@@ -152,7 +152,7 @@ export async function runChaosOnce(spec: ChaosRunSpec): Promise<ChaosRunRecord> 
     while (result === null && calls < spec.maxCalls && !signal.aborted) {
       calls += 1;
       let callBytesSent = 0;
-      const upload = startLedgerUpload(file.path, {
+      const upload = createUpload(file.path, {
         ledger,
         token: run.sandbox.token,
         apiUrl: run.sandbox.apiUrl,

@@ -3,11 +3,12 @@
  * collects one outcome per file. Never throws for a file's failure: that is an outcome.
  */
 import { stat } from 'node:fs/promises';
+import type { UploadOptions } from '../entry/types.js';
 import { AbortError, FileError, VimeoTusError } from '../errors.js';
 import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js';
-import type { EngineUploadOptions, StartUpload, UploadIntent } from './engine-port.js';
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
+import type { StartUpload } from './io.js';
 import { isAdopted } from './render/notice-text.js';
 import {
   type BatchReporter,
@@ -21,11 +22,10 @@ import {
 export interface BatchParams {
   readonly files: readonly PlannedFile[];
   readonly start: StartUpload;
-  /** Engine options shared by every file (signal and video are set per file). */
-  readonly options: Omit<EngineUploadOptions, 'signal' | 'video'>;
+  /** Upload options shared by every file (signal and video are set per file). */
+  readonly options: Omit<UploadOptions, 'signal' | 'video'>;
   /** The create-body fields of one file. */
   readonly videoFor: (file: PlannedFile) => VideoFields | undefined;
-  readonly intent: UploadIntent;
   readonly concurrency: number;
   /** The user's stop (Ctrl-C). */
   readonly signal: AbortSignal;
@@ -130,11 +130,11 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
   reporter.began(file);
   try {
     const video = params.videoFor(file);
-    const upload = params.start(
-      file.absolutePath,
-      { ...params.options, signal, ...(video ? { video } : {}) },
-      params.intent,
-    );
+    const upload = params.start(file.absolutePath, {
+      ...params.options,
+      signal,
+      ...(video ? { video } : {}),
+    });
     upload.on('created', (event) => {
       videoUri = event.videoUri;
       link = event.link;

@@ -4,11 +4,11 @@
  * signals and calls process.exit. Everything else is in run.ts and the command functions.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createUpload } from '../entry/create-upload.js';
 import { AbortError } from '../errors.js';
-import type { CliIo } from './io.js';
-import { EXTRA_COMMANDS } from './registrars.js';
+import type { CliIo, EmbeddedSandbox, EmbeddedSandboxOptions } from './io.js';
 import { runCli } from './run.js';
-import { realDeps } from './wiring.js';
 
 function packageVersion(): string {
   try {
@@ -45,10 +45,22 @@ const io: CliIo = {
   signal: controller.signal,
   cwd: process.cwd(),
   now: () => Date.now(),
+  readTextFile: (path) => readFile(path, 'utf8'),
+  startUpload: createUpload,
+  startSandbox: startEmbeddedSandbox,
 };
 
-const code = await runCli(process.argv.slice(2), io, realDeps(io), {
-  version: packageVersion(),
-  registrars: EXTRA_COMMANDS,
-});
+async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
+  // Imported on demand: the sandbox (@tus/server and its dependencies) is start-up cost for every
+  // command that does not use it.
+  const { startSandbox } = await import('../sandbox/index.js');
+  const sandbox = await startSandbox(
+    options.throttleBytesPerSecond === undefined
+      ? {}
+      : { faults: { throttleBytesPerSecond: options.throttleBytesPerSecond } },
+  );
+  return { apiUrl: sandbox.apiUrl, token: sandbox.token, close: () => sandbox.close() };
+}
+
+const code = await runCli(process.argv.slice(2), io, { version: packageVersion() });
 process.exit(code);

@@ -1,7 +1,33 @@
 /**
- * What a command may touch of the outside world. bin.ts builds it from the process; tests build
- * it from strings and fake streams. Commands never reach for `process` themselves.
+ * What a command may touch of the outside world: streams, environment, clock, signal, files, the
+ * uploads it starts and the sandbox it embeds. bin.ts builds it from the process and the library;
+ * tests build it from strings, fake streams and a scripted upload. Commands never reach for
+ * `process` themselves.
  */
+import type { Upload, UploadOptions } from '../entry/types.js';
+import type { UploadEvents } from '../upload/types.js';
+
+/** Starts one upload: the library's `createUpload` (tests pass a scripted one). */
+export type StartUpload = (filePath: string, options: UploadOptions) => BatchUpload;
+
+/** What the CLI uses of an upload handle. */
+export interface BatchUpload {
+  readonly done: Upload['done'];
+  on<E extends keyof UploadEvents>(event: E, listener: (...args: UploadEvents[E]) => void): unknown;
+}
+
+/** An embedded sandbox started by the CLI (`--sandbox`, `demo`). */
+export interface EmbeddedSandbox {
+  readonly apiUrl: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** Options of an embedded sandbox. */
+export interface EmbeddedSandboxOptions {
+  /** Throttle the upload host to this many bytes per second (the demo). */
+  readonly throttleBytesPerSecond?: number;
+}
 
 /** A writable text stream, with the terminal size when it is a terminal. */
 export interface CliOutput {
@@ -27,6 +53,12 @@ export interface CliIo {
   readonly cwd: string;
   /** Clock in epoch milliseconds (tests may pin it). */
   readonly now: () => number;
+  /** Reads a text file (the token file). */
+  readonly readTextFile: (path: string) => Promise<string>;
+  /** Starts one upload. */
+  readonly startUpload: StartUpload;
+  /** Starts an embedded sandbox (loaded on demand: @tus/server is start-up cost). */
+  readonly startSandbox: (options: EmbeddedSandboxOptions) => Promise<EmbeddedSandbox>;
 }
 
 /** True when colour codes may be written: a terminal, and `NO_COLOR` unset or empty. */

@@ -5,21 +5,19 @@
 import { CommanderError } from 'commander';
 import { TOKEN_HELP } from '../config/cli-config.js';
 import { VimeoTusError } from '../errors.js';
-import type { CliDeps } from './deps.js';
 import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { buildProgram, type CommandRegistrar, type ProgramContext } from './program.js';
+import { buildProgram, type ProgramContext } from './program.js';
 import { stripControl } from './render/format.js';
 
 /** Runs `argv` (without `node` and the script) and returns the exit code. Never throws. */
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
-  deps: CliDeps,
-  options: { readonly version: string; readonly registrars?: readonly CommandRegistrar[] },
+  options: { readonly version: string },
 ): Promise<ExitCodeValue> {
-  const context: ProgramContext = { io, deps, version: options.version, exitCode: undefined };
-  const program = buildProgram(context, options.registrars ?? []);
+  const context: ProgramContext = { io, version: options.version, exitCode: undefined };
+  const program = buildProgram(context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode ?? ExitCode.Ok;

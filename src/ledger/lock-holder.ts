@@ -26,7 +26,7 @@ export type AcquireResult =
 export interface AcquireLockOptions {
   /** @default currentLockOwner() */
   readonly owner?: LockOwner;
-  /** @default DEFAULT_LOCK_STALE_AFTER_MS */
+  /** @default ledger.lockStaleAfterMs, else DEFAULT_LOCK_STALE_AFTER_MS */
   readonly staleAfterMs?: number;
   /** How often the heartbeat is refreshed; keep it well under staleAfterMs. @default DEFAULT_LOCK_HEARTBEAT_MS */
   readonly heartbeatMs?: number;
@@ -48,7 +48,7 @@ export async function acquireLock(
   options: AcquireLockOptions = {},
 ): Promise<AcquireResult> {
   const owner = options.owner ?? currentLockOwner();
-  const staleAfterMs = options.staleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS;
+  const staleAfterMs = options.staleAfterMs ?? ledger.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.min(DEFAULT_LOCK_HEARTBEAT_MS, staleAfterMs / 4);
   if (!(await ledger.tryLock(name, owner, staleAfterMs))) {
     return { acquired: false, holder: await ledger.getLock(name) };

@@ -24,6 +24,11 @@ export interface LedgerClockOptions {
   readonly now?: () => number;
   /** Whether a pid is alive on this host. @default isPidAlive (process.kill(pid, 0)) */
   readonly isPidAlive?: PidProbe;
+  /**
+   * How long a silent lock holder is trusted (every process sharing the ledger must agree).
+   * @default DEFAULT_LOCK_STALE_AFTER_MS (60 s)
+   */
+  readonly lockStaleAfterMs?: number;
 }
 
 /**

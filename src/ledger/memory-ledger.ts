@@ -40,6 +40,8 @@ export class MemoryLedger implements Ledger {
   readonly #locks = new Map<string, LockInfo>();
   readonly #now: () => number;
   readonly #probe: PidProbe;
+  /** How long a silent lock holder is trusted (the default of `tryLock`, and of upload locks). */
+  readonly lockStaleAfterMs: number;
   #seq = 0;
   #closed = false;
 
@@ -48,6 +50,7 @@ export class MemoryLedger implements Ledger {
     const clock = options.now ?? Date.now;
     this.#now = () => Math.floor(clock());
     this.#probe = options.isPidAlive ?? isPidAlive;
+    this.lockStaleAfterMs = options.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS;
   }
 
   #open(): void {
@@ -119,11 +122,7 @@ export class MemoryLedger implements Ledger {
     return this.#records.delete(id);
   }
 
-  async tryLock(
-    name: string,
-    owner: LockOwner,
-    staleAfterMs = DEFAULT_LOCK_STALE_AFTER_MS,
-  ): Promise<boolean> {
+  async tryLock(name: string, owner: LockOwner, staleAfterMs = this.lockStaleAfterMs): Promise<boolean> {
     this.#open();
     checkLockArgs(name, owner, staleAfterMs);
     const nowMs = this.#now();

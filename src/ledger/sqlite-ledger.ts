@@ -154,6 +154,8 @@ export class SqliteLedger implements Ledger {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #probe: PidProbe;
+  /** How long a silent lock holder is trusted (the default of `tryLock`, and of upload locks). */
+  readonly lockStaleAfterMs: number;
   readonly #statements = new Map<string, Database.Statement>();
   #closed = false;
 
@@ -164,6 +166,7 @@ export class SqliteLedger implements Ledger {
     const clock = options.now ?? Date.now;
     this.#now = () => Math.floor(clock());
     this.#probe = options.isPidAlive ?? isPidAlive;
+    this.lockStaleAfterMs = options.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS;
   }
 
   /** Runs `fn` as one IMMEDIATE transaction: the write lock is taken before anything is read. */
@@ -256,7 +259,7 @@ export class SqliteLedger implements Ledger {
     return this.#run('remove a record from', () => this.#stmt(SQL.remove).run(id).changes > 0);
   }
 
-  tryLock(name: string, owner: LockOwner, staleAfterMs = DEFAULT_LOCK_STALE_AFTER_MS): Promise<boolean> {
+  tryLock(name: string, owner: LockOwner, staleAfterMs = this.lockStaleAfterMs): Promise<boolean> {
     return this.#run('take a lock in', () => {
       checkLockArgs(name, owner, staleAfterMs);
       // IMMEDIATE: the write lock is taken before the read, so two processes cannot both see

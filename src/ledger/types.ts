@@ -96,6 +96,12 @@ export interface LockInfo extends Required<LockOwner> {
  * Every method throws `LedgerError` on storage failure.
  */
 export interface Ledger {
+  /**
+   * How long a silent lock holder is trusted: `tryLock`'s default, and the stale period of the
+   * upload locks (whose heartbeat beats a few times within it). Every process sharing the ledger
+   * must agree on it. @default DEFAULT_LOCK_STALE_AFTER_MS (60 s)
+   */
+  readonly lockStaleAfterMs?: number;
   insert(record: NewUploadRecord): Promise<UploadRecord>;
   /**
    * Applies the patch and bumps `updatedAt`. `ackedBytes` never decreases through this call,
@@ -124,7 +130,7 @@ export interface Ledger {
    * Returns true when the caller now holds it: it was free, already held by this same owner
    * (the heartbeat is refreshed), or held by an owner that is gone: same hostname and its pid
    * is not alive, or its heartbeat is at least `staleAfterMs` old
-   * (@default DEFAULT_LOCK_STALE_AFTER_MS). Returns false when another live owner holds it.
+   * (@default `lockStaleAfterMs`). Returns false when another live owner holds it.
    */
   tryLock(name: string, owner: LockOwner, staleAfterMs?: number): Promise<boolean>;
   /**

@@ -6,12 +6,19 @@
 import type { UploadRecord, UploadRecordPatch } from '../ledger/types.js';
 import { pollProcessing } from '../upload/processing.js';
 import { resolveUploadOptions } from '../upload/resolve-options.js';
-import type { UploadHooks, UploadOptions, UploadResult, VimeoStatus } from '../upload/types.js';
-import { createUpload } from '../upload/upload.js';
+import { runUpload } from '../upload/run-upload.js';
+import type {
+  CreatedEvent,
+  EngineOptions,
+  UploadHooks,
+  UploadReporter,
+  UploadResult,
+  VimeoStatus,
+} from '../upload/types.js';
 import { statusesOf } from '../upload/verify.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import { type FailureStage, failurePatch } from './failure-rules.js';
-import type { LedgerUploadOptions, SessionContext } from './types.js';
+import type { SessionContext } from './types.js';
 
 /** How the engine is started: a new video, an earlier link continued, or a new version. */
 export type EngineMode =
@@ -30,15 +37,16 @@ export async function runRecordedEngine(
   hooks: UploadHooks,
   continued: boolean,
 ): Promise<UploadResult> {
-  const { options, ledger, file, events, signal } = ctx;
+  const { options, ledger, file, reporter, signal } = ctx;
   let answered = mode.kind === 'resume';
-  const engineOptions: UploadOptions = {
-    ...engineOnly(options),
+  const { replace: _replace, newUpload: _newUpload, ...settings } = options;
+  const engineOptions: EngineOptions = {
+    ...settings,
     signal,
     ...(mode.kind === 'resume'
       ? { resume: { videoUri: mode.videoUri, uploadLink: mode.uploadLink, link: mode.link } }
       : {}),
-    ...(mode.kind === 'version' ? { replaceVideoUri: mode.videoUri } : {}),
+    ...(mode.kind === 'version' ? { replace: mode.videoUri } : {}),
     hooks: {
       ...hooks,
       afterCreate: async (info) => {
@@ -53,12 +61,17 @@ export async function runRecordedEngine(
       },
     },
   };
-  const upload = createUpload(file.path, engineOptions);
-  upload.on('progress', (p) => events.emit('progress', p));
-  upload.on('retry', (e) => events.emit('retry', e));
-  upload.on('created', (e) => events.emit('created', { ...e, created: mode.kind === 'create' }));
+  // A new version of a known video is not a created video, for whoever watches.
+  const engineReporter: UploadReporter = {
+    target: (known) => reporter.target(known),
+    emit: (event, payload) => {
+      if (event === 'created') {
+        reporter.emit('created', { ...(payload as CreatedEvent), created: mode.kind === 'create' });
+      } else reporter.emit(event, payload);
+    },
+  };
   try {
-    const result = await upload.done;
+    const result = await runUpload(file.path, engineOptions, engineReporter);
     const id = recordId();
     if (id !== undefined) {
       const processed = result.uploadStatus === 'complete' && result.transcodeStatus === 'complete';
@@ -70,9 +83,7 @@ export async function runRecordedEngine(
         errorMessage: null,
       });
     }
-    const final = { ...result, resumed: continued || result.resumed };
-    events.emit('verified', final);
-    return final;
+    return { ...result, resumed: continued || result.resumed };
   } catch (error) {
     const stage: FailureStage = answered ? 'transfer' : mode.kind === 'create' ? 'create' : 'version';
     await recordFailure(ctx, recordId(), error, stage);
@@ -89,9 +100,10 @@ export async function finishWithoutTransfer(
   record: UploadRecord,
   video: VideoInfo,
 ): Promise<UploadResult> {
-  const { ledger, events, options, file, signal } = ctx;
+  const { ledger, reporter, options, file, signal } = ctx;
   const link = video.link ?? record.videoLink ?? '';
-  events.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
+  reporter.target({ videoUri: video.uri, link });
+  reporter.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
   let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
   const processing = resolveUploadOptions(options).processing;
   if (processing) {
@@ -117,7 +129,6 @@ export async function finishWithoutTransfer(
     durationMs: Date.now() - ctx.startedMs,
     resumed: true,
   };
-  events.emit('verified', result);
   return result;
 }
 
@@ -135,21 +146,4 @@ async function recordFailure(
   } catch {
     // The upload's own error is what the caller must see.
   }
-}
-
-/** The engine's options without the ledger layer's own (and without resume/replace/hooks). */
-function engineOnly(options: LedgerUploadOptions): UploadOptions {
-  const {
-    ledger: _ledger,
-    newUpload: _newUpload,
-    lockOwner: _lockOwner,
-    accounts: _accounts,
-    lockStaleAfterMs: _stale,
-    createSkewMs: _skew,
-    resume: _resume,
-    replaceVideoUri: _replace,
-    hooks: _hooks,
-    ...rest
-  } = options;
-  return rest;
 }

@@ -13,17 +13,11 @@ import type { VimeoClient } from '../vimeo/client.js';
 import { CREATE_CLOCK_SKEW_MS, type CreateAttempt, isCreateCandidate } from '../vimeo/create-recovery.js';
 import type { VideoInfo } from '../vimeo/types.js';
 
-/**
- * How much earlier than `createRequestedAt` Vimeo's `created_time` may be (clock skew, second
- * granularity): the engine's own allowance, so both searches agree.
- */
-export const DEFAULT_CREATE_SKEW_MS = CREATE_CLOCK_SKEW_MS;
 const PER_PAGE = 50;
 const MAX_PAGES = 4;
 
 /** Options of {@link findPlaceholder}. */
 export interface FindPlaceholderOptions {
-  readonly skewMs?: number;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -41,7 +35,8 @@ export async function findPlaceholder(
   // could be told apart from the user's other videos.
   if (record.createRequestedAt === null || record.videoName === null) return undefined;
   const requestedAt = record.createRequestedAt;
-  const skewMs = options.skewMs ?? DEFAULT_CREATE_SKEW_MS;
+  // The engine's own allowance for clock skew (second granularity, drifting laptops): both searches agree.
+  const skewMs = CREATE_CLOCK_SKEW_MS;
   const attempt: CreateAttempt = {
     name: record.videoName,
     sizeBytes: record.fileSize,

@@ -34,13 +34,13 @@ export class LedgerSession {
     if (!latest) return this.#fresh(undefined);
 
     if (FINISHED_STATES.includes(latest.state)) {
-      if (options.newUpload || options.replaceVideoUri !== undefined) return this.#fresh(undefined);
+      if (options.newUpload || options.replace !== undefined) return this.#fresh(undefined);
       if (sameFile(latest, identity)) return this.#alreadyVerified(latest);
       return this.#fileChanged(latest);
     }
     if (latest.state === 'failed') return this.#afterFailure(latest);
     if (!sameFile(latest, identity)) return this.#fileChanged(latest);
-    const replaceUri = options.replaceVideoUri;
+    const replaceUri = options.replace;
     if (replaceUri !== undefined && latest.videoUri !== replaceUri) {
       await this.#supersede(latest, `a new version of ${replaceUri} was asked for`);
       return this.#fresh(undefined);
@@ -84,7 +84,7 @@ export class LedgerSession {
     const { options, identity } = this.#ctx;
     const videoUri = record.videoUri;
     const giveUp = [SUPERSEDED_CODE, VIDEO_GONE_CODE, PLACEHOLDER_KEPT_CODE];
-    const otherTarget = options.replaceVideoUri !== undefined && options.replaceVideoUri !== videoUri;
+    const otherTarget = options.replace !== undefined && options.replace !== videoUri;
     if (videoUri === null || options.newUpload || otherTarget || giveUp.includes(record.errorCode ?? '')) {
       this.#notice(
         'restarted',
@@ -135,10 +135,10 @@ export class LedgerSession {
     return tryDeletePlaceholder(this.#ctx.client, videoUri, this.#ctx.signal);
   }
 
-  /** A new video (or, with replaceVideoUri, a new version), recorded before the create call. */
+  /** A new video (or, with `replace`, a new version), recorded before the create call. */
   async #fresh(reuse: UploadRecord | undefined): Promise<UploadResult> {
     const { ledger, key, identity, options, file } = this.#ctx;
-    const replaceUri = options.replaceVideoUri ?? null;
+    const replaceUri = options.replace ?? null;
     const videoName = replaceUri === null ? (options.video?.name ?? basename(file.path)) : null;
     let recordId = reuse?.id;
     const hooks: UploadHooks = {
@@ -336,11 +336,8 @@ export class LedgerSession {
   }
 
   async #placeholder(record: UploadRecord): Promise<VideoInfo | undefined> {
-    const { client, ledger, options, signal } = this.#ctx;
-    return findPlaceholder(client, ledger, record, {
-      signal,
-      ...(options.createSkewMs !== undefined ? { skewMs: options.createSkewMs } : {}),
-    });
+    const { client, ledger, signal } = this.#ctx;
+    return findPlaceholder(client, ledger, record, { signal });
   }
 
   /** The video, or undefined when Vimeo says it does not exist (404). */
@@ -391,7 +388,7 @@ export class LedgerSession {
   }
 
   #notice(kind: NoticeEvent['kind'], message: string, videoUri?: string | null): void {
-    this.#ctx.events.emit('notice', { kind, message, ...(videoUri ? { videoUri } : {}) });
+    this.#ctx.reporter.emit('notice', { kind, message, ...(videoUri ? { videoUri } : {}) });
   }
 }
 

@@ -8,6 +8,13 @@ import type { FileSnapshot } from '../sources/file-source.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { ResolvedUploadOptions } from './resolve-options.js';
 
+/** What a create (or version) call answered, before anything else is asked. */
+export interface CreatedTarget {
+  readonly videoUri: string;
+  readonly link: string;
+  readonly uploadLink: string;
+}
+
 /** Where the bytes of this upload go. */
 export interface UploadTarget {
   readonly videoUri: string;
@@ -23,15 +30,15 @@ export interface UploadTarget {
 
 /**
  * Creates the video (or version), or takes the resume target; runs the create hooks.
- * `afterCreate` runs right after the create answer (its `link` may be empty for a version), and
- * `onCreated` is told the URI even earlier, so that errors after that point can name the video.
+ * `onCreated` is told right after the create answer (its `link` may be empty for a version), before
+ * the `afterCreate` hook, so that errors after that point can name the video and its link.
  */
 export async function obtainUploadTarget(
   client: VimeoClient,
   file: FileSnapshot,
   options: ResolvedUploadOptions,
   signal: AbortSignal | undefined,
-  onCreated?: (videoUri: string) => void,
+  onCreated?: (created: CreatedTarget) => void,
 ): Promise<UploadTarget> {
   if (options.resume) {
     const { videoUri, uploadLink } = options.resume;
@@ -39,12 +46,12 @@ export async function obtainUploadTarget(
     return { videoUri, uploadLink, link, created: false, adopted: false };
   }
   await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
-  const created = options.replaceVideoUri
-    ? await client.createVersion(options.replaceVideoUri, file.sizeBytes, basename(file.path), signal)
+  const created = options.replace
+    ? await client.createVersion(options.replace, file.sizeBytes, basename(file.path), signal)
     : await client.createVideo(file.sizeBytes, { name: basename(file.path), ...options.video }, signal);
-  onCreated?.(created.videoUri);
   // Recorded at once, before anything else can fail or be aborted: the video exists now.
   const info = { videoUri: created.videoUri, link: created.link, uploadLink: created.uploadLink };
+  onCreated?.(info);
   await runHook('afterCreate', () => options.hooks?.afterCreate?.(info));
   // A version answer describes the version, not the video: its page link may be missing.
   const link = created.link || (await pageLinkOf(client, created.videoUri, signal));

@@ -25,30 +25,3 @@ export class ListenerError extends VimeoTusError {
     this.event = event;
   }
 }
-
-/** Turns the first listener failure into an abort of the upload and a {@link ListenerError}. */
-export class ListenerGuard {
-  readonly #controller = new AbortController();
-  #error: ListenerError | undefined;
-
-  /** Aborted once a listener failed. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** The failure to report, if a listener threw. */
-  get error(): ListenerError | undefined {
-    return this.#error;
-  }
-
-  /** Records a listener's throw (the first one wins) and stops the upload. */
-  failed(event: string, error: unknown): void {
-    this.#error ??= new ListenerError(event, error);
-    this.#controller.abort(this.#error);
-  }
-
-  /** Throws the recorded failure, if any. */
-  check(): void {
-    if (this.#error) throw this.#error;
-  }
-}

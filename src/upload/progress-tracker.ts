@@ -17,12 +17,8 @@ export interface ProgressTrackerOptions {
   readonly bytesTotal: number;
   /** At most one event per this interval, except phase changes. */
   readonly intervalMs: number;
+  /** Must not throw: a throttled emit runs on a timer (the upload handle's emit never throws). */
   readonly emit: (progress: UploadProgress) => void;
-  /**
-   * Told when `emit` throws (a listener's bug); the tracker stops. Without it the error is thrown
-   * to whoever caused the emit, which for a throttled emit is a timer: an uncaught exception.
-   */
-  readonly onEmitError?: (error: unknown) => void;
   /** Width of the rate window. @default 5000 */
   readonly windowMs?: number;
   readonly now?: () => number;
@@ -98,11 +94,6 @@ export class ProgressTracker {
     };
   }
 
-  /** Sends a pending update now. */
-  flush(): void {
-    if (this.#timer) this.#emitNow();
-  }
-
   /** No more events after this. */
   stop(): void {
     this.#stopped = true;
@@ -135,12 +126,6 @@ export class ProgressTracker {
     this.#timer = undefined;
     if (this.#stopped) return;
     this.#lastEmitMs = this.#now();
-    try {
-      this.#options.emit(this.snapshot());
-    } catch (error) {
-      if (!this.#options.onEmitError) throw error;
-      this.stop();
-      this.#options.onEmitError(error);
-    }
+    this.#options.emit(this.snapshot());
   }
 }

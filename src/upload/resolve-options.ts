@@ -9,7 +9,7 @@ import {
   DEFAULT_STALL_TIMEOUT_MS,
   MIN_CHUNK_SIZE_BYTES,
 } from '../tus/constants.js';
-import type { ProcessingWaitOptions, UploadOptions } from './types.js';
+import type { EngineOptions, ProcessingWaitOptions, UploadSettings } from './types.js';
 
 export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };
 export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
@@ -17,7 +17,7 @@ export const DEFAULT_PROCESSING_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
 /** The options with every default filled in. */
-export interface ResolvedUploadOptions extends UploadOptions {
+export interface ResolvedUploadOptions extends EngineOptions {
   /** Checked and complete; passed as is to the REST client, the transfer and the verify step. */
   readonly retry: ResolvedRetryPolicy;
   readonly chunkSizeBytes: number;
@@ -27,7 +27,7 @@ export interface ResolvedUploadOptions extends UploadOptions {
 }
 
 /** Validates the options (ConfigError on a bad value) and fills in the defaults. */
-export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOptions {
+export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOptions {
   if (typeof options.token !== 'string' || options.token.trim() === '') {
     throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
   }
@@ -50,8 +50,8 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   }
   // Before anything is created: a bad policy found after the create would leave an empty video.
   const retry = resolveRetryPolicy(options.retry);
-  if (options.resume && options.replaceVideoUri) {
-    throw new ConfigError('Give either resume or replaceVideoUri, not both');
+  if (options.resume && options.replace !== undefined) {
+    throw new ConfigError('Give either resume or replace, not both');
   }
   if (options.resume) {
     if (!/^https?:\/\/[^/]/i.test(options.resume.uploadLink)) {
@@ -71,7 +71,7 @@ export function resolveUploadOptions(options: UploadOptions): ResolvedUploadOpti
   };
 }
 
-function resolveProcessing(options: UploadOptions): Required<ProcessingWaitOptions> | null {
+function resolveProcessing(options: UploadSettings): Required<ProcessingWaitOptions> | null {
   const wait = options.waitForProcessing;
   if (wait === undefined || wait === false) return null;
   const given = wait === true ? {} : wait;

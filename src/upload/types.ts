@@ -1,6 +1,6 @@
 /**
- * The public shapes of one upload: options in, progress events out, the result at the end.
- * The engine (src/upload), the ledger-backed resume layer and the CLI all speak these types.
+ * The shapes of one upload: settings in, progress events out, the result at the end. The engine
+ * (src/upload), the ledger layer (src/resume), the entry point (src/entry) and the CLI speak them.
  */
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import type { VimeoTusError } from '../errors.js';
@@ -100,15 +100,29 @@ export interface NoticeEvent {
   readonly videoUri?: string;
 }
 
-/** What the engine tells whoever watches an upload. */
+/** What an upload tells whoever watches it (see the handle of `createUpload`). */
 export interface UploadEvents {
   created: [CreatedEvent];
   progress: [UploadProgress];
   retry: [RetryEvent];
   verified: [UploadResult];
   error: [VimeoTusError];
-  /** Only from the ledger-backed upload (src/resume): what it decided and why. */
+  /** Only with a ledger: what it decided and why (resumed, adopted, new version...). */
   notice: [NoticeEvent];
+}
+
+/**
+ * Where a running upload reports to: the handle of `createUpload`, which owns the listeners.
+ * `emit` never throws: a listener that throws stops the upload through its signal. `verified` and
+ * `error` are the handle's own: it sends them once the upload's promise settles.
+ */
+export interface UploadReporter {
+  emit<E extends Exclude<keyof UploadEvents, 'verified' | 'error'>>(
+    event: E,
+    payload: UploadEvents[E][0],
+  ): void;
+  /** The video and upload link the bytes go to, once known (the handle shows them; errors carry them). */
+  target(known: { readonly videoUri: string; readonly link: string; readonly uploadLink?: string }): void;
 }
 
 /** Awaited hooks for the ledger layer. An error thrown by a hook ends the upload (never retried). */
@@ -123,9 +137,11 @@ export interface UploadHooks {
 
 /** Where an earlier upload of an existing video continues. */
 export interface ResumeTarget {
+  /** `/videos/123` */
   readonly videoUri: string;
-  /** The tus upload link from the original create answer. */
+  /** The tus upload link from the original create answer (`upload.uploadLink`, `error.uploadLink`). */
   readonly uploadLink: string;
+  /** The video's page; read from Vimeo when absent. */
   readonly link?: string;
 }
 
@@ -137,8 +153,8 @@ export interface ProcessingWaitOptions {
   readonly pollIntervalMs?: number;
 }
 
-/** Options of {@link UploadOptions} and the upload functions. */
-export interface UploadOptions {
+/** The settings of every upload, with or without a ledger. */
+export interface UploadSettings {
   /** A Vimeo personal access token with the `upload` scope (`edit` too for replace). Never logged. */
   readonly token: string;
   /** @default 'https://api.vimeo.com' */
@@ -156,21 +172,16 @@ export interface UploadOptions {
   readonly waitForProcessing?: boolean | ProcessingWaitOptions;
   /** At most one 'progress' event per this interval (phase changes are sent at once). @default 250 */
   readonly progressIntervalMs?: number;
-  /** Continue an existing video's upload instead of creating one (the ledger layer uses this). */
-  readonly resume?: ResumeTarget;
-  /** Replace the file of this existing video (POST /videos/{id}/versions) instead of creating one. */
-  readonly replaceVideoUri?: string;
-  /** Awaited hooks for the ledger layer. */
-  readonly hooks?: UploadHooks;
 }
 
-/** A running upload: typed events (see {@link UploadEvents}) and a promise of its result. */
-export interface Upload {
-  readonly filePath: string;
-  /** Resolves when the upload is verified; rejects with a VimeoTusError. */
-  readonly done: Promise<UploadResult>;
-  on<E extends keyof UploadEvents>(event: E, listener: (...args: UploadEvents[E]) => void): this;
-  off<E extends keyof UploadEvents>(event: E, listener: (...args: UploadEvents[E]) => void): this;
+/** What the engine runs: the settings, and where the bytes go when no new video is created. */
+export interface EngineOptions extends UploadSettings {
+  /** Continue an existing video's upload instead of creating one. */
+  readonly resume?: ResumeTarget;
+  /** Replace the file of this existing video (POST /videos/{id}/versions) instead of creating one. */
+  readonly replace?: string;
+  /** Awaited hooks for the ledger layer. */
+  readonly hooks?: UploadHooks;
 }
 
 /** What {@link verifyUpload} found, each fact separately. */

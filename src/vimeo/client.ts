@@ -13,7 +13,14 @@
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { withRetries } from '../core/with-retries.js';
-import { AbortError, ConfigError, NetworkError, summarizeRequest, VimeoTusError } from '../errors.js';
+import {
+  AbortError,
+  attachUpload,
+  ConfigError,
+  NetworkError,
+  summarizeRequest,
+  VimeoTusError,
+} from '../errors.js';
 import { createApiAgents, type HeaderReader, requestText } from './api-request.js';
 import {
   adoptCreated,
@@ -24,7 +31,6 @@ import {
   uriIn,
 } from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
-import { withVideoUri } from './error-video-uri.js';
 import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoFields, VideoInfo } from './types.js';
@@ -190,7 +196,7 @@ export class VimeoClient {
       return parseCreated(json, { requireApproach: false });
     } catch (error) {
       // Deleting would delete the whole video, not the version: only say which video it was.
-      throw withVideoUri(error, videoUriOf(uriIn(json) ?? videoPath(videoUri)));
+      throw attachUpload(error, { videoUri: videoUriOf(uriIn(json) ?? videoPath(videoUri)) });
     }
   }
 

@@ -9,13 +9,13 @@
  */
 import {
   AbortError,
+  attachUpload,
   NetworkError,
   TusError,
   VimeoApiError,
   VimeoTusError,
   type VimeoTusErrorOptions,
 } from '../errors.js';
-import { withVideoUri } from './error-video-uri.js';
 import { createdFromVideo, videoUriOf } from './parse.js';
 import type { CreatedVideo, VideoInfo } from './types.js';
 
@@ -166,7 +166,7 @@ export async function discardUnusable(
     error instanceof TusError
       ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
       : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
-  return withVideoUri(replaced, uri);
+  return attachUpload(replaced, { videoUri: uri });
 }
 
 /** A tus HEAD on an upload link: its `Upload-Offset` and `Upload-Length`. */

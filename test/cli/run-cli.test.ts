@@ -1,14 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
 import { colorEnabled } from '../../src/cli/io.js';
-import { EXTRA_COMMANDS } from '../../src/cli/registrars.js';
 import { runCli } from '../../src/cli/run.js';
-import { AuthError, LedgerError, NetworkError, QuotaError } from '../../src/errors.js';
+import { AuthError, NetworkError, QuotaError } from '../../src/errors.js';
 import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
-import { CONTROL_CHARS, fakeDeps, fakeIo } from './helpers/fake-io.js';
+import { CONTROL_CHARS, fakeIo } from './helpers/fake-io.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -27,14 +26,15 @@ async function cli(
   scriptFor: (f: string) => FakeScript = () => ({}),
   env: Record<string, string> = { VIMEO_TOKEN: TOKEN },
 ) {
-  const io = fakeIo({ env, cwd: dir });
   const engine = fakeEngine(scriptFor);
-  const code = await runCli(
-    args,
-    io,
-    fakeDeps(engine.start, { [path.join(dir, 'tokenfile')]: 'from-file-token\n' }),
-    { version: '9.8.7' },
-  );
+  const io = fakeIo({
+    // The ledger of this test's folder, never the user's.
+    env: { VIMEO_TUS_STATE_DIR: path.join(dir, 'state'), ...env },
+    cwd: dir,
+    start: engine.start,
+    files: { [path.join(dir, 'tokenfile')]: 'from-file-token\n' },
+  });
+  const code = await runCli(args, io, { version: '9.8.7' });
   return { code, out: io.stdout.text(), err: io.stderr.text(), engine };
 }
 
@@ -70,7 +70,15 @@ describe('runCli (fake engine)', () => {
       chunkSizeBytes: 5 * 1024 ** 2,
       waitForProcessing: true,
       video: { name: 'one', description: 'd', privacy: { view: 'unlisted' } },
+      newUpload: false,
     });
+    // One ledger (the state folder's) records the whole batch; --new and --no-ledger are passed on.
+    const ledger = r.engine.calls[0]?.options.ledger;
+    expect(typeof ledger).toBe('object');
+    expect(r.engine.calls[1]?.options.ledger).toBe(ledger);
+    expect((await cli(['upload', 'one.mp4', '--new'])).engine.calls[0]?.options.newUpload).toBe(true);
+    const unrecorded = (await cli(['upload', 'one.mp4', '--no-ledger'])).engine.calls[0]?.options;
+    expect(unrecorded?.ledger).toBeUndefined();
     expect(r.out).toContain('2 of 2 verified');
     expect(r.out).not.toMatch(CONTROL_CHARS);
     expect(r.out + r.err).not.toContain(TOKEN);
@@ -137,25 +145,25 @@ describe('runCli (fake engine)', () => {
 
   it('an abort (Ctrl-C) mid-upload ends with 130 and a hint to resume', async () => {
     const controller = new AbortController();
-    const io = fakeIo({ env: { VIMEO_TOKEN: TOKEN }, cwd: dir, signal: controller.signal });
     const engine = fakeEngine(() => ({ hang: true }));
-    const started = new Promise<void>((resolve) => {
-      const original = engine.start;
-      (engine as { start: typeof original }).start = (f, o, i) => {
-        const handle = original(f, o, i);
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const io = fakeIo({
+      env: { VIMEO_TOKEN: TOKEN, VIMEO_TUS_STATE_DIR: path.join(dir, 'state') },
+      cwd: dir,
+      signal: controller.signal,
+      start: (f, o) => {
+        const handle = engine.start(f, o);
         handle.on('progress', (p) => {
-          if (p.phase === 'uploading') resolve();
+          if (p.phase === 'uploading') started();
         });
         return handle;
-      };
+      },
     });
-    const pending = runCli(
-      ['upload', 'one.mp4', 'two.mp4', '--concurrency', '1'],
-      io,
-      fakeDeps((f, o, i) => engine.start(f, o, i)),
-      { version: '0' },
-    );
-    await started;
+    const pending = runCli(['upload', 'one.mp4', 'two.mp4', '--concurrency', '1'], io, { version: '0' });
+    await running;
     controller.abort();
     expect(await pending).toBe(130);
     expect(io.stdout.text()).toContain('Interrupted');
@@ -185,9 +193,10 @@ describe('colour', () => {
       [{ VIMEO_TOKEN: TOKEN }, true],
       [{ VIMEO_TOKEN: TOKEN, NO_COLOR: '1' }, false],
     ] as const) {
-      const io = fakeIo({ env, cwd: dir, isTTY: true });
       const engine = fakeEngine();
-      expect(await runCli(['upload', 'one.mp4'], io, fakeDeps(engine.start), { version: '0' })).toBe(0);
+      const stateEnv = { VIMEO_TUS_STATE_DIR: path.join(dir, 'state') };
+      const io = fakeIo({ env: { ...env, ...stateEnv }, cwd: dir, isTTY: true, start: engine.start });
+      expect(await runCli(['upload', 'one.mp4'], io, { version: '0' })).toBe(0);
       expect(sgr.test(io.stdout.text())).toBe(colored);
       expect(io.stdout.text()).toContain('1 of 1 verified');
     }
@@ -196,13 +205,9 @@ describe('colour', () => {
 
 describe('--help', () => {
   it('every command (upload, replace, demo, sandbox, list, status, resume, forget) shows examples of itself', async () => {
-    const { EXTRA_COMMANDS } = await import('../../src/cli/registrars.js');
     const help = async (args: string[]) => {
       const io = fakeIo({ cwd: dir });
-      const code = await runCli(args, io, fakeDeps(fakeEngine().start), {
-        version: '1.0.0',
-        registrars: EXTRA_COMMANDS,
-      });
+      const code = await runCli(args, io, { version: '1.0.0' });
       return { code, out: io.stdout.text() };
     };
     const commands = ['upload', 'replace', 'demo', 'sandbox', 'list', 'status', 'resume', 'forget'];
@@ -229,23 +234,10 @@ describe('--json: the summary is the last stdout line, whatever ends the command
   async function jsonRun(
     args: string[],
     env: Record<string, string>,
-    loadEngineError?: Error,
   ): Promise<{ code: number; events: Record<string, unknown>[]; err: string }> {
-    const io = fakeIo({ env, cwd: dir });
-    const deps = fakeDeps(fakeEngine(() => ({})).start);
-    const code = await runCli(
-      args,
-      io,
-      loadEngineError
-        ? {
-            ...deps,
-            loadEngine: async () => {
-              throw loadEngineError;
-            },
-          }
-        : deps,
-      { version: '1.0.0', registrars: EXTRA_COMMANDS },
-    );
+    const stateEnv = { VIMEO_TUS_STATE_DIR: path.join(dir, 'state') };
+    const io = fakeIo({ env: { ...stateEnv, ...env }, cwd: dir, start: fakeEngine(() => ({})).start });
+    const code = await runCli(args, io, { version: '1.0.0' });
     const lines = io.stdout
       .text()
       .split('\n')
@@ -275,15 +267,18 @@ describe('--json: the summary is the last stdout line, whatever ends the command
     expect(badFlags.code).toBe(2);
     expect(badFlags.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 2 });
 
-    const ledger = await jsonRun(
-      ['upload', 'one.mp4', '--json'],
-      { VIMEO_TOKEN: TOKEN },
-      new LedgerError('not a ledger file'),
-    );
+    // A ledger file that is not a ledger: refused (untouched) before anything is sent.
+    const badState = path.join(dir, 'bad-state');
+    await mkdir(badState, { recursive: true });
+    await writeFile(path.join(badState, 'ledger.db'), 'not a ledger file at all');
+    const ledger = await jsonRun(['upload', 'one.mp4', '--json', '--state-dir', badState], {
+      VIMEO_TOKEN: TOKEN,
+    });
     expect(ledger.code).toBe(6);
     expect(ledger.events.at(-2)).toMatchObject({ type: 'error', code: 'E_LEDGER' });
     expect(ledger.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 6 });
-    expect(ledger.err).toContain('not a ledger file');
+    expect(ledger.err).toContain('ledger.db');
+    expect(await readFile(path.join(badState, 'ledger.db'), 'utf8')).toBe('not a ledger file at all');
     const badVideo = await jsonRun(['replace', 'not-a-video', 'one.mp4', '--json'], { VIMEO_TOKEN: TOKEN });
     expect(badVideo.code).toBe(2);
     expect(badVideo.events.map((e) => e.type)).toEqual(['error', 'summary']);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createUpload, uploadVideo } from '../../src/entry/create-upload.js';
 import { ConfigError, type VimeoTusError } from '../../src/errors.js';
 import type { RetryPolicy } from '../../src/upload/types.js';
-import { createUpload, replaceVideo, uploadVideo } from '../../src/upload/upload.js';
-import { videoUriOfError } from '../../src/vimeo/error-video-uri.js';
-import { MiB, randomFile } from './helpers/engine-helpers.js';
+import { MiB, randomFile, runEngine } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
@@ -40,16 +39,17 @@ describe('the created video is recorded at once and named by later errors', () =
     const before = (await sandbox.state({ hashes: false })).counters.requests['get-video'] ?? 0;
     let getsAtHook: number | undefined;
     let hookInfo: { videoUri: string; uploadLink: string } | undefined;
-    const result = await replaceVideo(first.videoUri, next.path, {
+    const result = await runEngine(next.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
+      replace: first.videoUri,
       hooks: {
         afterCreate: async (info) => {
           hookInfo = info;
           getsAtHook = (await sandbox.state({ hashes: false })).counters.requests['get-video'] ?? 0;
         },
       },
-    });
+    }).done;
     // A version answer has no page link: the engine GETs it, but only after the hook ran.
     expect(getsAtHook).toBe(before);
     expect(hookInfo?.videoUri).toBe(first.videoUri);
@@ -68,7 +68,9 @@ describe('the created video is recorded at once and named by later errors', () =
     const error = (await upload.done.catch((e: unknown) => e)) as VimeoTusError;
     expect(error.code).toBe('E_UPLOAD_LINK_GONE');
     const [video] = (await sandbox.state({ hashes: false })).videos;
-    expect(videoUriOfError(error)).toBe(video?.uri);
+    expect(error.videoUri).toBe(video?.uri);
+    expect(error.uploadLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
+    expect(error.toJSON()).toMatchObject({ videoUri: video?.uri });
   });
 
   it('an error before the create names no video', async () => {
@@ -78,6 +80,7 @@ describe('the created video is recorded at once and named by later errors', () =
       (e: unknown) => e,
     );
     expect((error as VimeoTusError).code).toBe('E_VIMEO_API');
-    expect(videoUriOfError(error)).toBeUndefined();
+    expect((error as VimeoTusError).videoUri).toBeUndefined();
+    expect((error as VimeoTusError).uploadLink).toBeUndefined();
   });
 });

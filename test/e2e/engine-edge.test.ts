@@ -2,9 +2,9 @@ import { appendFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { uploadVideo } from '../../src/entry/create-upload.js';
 import { FileError, LedgerError, VerificationError } from '../../src/errors.js';
-import { uploadVideo } from '../../src/upload/upload.js';
-import { MiB, randomFile } from './helpers/engine-helpers.js';
+import { MiB, randomFile, runEngine } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
@@ -29,7 +29,7 @@ describe('engine edge cases', () => {
     const sandbox = await t.start();
     const file = await randomFile(t.dir, 'growing.mp4', 3 * MiB);
     let appended = false;
-    const error = await uploadVideo(file.path, {
+    const error = await runEngine(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       chunkSizeBytes: MiB,
@@ -41,7 +41,7 @@ describe('engine edge cases', () => {
           }
         },
       },
-    }).catch((e: unknown) => e);
+    }).done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FileError);
     expect(error).toMatchObject({ code: 'E_FILE_CHANGED' });
     expect((await sandbox.state()).videos).toHaveLength(1);
@@ -51,7 +51,7 @@ describe('engine edge cases', () => {
     const sandbox = await t.start();
     const file = await randomFile(t.dir, 'clip.mp4', 2 * MiB);
     let calls = 0;
-    const error = await uploadVideo(file.path, {
+    const error = await runEngine(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       chunkSizeBytes: MiB,
@@ -61,7 +61,7 @@ describe('engine edge cases', () => {
           throw new Error('disk full');
         },
       },
-    }).catch((e: unknown) => e);
+    }).done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect((error as Error).message).toContain('disk full');
     expect(calls).toBe(1);
@@ -70,7 +70,7 @@ describe('engine edge cases', () => {
   it('a beforeCreate hook that fails prevents the create call', async () => {
     const sandbox = await t.start();
     const file = await randomFile(t.dir, 'clip.mp4', MiB);
-    const error = await uploadVideo(file.path, {
+    const error = await runEngine(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       hooks: {
@@ -78,7 +78,7 @@ describe('engine edge cases', () => {
           throw new Error('ledger locked');
         },
       },
-    }).catch((e: unknown) => e);
+    }).done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerError);
     expect((await sandbox.state()).counters.createCalls).toBe(0);
   });

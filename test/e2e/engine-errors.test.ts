@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { uploadVideo } from '../../src/entry/create-upload.js';
 import { AuthError, FileError, QuotaError, TusError, VimeoTusError } from '../../src/errors.js';
-import { uploadVideo } from '../../src/upload/upload.js';
 import { MiB, randomFile } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createUpload } from '../../src/entry/create-upload.js';
 import type { Faults } from '../../src/sandbox/index.js';
 import type { RetryEvent } from '../../src/upload/types.js';
-import { createUpload } from '../../src/upload/upload.js';
 import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
 import {
   expectAckedNeverDecreases,

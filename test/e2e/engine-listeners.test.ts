@@ -1,6 +1,12 @@
+/**
+ * Listeners of the one upload handle, with and without a ledger. The two ledger tests are the
+ * handle bugs of issue 12: both failed against the old `startLedgerUpload` (a crash by unhandled
+ * rejection, and a verified record stamped `E_UNEXPECTED`).
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUpload } from '../../src/entry/create-upload.js';
+import { MemoryLedger } from '../../src/ledger/index.js';
 import { ListenerError } from '../../src/upload/listener-guard.js';
-import { createUpload } from '../../src/upload/upload.js';
 import { MiB, randomFile } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
@@ -73,5 +79,31 @@ describe('event-style use', () => {
     expect(unhandled).toEqual([]);
     // Whoever awaits done still sees the rejection.
     await expect(upload.done).rejects.toMatchObject({ code: 'E_AUTH' });
+  });
+});
+
+describe('with a ledger, the same handle', () => {
+  it('with only an error listener, a missing file reaches it and no rejection is unhandled', async () => {
+    const ledger = new MemoryLedger();
+    const upload = createUpload('/nowhere.mp4', { token: 't', ledger });
+    const seen = await new Promise<unknown>((resolve) => upload.on('error', resolve));
+    expect(seen).toMatchObject({ code: 'E_FILE_NOT_FOUND' });
+    await settle();
+    expect(unhandled).toEqual([]);
+    await ledger.close();
+  });
+
+  it('a throwing verified listener gives a ListenerError and leaves the record verified', async () => {
+    const sandbox = await t.start();
+    const ledger = new MemoryLedger();
+    const file = await randomFile(t.dir, 'clip.mp4', 1000);
+    const upload = createUpload(file.path, { token: sandbox.token, apiUrl: sandbox.apiUrl, ledger });
+    upload.on('verified', () => {
+      throw new Error('listener bug');
+    });
+    await expect(upload.done).rejects.toBeInstanceOf(ListenerError);
+    const [record] = await ledger.list();
+    expect(record).toMatchObject({ state: 'verified', errorCode: null });
+    await ledger.close();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createUpload, uploadVideo } from '../../src/entry/create-upload.js';
 import { AbortError } from '../../src/errors.js';
 import type { CreatedEvent } from '../../src/upload/types.js';
-import { createUpload, uploadVideo } from '../../src/upload/upload.js';
 import { verifyUpload } from '../../src/upload/verify.js';
 import {
   expectAckedNeverDecreases,
@@ -15,36 +15,42 @@ import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 const t = useEngineSandbox();
 
 describe('abort and resume', () => {
-  it('aborts mid-upload, then resumes the same video with `resume` and no second create', async () => {
+  it('aborts mid-upload, then resumes the same video with `resume` (from the AbortError) and no second create', async () => {
     // Throttled so that the abort lands mid-way.
     const sandbox = await t.start({ faults: { throttleBytesPerSecond: 4 * MiB } });
     const file = await randomFile(t.dir, 'long.mp4', 5 * MiB + 77);
     const controller = new AbortController();
-    let uploadLink = '';
     let ackedAtAbort = 0;
     const first = createUpload(file.path, {
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
       chunkSizeBytes: MiB,
+      progressIntervalMs: 0,
       signal: controller.signal,
-      hooks: {
-        afterCreate: async (info) => {
-          uploadLink = info.uploadLink;
-        },
-        onAcked: (offset) => {
-          if (offset >= 2 * MiB && !controller.signal.aborted) {
-            ackedAtAbort = offset;
-            controller.abort();
-          }
-        },
-      },
+    });
+    expect(first.video).toBeUndefined();
+    expect(first.uploadLink).toBeUndefined();
+    first.on('progress', (p) => {
+      if (p.bytesAcked >= 2 * MiB && !controller.signal.aborted) {
+        ackedAtAbort = p.bytesAcked;
+        controller.abort();
+      }
     });
     const created: CreatedEvent[] = [];
     first.on('created', (e) => created.push(e));
     const error = await first.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(created).toHaveLength(1);
+    // The handle and the error both say where the upload stands, so it can be continued.
+    const { videoUri, uploadLink } = error as AbortError;
+    expect(videoUri).toBe(created[0]?.videoUri);
     expect(uploadLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(first.uploadLink).toBe(uploadLink);
+    expect(first.video).toEqual({ uri: videoUri, link: created[0]?.link });
+    // A capability: never in the message, the JSON form, or the error's own properties.
+    expect((error as Error).message).not.toContain(uploadLink ?? '-');
+    expect(JSON.stringify(error)).not.toContain(uploadLink ?? '-');
+    expect(Object.keys(error as object)).not.toContain('uploadLink');
     // The upload host may still be writing bytes the kernel had buffered: read settled values.
     await sandbox.idle();
     const mid = await sandbox.state();
@@ -56,8 +62,8 @@ describe('abort and resume', () => {
     const report = await verifyUpload({
       token: sandbox.token,
       apiUrl: sandbox.apiUrl,
-      videoUri: created[0]?.videoUri ?? '',
-      uploadLink,
+      videoUri: videoUri ?? '',
+      ...(uploadLink ? { uploadLink } : {}),
       expectedSizeBytes: file.sizeBytes,
     });
     expect(report.complete).toBe(false);
@@ -72,7 +78,7 @@ describe('abort and resume', () => {
       chunkSizeBytes: MiB,
       progressIntervalMs: 0,
       // No page link given: the engine reads it from the API.
-      resume: { videoUri: created[0]?.videoUri ?? '', uploadLink },
+      resume: { videoUri: videoUri ?? '', uploadLink: uploadLink ?? '' },
     });
     const resumedCreated: CreatedEvent[] = [];
     second.on('created', (e) => resumedCreated.push(e));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { uploadVideo } from '../../src/upload/upload.js';
+import { uploadVideo } from '../../src/entry/create-upload.js';
 import { startTusServer } from '../tus/helpers/tus-server.js';
 import { MiB, randomFile } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createUpload, replaceVideo, uploadVideo } from '../../src/entry/create-upload.js';
 import { waitForProcessing } from '../../src/upload/processing.js';
 import type { CreatedEvent } from '../../src/upload/types.js';
-import { createUpload, replaceVideo, uploadVideo } from '../../src/upload/upload.js';
 import { verifyUpload } from '../../src/upload/verify.js';
 import {
   expectAckedNeverDecreases,
@@ -107,16 +107,9 @@ describe('engine end to end against the sandbox', () => {
   it('verifyUpload reports the facts without sending bytes', async () => {
     const sandbox = await t.start();
     const file = await randomFile(t.dir, 'clip.mp4', MiB + 3);
-    let uploadLink = '';
-    const result = await uploadVideo(file.path, {
-      token: sandbox.token,
-      apiUrl: sandbox.apiUrl,
-      hooks: {
-        afterCreate: async (info) => {
-          uploadLink = info.uploadLink;
-        },
-      },
-    });
+    const upload = createUpload(file.path, { token: sandbox.token, apiUrl: sandbox.apiUrl });
+    const result = await upload.done;
+    const uploadLink = upload.uploadLink ?? '';
     const patchesBefore = (await sandbox.state()).counters.requests.patch ?? 0;
     const report = await verifyUpload({
       token: sandbox.token,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uploadVideo } from '../../src/upload/upload.js';
+import { uploadVideo } from '../../src/entry/create-upload.js';
 import { expectStoredExactly, MiB, randomFile } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 

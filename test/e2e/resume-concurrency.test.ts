@@ -15,21 +15,18 @@ import { expectAckedNeverDecreases, expectStoredExactly, MiB, randomFile } from 
 const fx = useResumeFixture();
 
 /** A new connection to the test's ledger file, as another process would open. */
-async function open(): Promise<Ledger> {
-  return fx.keep(await ledgerIn(fx.dir));
+async function open(options: { lockStaleAfterMs?: number } = {}): Promise<Ledger> {
+  return fx.keep(await ledgerIn(fx.dir, options));
 }
 
 describe('two uploads of one file at once', () => {
   it('one proceeds, the other is refused with E_UPLOAD_LOCKED naming the holder', async () => {
     const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 4 * MiB } }));
     const file = await randomFile(fx.dir, 'twice.mp4', 2 * MiB + 5);
-    // Two connections to one ledger file, as two processes would have.
-    const first = start(sandbox, file.path, await open(), {
-      lockOwner: { pid: process.pid, hostname: hostname(), instanceId: 'a' },
-    });
-    const second = start(sandbox, file.path, await open(), {
-      lockOwner: { pid: process.pid, hostname: hostname(), instanceId: 'b' },
-    });
+    // Two connections to one ledger file, as two processes would have (each upload is its own
+    // lock owner: same pid, its own instance id).
+    const first = start(sandbox, file.path, await open());
+    const second = start(sandbox, file.path, await open());
     const outcomes = await Promise.allSettled([first.upload.done, second.upload.done]);
     const ok = outcomes.filter((o) => o.status === 'fulfilled');
     const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
@@ -51,13 +48,13 @@ describe('two uploads of one file at once', () => {
 describe('a lock taken over mid-upload', () => {
   it('stops the upload with E_UPLOAD_LOCKED and leaves the record to the new holder', async () => {
     const sandbox = fx.keep(await tokenSandbox({ faults: { throttleBytesPerSecond: 2 * MiB } }));
-    const ledger = await open();
+    // A short stale period makes the heartbeat beat every 100 ms.
+    const ledger = await open({ lockStaleAfterMs: 400 });
     const file = await randomFile(fx.dir, 'stolen.mp4', 4 * MiB);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const key = { filePath: file.path, apiUrl: client.apiUrl, accountUri: (await client.getMe()).uri };
     const thief = { pid: process.pid, hostname: hostname(), instanceId: 'thief' };
-    // A short stale period makes the heartbeat beat every 100 ms.
-    const run = start(sandbox, file.path, ledger, { lockStaleAfterMs: 400 });
+    const run = start(sandbox, file.path, ledger);
     let stolen = false;
     run.upload.on('progress', (p) => {
       if (p.bytesAcked >= MiB && !stolen) {

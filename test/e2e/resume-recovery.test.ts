@@ -185,8 +185,9 @@ describe('the crash window inside the create call', () => {
     const file = await randomFile(fx.dir, 'older.mp4', MiB + 1);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
     const older = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
-    await crashedCreateRecord(sandbox, ledger, file, Date.now() + 10_000);
-    const run = start(sandbox, file.path, ledger, { createSkewMs: 1_000 });
+    // The recorded create call is later than the clock allowance (5 min) after the older video.
+    await crashedCreateRecord(sandbox, ledger, file, Date.now() + 10 * 60_000);
+    const run = start(sandbox, file.path, ledger);
     const result = await run.upload.done;
     expect(run.notices.map((n) => n.kind)).toEqual(['no-placeholder']);
     expect(result.videoUri).not.toBe(older.videoUri);

@@ -21,11 +21,11 @@ describe('replace through the ledger', () => {
     const original = await randomFile(fx.dir, 'v1.mp4', MiB + 7);
     const first = await start(sandbox, original.path, ledger).upload.done;
     const next = await randomFile(fx.dir, 'v2.mp4', 3 * MiB + 1);
-    await interruptAfterFirstMiB(sandbox, ledger, next.path, { replaceVideoUri: first.videoUri });
+    await interruptAfterFirstMiB(sandbox, ledger, next.path, { replace: first.videoUri });
     const [mid] = await ledger.findByFile(next.path);
     expect(mid).toMatchObject({ state: 'uploading', videoUri: first.videoUri });
 
-    const again = start(sandbox, next.path, ledger, { replaceVideoUri: first.videoUri });
+    const again = start(sandbox, next.path, ledger, { replace: first.videoUri });
     const result = await again.upload.done;
     expect(again.notices.map((n) => n.kind)).toEqual(['resumed']);
     expect(result.videoUri).toBe(first.videoUri);
@@ -43,7 +43,7 @@ describe('replace through the ledger', () => {
     const file = await randomFile(fx.dir, 'b.mp4', 3 * MiB);
     await interruptAfterFirstMiB(sandbox, ledger, file.path);
     const [other] = await ledger.findByFile(file.path);
-    const replace = start(sandbox, file.path, ledger, { replaceVideoUri: target.videoUri });
+    const replace = start(sandbox, file.path, ledger, { replace: target.videoUri });
     const result = await replace.upload.done;
     expect(replace.notices.map((n) => n.kind)).toEqual(['superseded']);
     expect(result.videoUri).toBe(target.videoUri);

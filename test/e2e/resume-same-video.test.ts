@@ -85,7 +85,7 @@ describe('a replace stopped inside its version call, then resumed without --repl
     const v2 = await randomFile(fx.dir, 'v2.mp4', 2 * MiB + 1);
 
     sandbox.setFaults({ status: [{ kind: 'version', status: 502, cutConnection: true }] });
-    const cut = start(sandbox, v2.path, ledger, { replaceVideoUri: first.videoUri });
+    const cut = start(sandbox, v2.path, ledger, { replace: first.videoUri });
     await expect(cut.upload.done).rejects.toBeInstanceOf(VimeoTusError);
     const [mid] = await ledger.findByFile(v2.path);
     expect(mid).toMatchObject({ state: 'creating', videoUri: first.videoUri, uploadLink: null });
@@ -117,7 +117,7 @@ describe('a replace stopped inside its version call, then resumed without --repl
     const held = proxy.nextHeld();
     const replace = start(sandbox, v2.path, ledger, {
       ...viaProxy,
-      replaceVideoUri: first.videoUri,
+      replace: first.videoUri,
       signal: controller.signal,
     });
     await held;

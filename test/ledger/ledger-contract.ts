@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LedgerError } from '../../src/errors.js';
-import type { LedgerClockOptions } from '../../src/ledger/lock-policy.js';
+import { DEFAULT_LOCK_STALE_AFTER_MS, type LedgerClockOptions } from '../../src/ledger/lock-policy.js';
 import type {
   Ledger,
   LockOwner,
@@ -24,7 +24,10 @@ export interface LedgerHandle {
 }
 
 /** Makes a fresh, empty ledger that uses `hooks.now` as its clock and `hooks.isPidAlive` as its probe. */
-export type LedgerFactory = (hooks: Required<LedgerClockOptions>) => Promise<LedgerHandle>;
+export type LedgerFactory = (
+  hooks: Required<Pick<LedgerClockOptions, 'now' | 'isPidAlive'>> &
+    Pick<LedgerClockOptions, 'lockStaleAfterMs'>,
+) => Promise<LedgerHandle>;
 
 const KEY: UploadKey = SAMPLE_KEY;
 
@@ -347,6 +350,24 @@ export function runLedgerContract(name: string, factory: LedgerFactory): void {
         expect(await ledger.tryLock('L', A)).toBe(false);
         clockMs += 10 * 60_000;
         expect(await ledger.tryLock('L', A)).toBe(true);
+      });
+
+      it("tryLock's default stale period is the ledger's lockStaleAfterMs (60 s when it has none)", async () => {
+        const short = await factory({
+          now: () => clockMs,
+          isPidAlive: (pid) => !deadPids.has(pid),
+          lockStaleAfterMs: 5_000,
+        });
+        try {
+          const staleAfterMs = short.ledger.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS;
+          await short.ledger.tryLock('L', REMOTE);
+          clockMs += staleAfterMs - 1;
+          expect(await short.ledger.tryLock('L', A)).toBe(false);
+          clockMs += 1;
+          expect(await short.ledger.tryLock('L', A)).toBe(true);
+        } finally {
+          await short.cleanup();
+        }
       });
 
       it('a lock held by a dead pid on the same host is taken over at once', async () => {

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VimeoApiError } from '../../src/errors.js';
-import { DEFAULT_CREATE_SKEW_MS } from '../../src/resume/index.js';
 import {
   adoptCreated,
   CREATE_CLOCK_SKEW_MS,
@@ -40,10 +39,6 @@ describe('isCreateCandidate', () => {
     expect(isCreateCandidate(video({ createdTime: older }), { ...attempt, skewMs: 10 * 60_000 })).toBe(true);
     const { createdTime: _none, ...undated } = video();
     expect(isCreateCandidate(undated, attempt)).toBe(false);
-  });
-
-  it('one clock allowance for both searches', () => {
-    expect(DEFAULT_CREATE_SKEW_MS).toBe(CREATE_CLOCK_SKEW_MS);
   });
 
   it("the engine's adoption follows it: a complete look-alike is never adopted", async () => {

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { createUpload } from '../../src/entry/create-upload.js';
+import type { Upload, UploadOptions } from '../../src/entry/types.js';
 import { ledgerPath, openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
-import { startLedgerUpload } from '../../src/resume/index.js';
-import type { LedgerUploadOptions } from '../../src/resume/types.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
-import type { NoticeEvent, Upload, UploadProgress } from '../../src/upload/types.js';
+import type { NoticeEvent, UploadProgress } from '../../src/upload/types.js';
 import { MiB, sandboxFor } from '../e2e/helpers/engine-helpers.js';
 import { useEngineSandbox } from '../e2e/helpers/use-engine-sandbox.js';
 
@@ -21,8 +21,8 @@ export function tokenSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 }
 
 /** Opens the SQLite ledger in `dir` (a new connection each call, like a new process would). */
-export function ledgerIn(dir: string): Promise<Ledger> {
-  return openLedger({ path: ledgerPath(join(dir, 'state')) });
+export function ledgerIn(dir: string, options: { lockStaleAfterMs?: number } = {}): Promise<Ledger> {
+  return openLedger({ path: ledgerPath(join(dir, 'state')), ...options });
 }
 
 /** Events of one ledger-backed upload. */
@@ -37,9 +37,9 @@ export function start(
   sandbox: Sandbox,
   filePath: string,
   ledger: Ledger,
-  extra: Partial<LedgerUploadOptions> = {},
+  extra: Partial<UploadOptions> = {},
 ): Recorded {
-  const upload = startLedgerUpload(filePath, {
+  const upload = createUpload(filePath, {
     token: sandbox.token,
     apiUrl: sandbox.apiUrl,
     chunkSizeBytes: 1024 * 1024,
@@ -63,7 +63,7 @@ export async function interruptAfterFirstMiB(
   box: Sandbox,
   db: Ledger,
   path: string,
-  extra: Partial<LedgerUploadOptions> = {},
+  extra: Partial<UploadOptions> = {},
 ): Promise<void> {
   box.setFaults({ throttleBytesPerSecond: 4 * MiB });
   const controller = new AbortController();

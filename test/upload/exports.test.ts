@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 
 describe('public API', () => {
-  it('exports the engine, the REST client and the error classes', () => {
+  it('exports the entry points, the REST client, the ledger and the error classes', () => {
     const exported: Record<string, unknown> = { ...api };
     for (const name of [
       'createUpload',
@@ -17,9 +17,13 @@ describe('public API', () => {
       'RateLimitError',
       'CreateOutcomeUnknownError',
       'ListenerError',
-      'videoUriOfError',
+      'openLedger',
+      'MemoryLedger',
     ]) {
       expect(typeof exported[name], name).toBe('function');
+    }
+    for (const gone of ['startLedgerUpload', 'uploadWithLedger', 'createLedgerStarter', 'AccountCache']) {
+      expect(exported[gone], gone).toBeUndefined();
     }
     expect(api.DEFAULT_API_URL).toBe('https://api.vimeo.com');
     expect(api.DEFAULT_CHUNK_SIZE_BYTES).toBe(128 * 1024 * 1024);
@@ -32,8 +36,20 @@ describe('public API', () => {
     const conflicting = api.createUpload('/definitely/not/here.mp4', {
       token: 't',
       resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
-      replaceVideoUri: '/videos/1',
+      replace: '/videos/1',
     });
     await expect(conflicting.done).rejects.toMatchObject({ code: 'E_CONFIG' });
+    // The ledger finds the upload to continue itself.
+    const ledger = new api.MemoryLedger();
+    const withLedger = api.createUpload('/definitely/not/here.mp4', {
+      token: 't',
+      ledger,
+      resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
+    });
+    await expect(withLedger.done).rejects.toMatchObject({ code: 'E_CONFIG' });
+    await expect(api.createUpload('/nowhere.mp4', { token: '', ledger }).done).rejects.toMatchObject({
+      code: 'E_CONFIG',
+    });
+    await ledger.close();
   });
 });

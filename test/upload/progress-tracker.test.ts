@@ -90,30 +90,3 @@ describe('ProgressTracker', () => {
     expect(events.map((e) => e.phase)).toEqual(['uploading', 'retrying', 'uploading']);
   });
 });
-
-describe('ProgressTracker with a throwing emit', () => {
-  it('hands a throw from the throttled (timer) emit to onEmitError and stops', async () => {
-    let calls = 0;
-    let failed: (error: unknown) => void = () => undefined;
-    const failure = new Promise<unknown>((resolve) => {
-      failed = resolve;
-    });
-    const tracker = new ProgressTracker({
-      bytesTotal: 1000,
-      intervalMs: 20,
-      emit: () => {
-        calls++;
-        if (calls > 1) throw new Error('listener bug');
-      },
-      onEmitError: (error) => failed(error),
-    });
-    current = tracker;
-    tracker.setPhase('uploading');
-    tracker.update({ bytesSent: 10, bytesAcked: 0 });
-    // The second emit is due on a timer: without onEmitError it would be an uncaught exception.
-    expect(await failure).toEqual(new Error('listener bug'));
-    tracker.update({ bytesSent: 500, bytesAcked: 500 });
-    tracker.setPhase('done');
-    expect(calls).toBe(2);
-  }, 10_000);
-});

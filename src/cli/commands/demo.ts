@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CliDeps } from '../deps.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { failBatchCommand } from './batch-command.js';
@@ -25,11 +24,7 @@ export interface DemoCommandOptions {
 }
 
 /** Runs the demo. Returns the exit code of the upload. */
-export async function demoCommand(
-  options: DemoCommandOptions,
-  io: CliIo,
-  deps: CliDeps,
-): Promise<ExitCodeValue> {
+export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promise<ExitCodeValue> {
   const sizeBytes = options.sizeBytes ?? 24 * 1024 * 1024;
   const bytesPerSecond = options.bytesPerSecond ?? Math.round(2.4 * 1024 * 1024);
   const { dir, file } = await writeSample(sizeBytes).catch((error: unknown) =>
@@ -54,7 +49,6 @@ export async function demoCommand(
         name: 'vimeo-tus demo',
       },
       { ...io, cwd: dir },
-      deps,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

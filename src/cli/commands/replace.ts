@@ -3,7 +3,6 @@
  * `POST /videos/{id}/versions`), with the same progress, verification and exit codes as `upload`.
  */
 import { ConfigError } from '../../errors.js';
-import type { CliDeps } from '../deps.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { failBatchCommand } from './batch-command.js';
@@ -33,7 +32,6 @@ export async function replaceCommand(
   file: string,
   options: ReplaceCommandOptions,
   io: CliIo,
-  deps: CliDeps,
 ): Promise<ExitCodeValue> {
   let uri: string;
   try {
@@ -41,5 +39,5 @@ export async function replaceCommand(
   } catch (error) {
     return failBatchCommand(options.json ?? false, io, error);
   }
-  return uploadCommand([file], { ...options, replaceVideoUri: uri, concurrency: 1, include: '*' }, io, deps);
+  return uploadCommand([file], { ...options, replace: uri, concurrency: 1, include: '*' }, io);
 }

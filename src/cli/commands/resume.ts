@@ -3,14 +3,13 @@
  * of the token), with the upload command's batch runner and reporters.
  */
 import { stat } from 'node:fs/promises';
-import { resolveCliConfig } from '../../config/cli-config.js';
+import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
 import { ConfigError } from '../../errors.js';
 import { isUnfinished } from '../../ledger/record-rules.js';
-import type { UploadRecord } from '../../ledger/types.js';
+import type { Ledger, UploadRecord } from '../../ledger/types.js';
 import { VimeoClient } from '../../vimeo/client.js';
 import { runBatch } from '../batch.js';
 import { openExistingLedger, stateDirOf } from '../command-support.js';
-import type { CliDeps } from '../deps.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -39,18 +38,13 @@ export function isResumable(record: UploadRecord): boolean {
  * Continues every resumable upload of the token's account. Returns the batch's exit code (0 when
  * all are verified, and when there is nothing to resume).
  */
-export async function resumeCommand(
-  options: ResumeCommandOptions,
-  io: CliIo,
-  deps: CliDeps,
-): Promise<ExitCodeValue> {
-  return runBatchCommand(options.json ?? false, io, (state) => runResume(options, io, deps, state));
+export async function resumeCommand(options: ResumeCommandOptions, io: CliIo): Promise<ExitCodeValue> {
+  return runBatchCommand(options.json ?? false, io, (state) => runResume(options, io, state));
 }
 
 async function runResume(
   options: ResumeCommandOptions,
   io: CliIo,
-  deps: CliDeps,
   state: BatchCommandState,
 ): Promise<ExitCodeValue> {
   const concurrency = options.concurrency ?? 2;
@@ -60,7 +54,7 @@ async function runResume(
   const config = await resolveCliConfig({
     env: io.env,
     flags: { tokenFile: options.tokenFile, stateDir: options.stateDir },
-    readTextFile: deps.readTextFile,
+    readTextFile: io.readTextFile,
   });
   state.secrets.push(config.token);
   const nothingToDo = (): ExitCodeValue => {
@@ -73,11 +67,28 @@ async function runResume(
     }
     return ExitCode.Ok;
   };
-  const stateDir = stateDirOf(config.stateDir, io);
-  const ledger = await openExistingLedger(stateDir);
-  const all = ledger ? await ledger.list().finally(() => ledger.close()) : [];
-  const unfinished = all.filter(isResumable);
-  if (unfinished.length === 0) {
+  // Open for the whole batch: every upload records its steps in it.
+  const ledger = await openExistingLedger(stateDirOf(config.stateDir, io));
+  try {
+    const records = ledger ? await ledger.list() : [];
+    return await resumeRecords(records, ledger, config, options, io, state, nothingToDo);
+  } finally {
+    await ledger?.close();
+  }
+}
+
+async function resumeRecords(
+  records: readonly UploadRecord[],
+  ledger: Ledger | undefined,
+  config: CliConfig,
+  options: ResumeCommandOptions,
+  io: CliIo,
+  state: BatchCommandState,
+  nothingToDo: () => ExitCodeValue,
+): Promise<ExitCodeValue> {
+  const concurrency = options.concurrency ?? 2;
+  const unfinished = records.filter(isResumable);
+  if (!ledger || unfinished.length === 0) {
     if (!options.json) io.stdout.write('Nothing to resume: every recorded upload is finished.\n');
     return nothingToDo();
   }
@@ -104,17 +115,17 @@ async function runResume(
     );
     files.push({ display: stripControl(record.filePath, '?'), absolutePath: record.filePath, sizeBytes });
   }
-  const start = await deps.loadEngine({ stateDir: config.stateDir, ledger: true });
+  const basics = batchBasics(config, options);
   const summary = await runBatch({
-    ...batchBasics(config, options),
+    ...basics,
     files,
-    start,
+    start: io.startUpload,
+    options: { ...basics.options, ledger },
     // Only matters when a crashed create is started again: the same name as first asked for.
     videoFor: (file) => {
       const name = byFile.get(file.absolutePath)?.videoName;
       return name ? { name } : undefined;
     },
-    intent: { forceNew: false },
     concurrency,
     signal: io.signal,
     reporter: await createReporter(io, { json: options.json ?? false }),

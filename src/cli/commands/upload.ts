@@ -3,14 +3,15 @@
  * sandbox), run the batch with the chosen reporter, and return the exit code.
  */
 import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
+import { resolveStateDir } from '../../config/state-dir.js';
 import { ConfigError } from '../../errors.js';
+import type { Ledger } from '../../ledger/types.js';
 import { MIN_CHUNK_SIZE_BYTES } from '../../upload/resolve-options.js';
 import type { VideoFields } from '../../upload/types.js';
 import { runBatch } from '../batch.js';
-import type { CliDeps, EmbeddedSandbox } from '../deps.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
-import type { CliIo } from '../io.js';
+import type { CliIo, EmbeddedSandbox } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
 import { type BatchCommandState, batchBasics, runBatchCommand } from './batch-command.js';
 
@@ -45,7 +46,7 @@ export interface UploadCommandOptions {
   readonly tokenFile?: string | undefined;
   readonly include?: string | undefined;
   /** Replace this video's file instead of creating a video (the `replace` command). */
-  readonly replaceVideoUri?: string | undefined;
+  readonly replace?: string | undefined;
   /** Throttle of an embedded sandbox (the `demo` command). */
   readonly sandboxThrottleBytesPerSecond?: number | undefined;
 }
@@ -58,16 +59,14 @@ export async function uploadCommand(
   inputs: readonly string[],
   options: UploadCommandOptions,
   io: CliIo,
-  deps: CliDeps,
 ): Promise<ExitCodeValue> {
-  return runBatchCommand(options.json ?? false, io, (state) => runUpload(inputs, options, io, deps, state));
+  return runBatchCommand(options.json ?? false, io, (state) => runUpload(inputs, options, io, state));
 }
 
 async function runUpload(
   inputs: readonly string[],
   options: UploadCommandOptions,
   io: CliIo,
-  deps: CliDeps,
   state: BatchCommandState,
 ): Promise<ExitCodeValue> {
   if (inputs.length === 0) throw new ConfigError('Nothing to upload: give at least one file or directory.');
@@ -87,9 +86,10 @@ async function runUpload(
     );
   }
   let sandbox: EmbeddedSandbox | undefined;
+  let ledger: Ledger | undefined;
   try {
     if (options.sandbox) {
-      sandbox = await deps.startSandbox(
+      sandbox = await io.startSandbox(
         options.sandboxThrottleBytesPerSecond === undefined
           ? {}
           : { throttleBytesPerSecond: options.sandboxThrottleBytesPerSecond },
@@ -103,29 +103,26 @@ async function runUpload(
         stateDir: options.stateDir,
         sandbox: sandbox ? { apiUrl: sandbox.apiUrl, token: sandbox.token } : undefined,
       },
-      readTextFile: deps.readTextFile,
+      readTextFile: io.readTextFile,
     });
     state.secrets.push(config.token);
     const basics = batchBasics(config, options);
     // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
-    const start = await deps.loadEngine({
-      stateDir: config.stateDir,
-      ledger: (options.ledger ?? true) && !sandbox,
-    });
+    if ((options.ledger ?? true) && !sandbox) ledger = await openStateLedger(config.stateDir, io);
     const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
       ...basics,
       files,
-      start,
+      start: io.startUpload,
       options: {
         ...basics.options,
-        ...(options.replaceVideoUri === undefined ? {} : { replaceVideoUri: options.replaceVideoUri }),
+        ...(ledger ? { ledger, newUpload: options.forceNew ?? false } : {}),
+        ...(options.replace === undefined ? {} : { replace: options.replace }),
       },
       videoFor: (file: PlannedFile): VideoFields => ({
         name: options.name ?? defaultName(file),
         ...baseFields,
       }),
-      intent: { forceNew: options.forceNew ?? false },
       concurrency,
       signal: io.signal,
       reporter,
@@ -137,8 +134,20 @@ async function runUpload(
     state.summaryWritten = true;
     return summary.exitCode;
   } finally {
+    await ledger?.close();
     await sandbox?.close();
   }
+}
+
+/**
+ * The ledger of the state folder, created when missing (imported on demand: SQLite is start-up
+ * cost for the commands that do not record uploads). An unusable file is refused before anything
+ * is sent.
+ */
+async function openStateLedger(stateDir: string | undefined, io: CliIo): Promise<Ledger> {
+  const { ledgerPath, openLedger } = await import('../../ledger/open-ledger.js');
+  const dir = resolveStateDir({ ...(stateDir !== undefined ? { flag: stateDir } : {}), env: { ...io.env } });
+  return openLedger({ path: ledgerPath(dir) });
 }
 
 /** The create-body fields from the flags (without the name). */

@@ -6,9 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { runBatch } from '../../../src/cli/batch.js';
-import type { EngineUploadOptions, StartUpload, UploadHandle } from '../../../src/cli/engine-port.js';
 import type { PlannedFile } from '../../../src/cli/files.js';
+import type { BatchUpload, StartUpload } from '../../../src/cli/io.js';
 import type { BatchReporter, BatchSummary } from '../../../src/cli/render/reporter.js';
+import type { UploadOptions } from '../../../src/entry/types.js';
 import { AbortError, type VimeoTusError } from '../../../src/errors.js';
 import type { NoticeEvent, UploadEvents, UploadResult } from '../../../src/upload/types.js';
 
@@ -29,7 +30,7 @@ export interface FakeScript {
 /** Records the calls made to the fake engine. */
 export interface FakeEngine {
   readonly start: StartUpload;
-  readonly calls: { filePath: string; options: EngineUploadOptions }[];
+  readonly calls: { filePath: string; options: UploadOptions }[];
   /** Highest number of uploads running at the same time. */
   maxInFlight: number;
 }
@@ -51,8 +52,7 @@ export function fakeEngine(scriptFor: (filePath: string) => FakeScript = () => (
         inFlight -= 1;
       });
       done.catch(() => {});
-      const handle: UploadHandle = {
-        filePath,
+      const handle: BatchUpload = {
         done,
         on: (event, listener) => emitter.on(event, listener as (...args: unknown[]) => void),
       };
@@ -67,7 +67,7 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 async function play(
   emitter: EventEmitter,
   filePath: string,
-  options: EngineUploadOptions,
+  options: UploadOptions,
   script: FakeScript,
 ): Promise<UploadResult> {
   const emit = <E extends keyof UploadEvents>(event: E, ...args: UploadEvents[E]): void => {
@@ -175,7 +175,6 @@ export async function runFakeBatch(
     start: engine.start,
     options: { token: FAKE_TOKEN, apiUrl: 'http://127.0.0.1:1' },
     videoFor: () => ({ name: 'x' }),
-    intent: { forceNew: false },
     concurrency: 2,
     signal: new AbortController().signal,
     reporter,

@@ -1,9 +1,7 @@
 /**
  * An in-memory CliIo: captured stdout/stderr, a chosen TTY flag and environment.
  */
-import type { CliDeps } from '../../../src/cli/deps.js';
-import type { StartUpload } from '../../../src/cli/engine-port.js';
-import type { CliIo, CliOutput } from '../../../src/cli/io.js';
+import type { CliIo, CliOutput, StartUpload } from '../../../src/cli/io.js';
 
 /** A captured output stream. */
 export interface Captured extends CliOutput {
@@ -25,7 +23,10 @@ export function captured(options: { isTTY?: boolean; columns?: number; rows?: nu
   };
 }
 
-/** An io for tests. */
+/**
+ * An io for tests: captured streams; `start` plays the uploads (by default none may start);
+ * `files` are the only readable text files; the embedded sandbox is a stand-in that moves nothing.
+ */
 export function fakeIo(
   options: {
     env?: Record<string, string>;
@@ -33,6 +34,8 @@ export function fakeIo(
     cwd?: string;
     signal?: AbortSignal;
     columns?: number;
+    start?: StartUpload;
+    files?: Record<string, string>;
   } = {},
 ): CliIo & { stdout: Captured; stderr: Captured } {
   const isTTY = options.isTTY ?? false;
@@ -44,20 +47,18 @@ export function fakeIo(
     signal: options.signal ?? new AbortController().signal,
     cwd: options.cwd ?? process.cwd(),
     now: () => Date.now(),
-  };
-}
-
-/** Deps with a fake engine and no sandbox. */
-export function fakeDeps(start: StartUpload, files: Record<string, string> = {}): CliDeps {
-  return {
-    loadEngine: async () => start,
+    startUpload:
+      options.start ??
+      (() => {
+        throw new Error('this test starts no upload');
+      }),
     startSandbox: async () => ({
       apiUrl: 'http://127.0.0.1:1',
       token: 'sandbox-token-xyz',
       close: async () => {},
     }),
     readTextFile: async (path) => {
-      const text = files[path];
+      const text = options.files?.[path];
       if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       return text;
     },

@@ -8,8 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import type { Upload } from '../../../src/entry/types.js';
+import { UploadHandle } from '../../../src/entry/upload-handle.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox/index.js';
-import type { Upload, UploadPhase, UploadProgress, UploadResult } from '../../../src/upload/types.js';
+import { runUpload } from '../../../src/upload/run-upload.js';
+import type { EngineOptions, UploadPhase, UploadProgress, UploadResult } from '../../../src/upload/types.js';
 
 export const MiB = 1024 * 1024;
 
@@ -41,6 +44,17 @@ export function sandboxFor(options: SandboxOptions = {}): Promise<Sandbox> {
     requireVersionHeader: true,
     ...options,
   });
+}
+
+/**
+ * The engine alone under the one handle, with the options only the ledger layer passes (`hooks`):
+ * for tests of that seam. Everything else goes through `createUpload`.
+ */
+export function runEngine(filePath: string, options: EngineOptions): Upload {
+  return new UploadHandle(
+    (context) => runUpload(filePath, { ...options, signal: context.signal }, context),
+    options.signal,
+  );
 }
 
 /** Collects progress events and phases of an upload. */
