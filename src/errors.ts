@@ -1,36 +1,52 @@
 /**
- * One error hierarchy for the whole library. Every error has a stable string `code` (documented in
- * docs/errors.md), a `retryable` flag, the ES2022 `cause`, and, where an HTTP exchange was involved,
- * a redacted request summary. Messages never contain the API token or an upload link.
+ * One error hierarchy for the whole library, every class in this file. Every error has a stable
+ * string `code` (documented in docs/errors.md), a `retryable` flag, the ES2022 `cause`, and, where
+ * an HTTP exchange was involved, a redacted request summary. Messages never contain the API token
+ * or an upload link.
+ *
+ * The classes say where an error comes from (your options, your listener, your file, the API host,
+ * the upload host, the network, your signal, the end check, the ledger); the code says which
+ * condition it is, and is what scripts should match on.
  */
 
 /** Stable error codes. Never rename one: scripts match on them. */
 export type ErrorCode =
-  | 'E_CONFIG'
+  | ConfigErrorCode
+  | 'E_LISTENER'
+  | FileErrorCode
+  | VimeoApiErrorCode
+  | 'E_CREATE_OUTCOME_UNKNOWN'
+  | TusErrorCode
+  | NetworkErrorCode
+  | 'E_ABORTED'
+  | VerificationErrorCode
+  | LedgerErrorCode;
+
+/** The code of a {@link ConfigError}. */
+export type ConfigErrorCode = 'E_CONFIG';
+/** The codes of a {@link FileError}. */
+export type FileErrorCode =
   | 'E_FILE_NOT_FOUND'
   | 'E_FILE_NOT_REGULAR'
   | 'E_FILE_EMPTY'
   | 'E_FILE_UNREADABLE'
-  | 'E_FILE_CHANGED'
-  | 'E_AUTH'
-  | 'E_QUOTA'
-  | 'E_RATE_LIMITED'
-  | 'E_VIMEO_API'
+  | 'E_FILE_CHANGED';
+/** The codes of a {@link VimeoApiError}. */
+export type VimeoApiErrorCode = 'E_AUTH' | 'E_QUOTA' | 'E_RATE_LIMITED' | 'E_VIMEO_API';
+/** The codes of a {@link TusError}. */
+export type TusErrorCode =
   | 'E_NOT_TUS'
   | 'E_TUS_PROTOCOL'
   | 'E_OFFSET_MISMATCH'
   | 'E_UPLOAD_LINK_GONE'
-  | 'E_NETWORK'
-  | 'E_STALLED'
   | 'E_SERVER'
-  | 'E_ABORTED'
-  | 'E_RETRIES_EXHAUSTED'
-  | 'E_VERIFY_FAILED'
-  | 'E_PROCESSING_FAILED'
-  | 'E_PROCESSING_TIMEOUT'
-  | 'E_LEDGER'
-  | 'E_UPLOAD_LOCKED'
-  | 'E_FILE_MODIFIED_SINCE_LEDGER';
+  | 'E_RATE_LIMITED';
+/** The codes of a {@link NetworkError}. */
+export type NetworkErrorCode = 'E_NETWORK' | 'E_STALLED' | 'E_RETRIES_EXHAUSTED';
+/** The codes of a {@link VerificationError}. */
+export type VerificationErrorCode = 'E_VERIFY_FAILED' | 'E_PROCESSING_FAILED' | 'E_PROCESSING_TIMEOUT';
+/** The codes of a {@link LedgerError}. */
+export type LedgerErrorCode = 'E_LEDGER' | 'E_UPLOAD_LOCKED' | 'E_FILE_MODIFIED_SINCE_LEDGER';
 
 /** What an error may say about the HTTP exchange behind it: no path, no query, no headers. */
 export interface RequestSummary {
@@ -72,7 +88,16 @@ interface UploadContext {
 
 const uploadContexts = new WeakMap<VimeoTusError, UploadContext>();
 
-/** Base class of every error vimeo-tus throws. */
+/**
+ * Base class of every error vimeo-tus throws.
+ * @example
+ * try {
+ *   await uploadVideo('talk.mp4', { token });
+ * } catch (error) {
+ *   if (error instanceof VimeoTusError && error.code === 'E_UPLOAD_LOCKED') console.log('already running');
+ *   else throw error;
+ * }
+ */
 export class VimeoTusError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
@@ -137,65 +162,87 @@ export class ConfigError extends VimeoTusError {
   }
 }
 
+/**
+ * An event listener of an upload threw (`E_LISTENER`); the upload was stopped. The caller's code
+ * is at fault, not the network or Vimeo; never retryable; `cause` is what the listener threw. What
+ * the server acknowledged stays resumable.
+ */
+export class ListenerError extends VimeoTusError {
+  /** The event whose listener threw (`progress`, `created`, `retry`, `notice`, `verified`). */
+  readonly event: string;
+
+  constructor(event: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'E_LISTENER',
+      `A '${event}' listener threw (${reason}); the upload was stopped. What the server acknowledged stays resumable.`,
+      { cause },
+    );
+    this.event = event;
+  }
+}
+
 /** The local file cannot be uploaded: missing, empty, a directory, unreadable, or changed mid-upload. */
 export class FileError extends VimeoTusError {
   readonly path: string;
-  constructor(
-    code: Extract<
-      ErrorCode,
-      'E_FILE_NOT_FOUND' | 'E_FILE_NOT_REGULAR' | 'E_FILE_EMPTY' | 'E_FILE_UNREADABLE' | 'E_FILE_CHANGED'
-    >,
-    path: string,
-    message: string,
-    options: VimeoTusErrorOptions = {},
-  ) {
+  constructor(code: FileErrorCode, path: string, message: string, options: VimeoTusErrorOptions = {}) {
     super(code, message, options);
     this.path = path;
   }
 }
 
-/** The token is missing, invalid, or lacks the `upload` scope (HTTP 401, Vimeo 8002/8003). */
-export class AuthError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_AUTH', message, options);
-  }
-}
-
-/** Vimeo refused the upload for quota (HTTP 403, Vimeo 4101/4102/4103/4104/3428). */
-export class QuotaError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_QUOTA', message, options);
-  }
-}
-
-/** HTTP 429 on the API or the upload host. Retryable, with the server's delay when it gave one. */
-export class RateLimitError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_RATE_LIMITED', message, { retryable: true, ...options });
-  }
-}
-
-/** Any other error answer from api.vimeo.com, with Vimeo's `error_code` where present. */
+/**
+ * An error answer of the API host (api.vimeo.com), with Vimeo's `error_code` where present:
+ * `E_AUTH` (401: a missing, invalid or revoked token, or one without the scope), `E_QUOTA` (403
+ * with a quota error code), `E_RATE_LIMITED` (429, retryable, `retryAfterMs` when the server said),
+ * `E_VIMEO_API` (any other; a 5xx is retryable).
+ */
 export class VimeoApiError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_VIMEO_API', message, options);
+  constructor(message: string, options: VimeoTusErrorOptions & { readonly code?: VimeoApiErrorCode } = {}) {
+    const code = options.code ?? 'E_VIMEO_API';
+    super(code, message, { retryable: code === 'E_RATE_LIMITED', ...options });
   }
 }
 
-/** Errors of the tus exchange with the upload host. */
-export class TusError extends VimeoTusError {}
+/**
+ * A create call failed after it may have reached Vimeo (`E_CREATE_OUTCOME_UNKNOWN`: a 5xx, a
+ * timeout, a reset), and no video it made could be found and adopted. Not retried: a retry could
+ * make a second video. Look for a video created around `requestStartedAt`.
+ */
+export class CreateOutcomeUnknownError extends VimeoTusError {
+  /** Always true: the reason this error exists. */
+  readonly mayHaveCreatedVideo = true;
+  /** When the create call was sent (ISO-8601): a video created then may be an orphan. */
+  readonly requestStartedAt: string;
 
-/** The connection failed (reset, refused, DNS) or a transient 5xx: worth another try. */
+  constructor(message: string, options: VimeoTusErrorOptions & { readonly requestStartedAt: string }) {
+    const { requestStartedAt, ...rest } = options;
+    super('E_CREATE_OUTCOME_UNKNOWN', message, rest);
+    this.requestStartedAt = requestStartedAt;
+  }
+}
+
+/**
+ * The upload host broke the tus exchange or refused it: `E_NOT_TUS` (the create answer has no tus
+ * upload link), `E_TUS_PROTOCOL`, `E_OFFSET_MISMATCH` (409), `E_UPLOAD_LINK_GONE` (404/410),
+ * `E_SERVER` (423, 5xx), `E_RATE_LIMITED` (429). `retryable` says which a retry may cure.
+ */
+export class TusError extends VimeoTusError {
+  constructor(code: TusErrorCode, message: string, options: VimeoTusErrorOptions = {}) {
+    super(code, message, { retryable: code === 'E_RATE_LIMITED', ...options });
+  }
+}
+
+/**
+ * No usable answer: the connection failed (`E_NETWORK`: reset, refused, DNS, TLS, a timeout) or
+ * stalled (`E_STALLED`: no byte accepted and no answer for the stall timeout), both retryable; or
+ * the tries ran out without progress (`E_RETRIES_EXHAUSTED`, not retryable; `cause` is the last
+ * error).
+ */
 export class NetworkError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_NETWORK', message, { retryable: true, ...options });
-  }
-}
-
-/** No progress (no bytes accepted and no response) for the stall timeout. */
-export class StallError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_STALLED', message, { retryable: true, ...options });
+  constructor(message: string, options: VimeoTusErrorOptions & { readonly code?: NetworkErrorCode } = {}) {
+    const code = options.code ?? 'E_NETWORK';
+    super(code, message, { retryable: code !== 'E_RETRIES_EXHAUSTED', ...options });
   }
 }
 
@@ -206,32 +253,16 @@ export class AbortError extends VimeoTusError {
   }
 }
 
-/** The retry budget ran out without the server's offset advancing. `cause` is the last error. */
-export class RetriesExhaustedError extends VimeoTusError {
-  constructor(message: string, options: VimeoTusErrorOptions = {}) {
-    super('E_RETRIES_EXHAUSTED', message, options);
-  }
-}
-
 /** After the transfer, the server does not hold the whole file, or Vimeo reports an error. */
 export class VerificationError extends VimeoTusError {
-  constructor(
-    code: Extract<ErrorCode, 'E_VERIFY_FAILED' | 'E_PROCESSING_FAILED' | 'E_PROCESSING_TIMEOUT'>,
-    message: string,
-    options: VimeoTusErrorOptions = {},
-  ) {
+  constructor(code: VerificationErrorCode, message: string, options: VimeoTusErrorOptions = {}) {
     super(code, message, options);
   }
 }
 
 /** The local ledger cannot be opened, read or written, or refuses an operation. */
 export class LedgerError extends VimeoTusError {
-  constructor(
-    message: string,
-    options: VimeoTusErrorOptions & {
-      code?: Extract<ErrorCode, 'E_LEDGER' | 'E_UPLOAD_LOCKED' | 'E_FILE_MODIFIED_SINCE_LEDGER'>;
-    } = {},
-  ) {
+  constructor(message: string, options: VimeoTusErrorOptions & { readonly code?: LedgerErrorCode } = {}) {
     super(options.code ?? 'E_LEDGER', message, options);
   }
 }

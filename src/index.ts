@@ -1,6 +1,7 @@
 /**
  * vimeo-tus: upload videos to Vimeo over tus, resumable across crashes, with progress that
- * separates bytes sent from bytes acknowledged, and a verified end.
+ * separates bytes sent from bytes acknowledged, and a verified end. docs/api.md describes every
+ * name exported here; the list is checked by test/package/exports.test.ts.
  *
  * @example
  * import { uploadVideo } from 'vimeo-tus';
@@ -8,46 +9,100 @@
  * console.log(result.link, result.uploadStatus, result.transcodeStatus);
  */
 
-/** Where vimeo-tus keeps its state (the ledger): `--state-dir`, `VIMEO_TUS_STATE_DIR`, or the platform's. */
-export { type ResolveStateDirOptions, resolveStateDir, STATE_DIR_ENV } from './config/state-dir.js';
-/** Upload a file as a new video, with events ({@link createUpload}) or as a promise ({@link uploadVideo}). */
+// 17 runtime names, each with its JSDoc; the rest are types. Adding a runtime name is an API
+// change: review it in test/package/exports.test.ts and describe it in docs/api.md.
+
+/**
+ * Upload a file as a new video (or a new version of one, or the rest of an earlier upload): with
+ * events and a `done` promise ({@link createUpload}), or as a promise ({@link uploadVideo},
+ * {@link replaceVideo}). `ledger: true` records the upload so that a rerun continues it.
+ */
 export { createUpload, replaceVideo, uploadVideo } from './entry/create-upload.js';
 export type { Upload, UploadOptions, UploadVideo } from './entry/types.js';
-export * from './errors.js';
-/** The ledger: open the SQLite one (or use the in-memory one), for `createUpload`'s `ledger` option. */
-export {
-  LEDGER_FILE_NAME,
-  ledgerPath,
-  MemoryLedger,
-  type OpenLedgerOptions,
-  openLedger,
-} from './ledger/index.js';
-export type * from './ledger/types.js';
-/** An event listener of an upload threw; the upload was stopped (code E_CONFIG, `cause` = the throw). */
-export { ListenerError } from './upload/listener-guard.js';
-/** Poll Vimeo until a video's upload and transcode statuses are final. */
-export {
-  type ProcessingStatuses,
-  type WaitForProcessingOptions,
-  waitForProcessing,
-} from './upload/processing.js';
-/** Defaults of the upload options. */
-export {
-  DEFAULT_CHUNK_SIZE_BYTES,
-  DEFAULT_POLL_INTERVAL_MS,
-  DEFAULT_PROCESSING_TIMEOUT_MS,
-  DEFAULT_PROGRESS_INTERVAL_MS,
-  DEFAULT_STALL_TIMEOUT_MS,
-  MIN_CHUNK_SIZE_BYTES,
-} from './upload/resolve-options.js';
-export type * from './upload/types.js';
-/** Check an upload without sending bytes: HEAD on the upload link, GET on the video. */
-export { type VerifyUploadOptions, verifyUpload } from './upload/verify.js';
-/** The REST client for api.vimeo.com (create, versions, statuses, list, delete, account). */
-export { DEFAULT_API_URL, VIMEO_ACCEPT, VimeoClient, type VimeoClientOptions } from './vimeo/client.js';
+export type {
+  ConfigErrorCode,
+  CreateOutcomeUnknownError,
+  ErrorCode,
+  FileErrorCode,
+  InvalidParameter,
+  LedgerErrorCode,
+  ListenerError,
+  NetworkErrorCode,
+  RequestSummary,
+  TusErrorCode,
+  VerificationErrorCode,
+  VimeoApiErrorCode,
+} from './errors.js';
 /**
- * A create call failed after it may have reached Vimeo and no video it made could be adopted; the
- * HEAD that an adoption checks a candidate with (`VimeoClientOptions.probeUpload`).
+ * The errors, by where they come from. Every one is a {@link VimeoTusError} with a stable `code`
+ * (docs/errors.md); match on the code. Two rarer conditions have a class of their own, exported
+ * as types below: `ListenerError` (`E_LISTENER`) and `CreateOutcomeUnknownError`
+ * (`E_CREATE_OUTCOME_UNKNOWN`).
  */
-export { CreateOutcomeUnknownError, type UploadProbe } from './vimeo/create-recovery.js';
-export type { AccountInfo, CreatedVideo, RateLimitInfo, VideoInfo } from './vimeo/types.js';
+export {
+  AbortError,
+  ConfigError,
+  FileError,
+  LedgerError,
+  NetworkError,
+  TusError,
+  VerificationError,
+  VimeoApiError,
+  VimeoTusError,
+} from './errors.js';
+/** A ledger in memory (nothing survives the process): for tests of code that uses a `Ledger`. */
+export { MemoryLedger } from './ledger/memory-ledger.js';
+/** Opens the SQLite ledger in a file, to share one between many uploads (`createUpload`'s `ledger`). */
+export { type OpenLedgerOptions, openLedger } from './ledger/open-ledger.js';
+export type {
+  Ledger,
+  LockInfo,
+  LockOwner,
+  NewUploadRecord,
+  UploadKey,
+  UploadRecord,
+  UploadRecordPatch,
+  UploadState,
+} from './ledger/types.js';
+export type { ProcessingStatuses, WaitForProcessingOptions } from './upload/processing.js';
+/** Poll Vimeo until a video's upload and transcode statuses are final. */
+export { waitForProcessing } from './upload/processing.js';
+export type {
+  CreatedEvent,
+  NoticeEvent,
+  NoticeKind,
+  ProcessingWaitOptions,
+  ResumeTarget,
+  RetryEvent,
+  RetryPolicy,
+  UploadEvents,
+  UploadPhase,
+  UploadProgress,
+  UploadResult,
+  UploadSettings,
+  VerifyReport,
+  VideoFields,
+  VimeoStatus,
+} from './upload/types.js';
+export type { VerifyUploadOptions } from './upload/verify.js';
+/** Check an upload without sending bytes: HEAD on the upload link, GET on the video. */
+export { verifyUpload } from './upload/verify.js';
+export type { VimeoClientOptions } from './vimeo/client.js';
+/** The REST client for api.vimeo.com: create, versions, get, edit, list, delete, account, any call. */
+export { VimeoClient } from './vimeo/client.js';
+export type { UploadProbe } from './vimeo/create-recovery.js';
+export type {
+  AccountInfo,
+  ApiMethod,
+  CallOptions,
+  CreatedVideo,
+  CreateVersionOptions,
+  CreateVideoOptions,
+  DeleteVideoOptions,
+  EditVideoOptions,
+  GetVideoOptions,
+  ListVideosOptions,
+  RateLimitInfo,
+  RequestOptions,
+  VideoInfo,
+} from './vimeo/types.js';

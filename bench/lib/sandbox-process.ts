@@ -64,7 +64,7 @@ export async function startSandboxProcess(cliBin: string): Promise<SandboxProces
       return (await response.json()) as SandboxState;
     },
     deleteVideo(videoUri) {
-      return new VimeoClient({ token: info.token, apiUrl: info.apiUrl }).deleteVideo(videoUri);
+      return new VimeoClient({ token: info.token, apiUrl: info.apiUrl }).deleteVideo({ videoUri });
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

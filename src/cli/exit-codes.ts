@@ -50,6 +50,9 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.Locked;
     case 'E_ABORTED':
       return ExitCode.Interrupted;
+    // A listener of the CLI's own threw: a bug of ours.
+    case 'E_LISTENER':
+      return ExitCode.Unexpected;
     default:
       return ExitCode.UploadFailed;
   }

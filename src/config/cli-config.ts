@@ -2,7 +2,7 @@
  * The CLI's configuration, resolved once per run (defaults < environment < flags) into one frozen
  * object. Only the CLI uses it; the library takes explicit options and never reads the environment.
  */
-import { AuthError, ConfigError } from '../errors.js';
+import { ConfigError, VimeoApiError } from '../errors.js';
 
 /** Where the API lives when nothing says otherwise. */
 export const DEFAULT_API_URL = 'https://api.vimeo.com';
@@ -42,7 +42,7 @@ export interface CliConfigSources {
 
 /**
  * Resolves the configuration.
- * @throws AuthError when no token is available (message: how to create one).
+ * @throws VimeoApiError E_AUTH when no token is available (message: how to create one).
  * @throws ConfigError when the token file cannot be read or is empty, or VIMEO_API_URL is not a URL.
  */
 export async function resolveCliConfig(sources: CliConfigSources): Promise<CliConfig> {
@@ -71,7 +71,7 @@ export async function resolveCliConfig(sources: CliConfigSources): Promise<CliCo
     return Object.freeze({ token, tokenSource: 'token-file', apiUrl, stateDir });
   }
   const token = nonEmpty(env.VIMEO_TOKEN?.trim());
-  if (token === undefined) throw new AuthError(`No Vimeo token. ${TOKEN_HELP}`);
+  if (token === undefined) throw new VimeoApiError(`No Vimeo token. ${TOKEN_HELP}`, { code: 'E_AUTH' });
   return Object.freeze({ token, tokenSource: 'env', apiUrl, stateDir });
 }
 

@@ -7,9 +7,9 @@
  *
  * The server's delay is never shortened (retrying earlier than asked meets the same 429 and burns
  * the budget); `Retry-After: 0` still gets the backoff. A server delay above `maxServerDelayMs` is not
- * waited for: the caller gets a RateLimitError carrying `retryAfterMs`.
+ * waited for: the caller gets an `E_RATE_LIMITED` error carrying `retryAfterMs`.
  */
-import { ConfigError, RateLimitError, type RequestSummary } from '../errors.js';
+import { ConfigError, type RequestSummary, TusError, VimeoApiError } from '../errors.js';
 
 /** When and how often a failed request is tried again. */
 export interface RetryPolicy {
@@ -24,7 +24,7 @@ export interface RetryPolicy {
   readonly maxDelayMs?: number;
   /**
    * Longest delay asked by the server (`Retry-After`, `X-RateLimit-Reset`) that is waited for; a
-   * longer one ends with RateLimitError (`retryAfterMs` says how long). @default 900000 (15 min)
+   * longer one ends with an `E_RATE_LIMITED` error (`retryAfterMs` says how long). @default 900000 (15 min)
    */
   readonly maxServerDelayMs?: number;
 }
@@ -107,7 +107,8 @@ export interface RetryCause {
 /**
  * The delay before retry number `attempt`: `max(backoff(attempt), failure.retryAfterMs)`. The
  * server's delay is never shortened; `maxDelayMs` caps only the backoff.
- * @throws RateLimitError (with `retryAfterMs`, `cause` = the failure) when the server asked for more
+ * @throws E_RATE_LIMITED (a TusError when the failure was the upload host's, else a VimeoApiError;
+ *   with `retryAfterMs`, `cause` = the failure) when the server asked for more
  *   than `maxServerDelayMs`: better to stop and say when to come back than to sleep for hours.
  * @example
  * await sleep(retryDelayMs(attempt, policy, error), signal);
@@ -123,16 +124,18 @@ export function retryDelayMs(
   const askedMs = failure.retryAfterMs;
   if (askedMs === undefined || !Number.isFinite(askedMs) || askedMs < 0) return backoffMs;
   if (askedMs > maxServerDelayMs) {
-    throw new RateLimitError(
+    const message =
       `The server asked to wait ${Math.ceil(askedMs / 1000)} s before the next try, more than ` +
-        `retry.maxServerDelayMs (${Math.ceil(maxServerDelayMs / 1000)} s); try again later. ` +
-        `Last error: ${failure.message}`,
-      {
-        cause: failure,
-        retryAfterMs: askedMs,
-        ...(failure.request ? { request: failure.request } : {}),
-      },
-    );
+      `retry.maxServerDelayMs (${Math.ceil(maxServerDelayMs / 1000)} s); try again later. ` +
+      `Last error: ${failure.message}`;
+    const options = {
+      cause: failure,
+      retryAfterMs: askedMs,
+      ...(failure.request ? { request: failure.request } : {}),
+    };
+    throw failure instanceof TusError
+      ? new TusError('E_RATE_LIMITED', message, options)
+      : new VimeoApiError(message, { code: 'E_RATE_LIMITED', ...options });
   }
   return Math.max(backoffMs, Math.ceil(askedMs));
 }

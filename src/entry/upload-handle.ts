@@ -11,8 +11,7 @@
  * - An abort wins over what it caused; every error names the video and upload link once known.
  */
 import { EventEmitter } from 'node:events';
-import { AbortError, attachUpload, VimeoTusError } from '../errors.js';
-import { ListenerError } from '../upload/listener-guard.js';
+import { AbortError, attachUpload, ListenerError, VimeoTusError } from '../errors.js';
 import type { UploadEvents, UploadReporter, UploadResult } from '../upload/types.js';
 import type { Upload, UploadVideo } from './types.js';
 

@@ -34,7 +34,13 @@ function newestFirst(a: Stored, b: Stored): number {
   return b.record.createdAt - a.record.createdAt || b.seq - a.seq;
 }
 
-/** A `Ledger` held in a Map. Records are copied in and out, so callers cannot alias them. */
+/**
+ * A `Ledger` held in a Map. Records are copied in and out, so callers cannot alias them.
+ * @example
+ * const ledger = new MemoryLedger();
+ * await createUpload('clip.mp4', { token, apiUrl: sandbox.apiUrl, ledger }).done;
+ * expect((await ledger.list())[0]?.state).toBe('verified');
+ */
 export class MemoryLedger implements Ledger {
   readonly #records = new Map<string, Stored>();
   readonly #locks = new Map<string, LockInfo>();

@@ -15,7 +15,7 @@ export function accountUriOf(client: VimeoClient, token: string, signal?: AbortS
   const key = `${client.apiUrl}\n${createHash('sha256').update(token).digest('hex')}`;
   let entry = accounts.get(key);
   if (!entry) {
-    entry = client.getMe(signal).then((me) => me.uri);
+    entry = client.getMe({ signal }).then((me) => me.uri);
     accounts.set(key, entry);
     entry.catch(() => {
       if (accounts.get(key) === entry) accounts.delete(key);

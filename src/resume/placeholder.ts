@@ -49,7 +49,7 @@ export async function findPlaceholder(
     const listed = await client.listVideos({
       page,
       perPage: PER_PAGE,
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     let olderSeen = false;
     for (const video of listed.data) {
@@ -115,7 +115,7 @@ export async function tryDeletePlaceholder(
   signal: AbortSignal,
 ): Promise<string | undefined> {
   try {
-    await client.deleteVideo(videoUri, signal);
+    await client.deleteVideo({ videoUri, signal });
     return undefined;
   } catch (error) {
     if (signal.aborted || error instanceof AbortError || !(error instanceof VimeoTusError)) throw error;

@@ -263,7 +263,7 @@ export class LedgerSession {
       );
       return this.#fresh(record);
     }
-    const video = await client.getVideo(found.uri, ['uri', 'link', 'upload'], signal);
+    const video = await client.getVideo({ videoUri: found.uri, fields: ['uri', 'link', 'upload'], signal });
     const verdict = await classifyPlaceholder(video, file.sizeBytes, signal);
     if (verdict === 'adopt' && video.upload?.uploadLink) {
       const adopted = await ledger.update(record.id, {
@@ -343,7 +343,7 @@ export class LedgerSession {
   /** The video, or undefined when Vimeo says it does not exist (404). */
   async #videoOrGone(videoUri: string, fields: readonly string[]): Promise<VideoInfo | undefined> {
     try {
-      return await this.#ctx.client.getVideo(videoUri, fields, this.#ctx.signal);
+      return await this.#ctx.client.getVideo({ videoUri, fields, signal: this.#ctx.signal });
     } catch (error) {
       if (error instanceof VimeoApiError && error.status === 404) return undefined;
       throw error;

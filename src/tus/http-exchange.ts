@@ -7,7 +7,7 @@ import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:h
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { errnoCode } from '../core/errno.js';
-import { AbortError, NetworkError, redact, StallError, summarizeRequest } from '../errors.js';
+import { AbortError, NetworkError, redact, summarizeRequest } from '../errors.js';
 import type { RangeReader } from '../sources/range-reader.js';
 import { MAX_ERROR_BODY_BYTES } from './constants.js';
 import { linkSecrets } from './upload-url.js';
@@ -41,7 +41,7 @@ export interface ExchangeResponse {
 
 /**
  * Perform one request. Resolves with the status and headers of any answer (the caller judges it);
- * rejects with AbortError, StallError, NetworkError (connection failed), or FileError (the body's
+ * rejects with AbortError, NetworkError (E_STALLED, or E_NETWORK: the connection failed), or FileError (the body's
  * file could not be read or ended early).
  */
 export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
@@ -70,9 +70,9 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
         return;
       }
       fail(
-        new StallError(
+        new NetworkError(
           `${method} to ${url.host} stalled: no byte accepted and no answer for ${options.stallTimeoutMs} ms`,
-          { request: summarizeRequest(method, url) },
+          { code: 'E_STALLED', request: summarizeRequest(method, url) },
         ),
       );
     };

@@ -24,8 +24,8 @@ export interface ProbeOptions {
  * HEAD the upload link and return `{ offset, length }`.
  * @throws TusError E_UPLOAD_LINK_GONE on 404/410; E_TUS_PROTOCOL on 412, other 4xx, or a missing or
  *   malformed `Upload-Offset` / `Upload-Length` (digits only), or an offset beyond the length;
- *   RateLimitError on 429; retryable NetworkError on 5xx and connection failures; StallError;
- *   AbortError.
+ *   retryable TusError E_SERVER on 423 and 5xx, E_RATE_LIMITED on 429; retryable NetworkError
+ *   E_NETWORK (connection failures) or E_STALLED; AbortError.
  */
 export async function probeOffset(uploadUrl: string | URL, options: ProbeOptions = {}): Promise<UploadState> {
   const url = typeof uploadUrl === 'string' ? parseUploadUrl(uploadUrl) : uploadUrl;

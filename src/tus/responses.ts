@@ -5,7 +5,7 @@
  * their answers through the same rules, whatever carried the request.
  */
 import { type HeaderSource, headerOf, retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
-import { RateLimitError, summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
+import { summarizeRequest, TusError, type VimeoTusError } from '../errors.js';
 import { TUS_HEADERS, TUS_STATUS } from './constants.js';
 
 /** `upload-offset` → `Upload-Offset`, for messages. */
@@ -54,7 +54,7 @@ export function parseOffsetHeader(
 /**
  * The typed error for an unwanted answer to `method`:
  * 404/410 → E_UPLOAD_LINK_GONE; 409 → retryable E_OFFSET_MISMATCH; 423 → retryable E_SERVER;
- * 429 → RateLimitError (delay from Retry-After, else X-RateLimit-Reset); 5xx → retryable E_SERVER
+ * 429 → retryable E_RATE_LIMITED (delay from Retry-After, else X-RateLimit-Reset); 5xx → retryable E_SERVER
  * (delay from Retry-After only);
  * anything else (412, other 4xx, 1xx/2xx/3xx not expected) → E_TUS_PROTOCOL.
  */
@@ -83,7 +83,7 @@ export function errorForStatus(
   }
   if (status === TUS_STATUS.tooManyRequests) {
     const retryAfterMs = serverDelayMs(headers);
-    return new RateLimitError(`${where}: rate limited${said}`, {
+    return new TusError('E_RATE_LIMITED', `${where}: rate limited${said}`, {
       request,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });

@@ -37,9 +37,9 @@ export interface SendChunkResult {
  * PATCH the range [offsetBytes, endBytes) and return the server's new offset, which must lie in
  * (offsetBytes, endBytes].
  * @throws TusError E_OFFSET_MISMATCH (409, retryable), E_UPLOAD_LINK_GONE (404/410), E_SERVER
- *   (423, retryable), E_TUS_PROTOCOL (other 4xx, a bad or missing Upload-Offset);
- *   RateLimitError (429); NetworkError (5xx, connection failures); StallError; AbortError;
- *   FileError when the file cannot be read or ends early.
+ *   (423 and 5xx, retryable), E_RATE_LIMITED (429, retryable), E_TUS_PROTOCOL (other 4xx, a bad
+ *   or missing Upload-Offset); NetworkError E_NETWORK (connection failures) or E_STALLED;
+ *   AbortError; FileError when the file cannot be read or ends early.
  */
 export async function sendChunk(options: SendChunkOptions): Promise<SendChunkResult> {
   const { url, offsetBytes, endBytes } = options;

@@ -7,13 +7,7 @@
  */
 import { type RetryEvent, type RetryPolicy, resolveRetryPolicy, retryDelayMs } from '../core/retry.js';
 import { sleep } from '../core/sleep.js';
-import {
-  AbortError,
-  ConfigError,
-  isRetryable,
-  RetriesExhaustedError,
-  type VimeoTusError,
-} from '../errors.js';
+import { AbortError, ConfigError, isRetryable, NetworkError, type VimeoTusError } from '../errors.js';
 import { type AttemptContext, runAttempt, type TransferPorts } from './attempt.js';
 import { ChunkSizer } from './chunk-sizer.js';
 import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
@@ -123,9 +117,9 @@ export interface TransferLoopOptions extends TransferSettings {
  * HEAD first (unless `knownOffset` says where the server is), then PATCH from the server's offset
  * until complete; HEAD again after every failure.
  * @throws AbortError when the signal fires; TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad
- *   answer, an Upload-Length other than the file size, an offset beyond it); RetriesExhaustedError
+ *   answer, an Upload-Length other than the file size, an offset beyond it); NetworkError E_RETRIES_EXHAUSTED
  *   (cause = last error) when `retry.maxAttempts` tries in a row failed without the server's offset
- *   advancing; RateLimitError (with `retryAfterMs`) when the server asks to wait longer than
+ *   advancing; TusError E_RATE_LIMITED (with `retryAfterMs`) when the server asks to wait longer than
  *   `retry.maxServerDelayMs`; whatever `ports.beforeSend` or a callback threw.
  */
 export async function runTransferLoop(options: TransferLoopOptions): Promise<TransferResult> {
@@ -163,12 +157,12 @@ export async function runTransferLoop(options: TransferLoopOptions): Promise<Tra
     }
     const attempt = budget.failed();
     if (budget.exhausted) {
-      throw new RetriesExhaustedError(
+      throw new NetworkError(
         `Gave up after ${attempt} tries in a row without progress; last error: ${error.message}`,
-        { cause: error, ...(error.request ? { request: error.request } : {}) },
+        { code: 'E_RETRIES_EXHAUSTED', cause: error, ...(error.request ? { request: error.request } : {}) },
       );
     }
-    // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws RateLimitError.
+    // max(backoff, the server's delay); a server delay beyond maxServerDelayMs throws E_RATE_LIMITED.
     const delayMs = retryDelayMs(attempt, policy, error);
     retries += 1;
     // A throwing onRetry ends the transfer.

@@ -32,9 +32,9 @@ export interface TransferOptions extends TransferSettings {
  * until complete; re-HEAD after every failure.
  * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the file changes;
  *   TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad answer, an Upload-Length other than the file
- *   size, an offset beyond it); RetriesExhaustedError (cause = last error) when
- *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; RateLimitError
- *   (with `retryAfterMs`) when the server asks to wait longer than `retry.maxServerDelayMs`;
+ *   size, an offset beyond it); NetworkError E_RETRIES_EXHAUSTED (cause = last error) when
+ *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; TusError
+ *   E_RATE_LIMITED (with `retryAfterMs`) when the server asks to wait longer than `retry.maxServerDelayMs`;
  *   whatever a callback threw.
  * @example
  * const file = await inspectFile('talk.mp4');

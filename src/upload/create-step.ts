@@ -47,8 +47,17 @@ export async function obtainUploadTarget(
   }
   await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
   const created = options.replace
-    ? await client.createVersion(options.replace, file.sizeBytes, basename(file.path), signal)
-    : await client.createVideo(file.sizeBytes, { name: basename(file.path), ...options.video }, signal);
+    ? await client.createVersion({
+        videoUri: options.replace,
+        sizeBytes: file.sizeBytes,
+        fileName: basename(file.path),
+        signal,
+      })
+    : await client.createVideo({
+        sizeBytes: file.sizeBytes,
+        video: { name: basename(file.path), ...options.video },
+        signal,
+      });
   // Recorded at once, before anything else can fail or be aborted: the video exists now.
   const info = { videoUri: created.videoUri, link: created.link, uploadLink: created.uploadLink };
   onCreated?.(info);
@@ -74,7 +83,7 @@ async function pageLinkOf(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   try {
-    return (await client.getVideo(videoUri, ['uri', 'link'], signal)).link ?? '';
+    return (await client.getVideo({ videoUri, fields: ['uri', 'link'], signal })).link ?? '';
   } catch (error) {
     if (signal?.aborted) throw error;
     return '';

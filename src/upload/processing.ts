@@ -40,7 +40,8 @@ export async function pollProcessing(
   const deadline = Date.now() + options.timeoutMs;
   let delayMs = options.pollIntervalMs;
   let statuses =
-    options.initial ?? statusesOf(await client.getVideo(videoUri, STATUS_FIELDS, options.signal));
+    options.initial ??
+    statusesOf(await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal }));
   for (;;) {
     if (statuses.uploadStatus === 'error' || statuses.transcodeStatus === 'error') {
       throw new VerificationError(
@@ -60,7 +61,7 @@ export async function pollProcessing(
     }
     await abortableSleep(Math.min(delayMs, leftMs), options.signal);
     delayMs = Math.min(Math.max(options.pollIntervalMs, MAX_POLL_INTERVAL_MS), delayMs * POLL_GROWTH);
-    statuses = statusesOf(await client.getVideo(videoUri, STATUS_FIELDS, options.signal));
+    statuses = statusesOf(await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal }));
   }
 }
 

@@ -62,7 +62,11 @@ export async function verifyTransfer(
         'the upload is not complete',
     );
   }
-  const video = await client.getVideo(target.videoUri, STATUS_FIELDS, options.signal);
+  const video = await client.getVideo({
+    videoUri: target.videoUri,
+    fields: STATUS_FIELDS,
+    signal: options.signal,
+  });
   return {
     uploadOffset: head.offset,
     uploadLength: head.length,
@@ -78,7 +82,11 @@ async function verifyWithoutHead(
   lastReported: { readonly uploadOffset: number; readonly uploadLength: number },
   options: StepOptions,
 ): Promise<VerifiedTransfer> {
-  const video = await client.getVideo(target.videoUri, STATUS_FIELDS, options.signal);
+  const video = await client.getVideo({
+    videoUri: target.videoUri,
+    fields: STATUS_FIELDS,
+    signal: options.signal,
+  });
   const statuses = statusesOf(video);
   if (statuses.uploadStatus === 'error') {
     throw new VerificationError(
@@ -128,11 +136,11 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
     token: options.token,
     ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
   });
-  const video = await client.getVideo(
-    options.videoUri,
-    ['uri', 'link', 'upload.status', 'upload.upload_link', 'transcode.status'],
-    options.signal,
-  );
+  const video = await client.getVideo({
+    videoUri: options.videoUri,
+    fields: ['uri', 'link', 'upload.status', 'upload.upload_link', 'transcode.status'],
+    signal: options.signal,
+  });
   const statuses = statusesOf(video);
   const uploadLink = options.uploadLink ?? video.upload?.uploadLink;
   let head: { offset: number; length: number } | null = null;

@@ -19,7 +19,8 @@ import {
   ConfigError,
   NetworkError,
   summarizeRequest,
-  VimeoTusError,
+  VimeoApiError,
+  type VimeoTusError,
 } from '../errors.js';
 import { createApiAgents, type HeaderReader, requestText } from './api-request.js';
 import {
@@ -33,7 +34,21 @@ import {
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
 import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
-import type { AccountInfo, CreatedVideo, RateLimitInfo, VideoFields, VideoInfo } from './types.js';
+import type {
+  AccountInfo,
+  ApiMethod,
+  CallOptions,
+  CreatedVideo,
+  CreateVersionOptions,
+  CreateVideoOptions,
+  DeleteVideoOptions,
+  EditVideoOptions,
+  GetVideoOptions,
+  ListVideosOptions,
+  RateLimitInfo,
+  RequestOptions,
+  VideoInfo,
+} from './types.js';
 
 /** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */
 export const VIMEO_ACCEPT = 'application/vnd.vimeo.*+json;version=3.4';
@@ -70,15 +85,15 @@ export interface VimeoClientOptions {
   readonly probeUpload?: UploadProbe;
 }
 
-type RetryMode = 'idempotent' | 'create';
+/** The methods `request` sends. */
+const API_METHODS: readonly ApiMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 interface ApiCall {
-  readonly method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  readonly method: ApiMethod;
   readonly path: string;
-  readonly fields?: readonly string[];
-  readonly query?: Readonly<Record<string, string>>;
+  readonly fields?: readonly string[] | undefined;
+  readonly query?: Readonly<Record<string, string>> | undefined;
   readonly body?: unknown;
-  readonly mode: RetryMode;
   readonly signal: AbortSignal | undefined;
   /** Treat this status as success on a retried attempt (DELETE that already happened: 404). */
   readonly okOnRetry?: number;
@@ -88,7 +103,7 @@ interface ApiCall {
  * A client of Vimeo's REST API. The token is sent only to `apiUrl` and never appears in an error.
  * @example
  * const client = new VimeoClient({ token });
- * const created = await client.createVideo(size, { name: 'Talk' });
+ * const created = await client.createVideo({ sizeBytes, video: { name: 'Talk' } });
  */
 export class VimeoClient {
   /** The API base URL, without a trailing slash. */
@@ -126,30 +141,22 @@ export class VimeoClient {
 
   /**
    * `POST /me/videos` with `upload.approach = "tus"`: creates the video and its upload link.
-   * Throws TusError E_NOT_TUS when the answer has no tus upload link.
+   * Throws TusError E_NOT_TUS when the answer has no tus upload link. Never sent twice: after a
+   * lost answer the video it made is found and adopted, or CreateOutcomeUnknownError says so.
+   * @example const { videoUri, uploadLink } = await client.createVideo({ sizeBytes, video: { name: 'Talk' } });
    */
-  async createVideo(
-    sizeBytes: number,
-    fields: VideoFields = {},
-    signal?: AbortSignal,
-  ): Promise<CreatedVideo> {
+  async createVideo(options: CreateVideoOptions): Promise<CreatedVideo> {
+    const { sizeBytes, video = {}, signal } = options;
     assertSize(sizeBytes);
-    const extraUpload = isPlainObject(fields.upload) ? fields.upload : {};
-    const body = { ...fields, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
+    const extraUpload = isPlainObject(video.upload) ? video.upload : {};
+    const body = { ...video, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
     const startedAtMs = Date.now();
     let json: unknown;
     try {
-      json = await this.#send({
-        method: 'POST',
-        path: '/me/videos',
-        fields: CREATE_FIELDS,
-        body,
-        mode: 'create',
-        signal,
-      });
+      json = await this.#send({ method: 'POST', path: '/me/videos', fields: CREATE_FIELDS, body, signal });
     } catch (error) {
       if (!createMayHaveSucceeded(error)) throw error;
-      const name = typeof fields.name === 'string' ? fields.name : undefined;
+      const name = typeof video.name === 'string' ? video.name : undefined;
       return adoptCreated(
         this,
         error as VimeoTusError,
@@ -166,15 +173,12 @@ export class VimeoClient {
   }
 
   /**
-   * `POST /videos/{id}/versions`: a new file for an existing video, with its own upload link.
-   * The returned `videoUri` is the video's (unchanged); `versionUri` is the version's.
+   * `POST /videos/{id}/versions` (`edit` scope): a new file for an existing video, with its own
+   * upload link. The returned `videoUri` is the video's (unchanged); `versionUri` is the version's.
+   * @example const version = await client.createVersion({ videoUri: '/videos/123', sizeBytes, fileName: 'v2.mp4' });
    */
-  async createVersion(
-    videoUri: string,
-    sizeBytes: number,
-    fileName: string,
-    signal?: AbortSignal,
-  ): Promise<CreatedVideo> {
+  async createVersion(options: CreateVersionOptions): Promise<CreatedVideo> {
+    const { videoUri, sizeBytes, fileName, signal } = options;
     assertSize(sizeBytes);
     const path = `${videoPath(videoUri)}/versions`;
     const startedAtMs = Date.now();
@@ -184,7 +188,6 @@ export class VimeoClient {
         method: 'POST',
         path,
         body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
-        mode: 'create',
         signal,
       });
     } catch (error) {
@@ -200,33 +203,51 @@ export class VimeoClient {
     }
   }
 
-  /** `GET /videos/{id}`, trimmed to `fields` when given (e.g. `['uri', 'upload.status']`). */
-  async getVideo(videoUri: string, fields?: readonly string[], signal?: AbortSignal): Promise<VideoInfo> {
+  /**
+   * `GET /videos/{id}`, trimmed to `fields` when given.
+   * @example const video = await client.getVideo({ videoUri: '/videos/123', fields: ['uri', 'upload.status'] });
+   */
+  async getVideo(options: GetVideoOptions): Promise<VideoInfo> {
+    const { videoUri, fields, signal } = options;
     const json = await this.#send({
       method: 'GET',
       path: videoPath(videoUri),
       ...(fields ? { fields } : {}),
-      mode: 'idempotent',
       signal,
     });
     return parseVideo(json);
   }
 
-  /** `DELETE /videos/{id}` (`delete` scope). A retried delete that finds the video gone succeeds. */
-  async deleteVideo(videoUri: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * `PATCH /videos/{id}` (`edit` scope): changes the video's fields (name, description, privacy...).
+   * Resolves with the video as Vimeo answered it.
+   * @example await client.editVideo({ videoUri: '/videos/123', video: { name: 'Talk (final)' } });
+   */
+  async editVideo(options: EditVideoOptions): Promise<VideoInfo> {
+    const { videoUri, video, signal } = options;
+    if (!isPlainObject(video)) throw new ConfigError('editVideo needs `video`: the fields to change');
+    const json = await this.#send({ method: 'PATCH', path: videoPath(videoUri), body: video, signal });
+    return parseVideo(json);
+  }
+
+  /**
+   * `DELETE /videos/{id}` (`delete` scope). A retried delete that finds the video gone succeeds.
+   * @example await client.deleteVideo({ videoUri: '/videos/123' });
+   */
+  async deleteVideo(options: DeleteVideoOptions): Promise<void> {
     await this.#send({
       method: 'DELETE',
-      path: videoPath(videoUri),
-      mode: 'idempotent',
-      signal,
+      path: videoPath(options.videoUri),
+      signal: options.signal,
       okOnRetry: 404,
     });
   }
 
-  /** `GET /me/videos`, newest first, one page. */
-  async listVideos(
-    options: { page?: number; perPage?: number; signal?: AbortSignal } = {},
-  ): Promise<{ data: VideoInfo[]; next: string | null }> {
+  /**
+   * `GET /me/videos`, newest first, one page.
+   * @example const { data, next } = await client.listVideos({ perPage: 50 });
+   */
+  async listVideos(options: ListVideosOptions = {}): Promise<{ data: VideoInfo[]; next: string | null }> {
     const json = await this.#send({
       method: 'GET',
       path: '/me/videos',
@@ -237,22 +258,49 @@ export class VimeoClient {
         ...(options.page !== undefined ? { page: String(options.page) } : {}),
         ...(options.perPage !== undefined ? { per_page: String(options.perPage) } : {}),
       },
-      mode: 'idempotent',
       signal: options.signal,
     });
     return parseVideoList(json);
   }
 
-  /** `GET /me`: the account behind the token and its `upload_quota`. */
-  async getMe(signal?: AbortSignal): Promise<AccountInfo> {
+  /**
+   * `GET /me`: the account behind the token and its `upload_quota`.
+   * @example const { uri } = await client.getMe();
+   */
+  async getMe(options: CallOptions = {}): Promise<AccountInfo> {
     const json = await this.#send({
       method: 'GET',
       path: '/me',
       fields: ['uri', 'name', 'upload_quota'],
-      mode: 'idempotent',
-      signal,
+      signal: options.signal,
     });
     return parseAccount(json);
+  }
+
+  /**
+   * Any call of the API, as vimeo.js's `request`: resolves with the parsed JSON answer (undefined
+   * for an empty one); error answers become the same typed errors as every other call. GET, PUT
+   * and DELETE are retried after network errors, 5xx and 429; POST and PATCH only when nothing was
+   * sent or Vimeo answered 429 (a repeated POST could make something twice). The token goes only
+   * to `apiUrl`: `path` is a path (`/me/albums`), never a URL.
+   * @example const albums = await client.request({ method: 'GET', path: '/me/albums', query: { per_page: '10' } });
+   */
+  async request(options: RequestOptions): Promise<unknown> {
+    const { method, path, query, fields, body, signal } = options;
+    if (!API_METHODS.includes(method)) {
+      throw new ConfigError(`request method must be one of ${API_METHODS.join(', ')}`);
+    }
+    if (typeof path !== 'string' || !/^\/(?!\/)[^\s?#]*$/.test(path)) {
+      throw new ConfigError('request path must be an API path such as /me/videos (no URL, query or spaces)');
+    }
+    return this.#send({
+      method,
+      path,
+      ...(query !== undefined ? { query } : {}),
+      ...(fields !== undefined ? { fields } : {}),
+      ...(body !== undefined ? { body } : {}),
+      signal,
+    });
   }
 
   #send(call: ApiCall): Promise<unknown> {
@@ -261,7 +309,7 @@ export class VimeoClient {
       retry: this.#retry,
       signal,
       onRetry: this.#onRetry,
-      shouldRetry: (error) => mayRetry(error, call.mode),
+      shouldRetry: (error) => mayRetry(error, call.method),
     });
   }
 
@@ -336,19 +384,15 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new VimeoTusError(
-      'E_VIMEO_API',
-      `${call.method} ${call.path} answered ${status} with a body that is not JSON`,
-      {
-        cause: error,
-        request: summarizeRequest(call.method, url, status),
-      },
-    );
+    throw new VimeoApiError(`${call.method} ${call.path} answered ${status} with a body that is not JSON`, {
+      cause: error,
+      request: summarizeRequest(call.method, url, status),
+    });
   }
 }
 
-function mayRetry(error: VimeoTusError, mode: RetryMode): boolean {
-  if (mode === 'idempotent') return error.retryable;
+function mayRetry(error: VimeoTusError, method: ApiMethod): boolean {
+  if (method === 'GET' || method === 'PUT' || method === 'DELETE') return error.retryable;
   // A create that may have reached Vimeo is never repeated: it could make a second video. Even a
   // 503 may come from an edge or load balancer after Vimeo made the video. A 429 is Vimeo's own
   // refusal (nothing made); refused or unresolvable connections never sent anything.

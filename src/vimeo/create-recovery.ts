@@ -10,12 +10,14 @@
 import {
   AbortError,
   attachUpload,
+  CreateOutcomeUnknownError,
   NetworkError,
   TusError,
+  type TusErrorCode,
   VimeoApiError,
   VimeoTusError,
-  type VimeoTusErrorOptions,
 } from '../errors.js';
+import type { VimeoClient } from './client.js';
 import { createdFromVideo, videoUriOf } from './parse.js';
 import type { CreatedVideo, VideoInfo } from './types.js';
 
@@ -31,24 +33,6 @@ const ADOPT_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
 export const CREATE_CLOCK_SKEW_MS = 5 * 60_000;
 /** Videos read (newest first) when looking for the one a failed create may have made. */
 export const CREATE_LOOKUP_PAGE_SIZE = 25;
-
-/**
- * A create call failed in a way that does not say whether Vimeo made the video (or version), and
- * no matching video could be found (or adopted). Not retried: a retry could make a second video.
- * Code `E_VIMEO_API`; `mayHaveCreatedVideo` is always true.
- */
-export class CreateOutcomeUnknownError extends VimeoApiError {
-  /** Always true: the reason this error exists. */
-  readonly mayHaveCreatedVideo = true;
-  /** When the create call was sent (ISO-8601): a video created then may be an orphan. */
-  readonly requestStartedAt: string;
-
-  constructor(message: string, options: VimeoTusErrorOptions & { readonly requestStartedAt: string }) {
-    const { requestStartedAt, ...rest } = options;
-    super(message, rest);
-    this.requestStartedAt = requestStartedAt;
-  }
-}
 
 /**
  * True when a failed create may nevertheless have made the video: any answer of 5xx, and any
@@ -130,14 +114,7 @@ export function outcomeUnknown(
 }
 
 /** The calls recovery needs (the REST client has them). */
-export interface RecoveryClient {
-  listVideos(options: {
-    perPage?: number;
-    signal?: AbortSignal;
-  }): Promise<{ data: VideoInfo[]; next: string | null }>;
-  getVideo(videoUri: string, fields?: readonly string[], signal?: AbortSignal): Promise<VideoInfo>;
-  deleteVideo(videoUri: string, signal?: AbortSignal): Promise<void>;
-}
+export type RecoveryClient = Pick<VimeoClient, 'listVideos' | 'getVideo' | 'deleteVideo'>;
 
 /**
  * Vimeo answered a create with 2xx but the answer is unusable (no tus upload link, not a video):
@@ -157,14 +134,14 @@ export async function discardUnusable(
   }
   let outcome: string;
   try {
-    await client.deleteVideo(uri, signal);
+    await client.deleteVideo({ videoUri: uri, signal });
     outcome = `the video it made (${uri}) was deleted`;
   } catch {
     outcome = `the video it made (${uri}) could not be deleted: delete it yourself`;
   }
   const replaced =
     error instanceof TusError
-      ? new TusError(error.code, `${error.message}; ${outcome}`, { cause: error })
+      ? new TusError(error.code as TusErrorCode, `${error.message}; ${outcome}`, { cause: error })
       : new VimeoApiError(`${error.message}; ${outcome}`, { cause: error });
   return attachUpload(replaced, { videoUri: uri });
 }
@@ -191,7 +168,7 @@ export async function adoptCreated(
   const what = 'POST /me/videos';
   let candidates: VideoInfo[];
   try {
-    const page = await client.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, ...(signal ? { signal } : {}) });
+    const page = await client.listVideos({ perPage: CREATE_LOOKUP_PAGE_SIZE, signal });
     candidates = matchingVideos(page.data, attempt);
   } catch (lookupError) {
     if (lookupError instanceof AbortError) throw lookupError;
@@ -208,7 +185,7 @@ export async function adoptCreated(
   let created: CreatedVideo;
   let head: { readonly offset: number; readonly length: number } | undefined;
   try {
-    const video = await client.getVideo(uri, ADOPT_FIELDS, signal);
+    const video = await client.getVideo({ videoUri: uri, fields: ADOPT_FIELDS, signal });
     created = { ...createdFromVideo(video, { requireApproach: false }), adopted: true };
     head = await probe?.(created.uploadLink, signal);
   } catch (adoptError) {

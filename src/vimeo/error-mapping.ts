@@ -5,11 +5,8 @@
 
 import { retryAfterDelayMs, serverDelayMs } from '../core/server-delay.js';
 import {
-  AuthError,
   type InvalidParameter,
   NetworkError,
-  QuotaError,
-  RateLimitError,
   type RequestSummary,
   redact,
   summarizeRequest,
@@ -102,20 +99,25 @@ export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
   const { status } = answer;
 
   if (status === 401) {
-    return new AuthError(
+    return new VimeoApiError(
       msg(
         `Vimeo rejected the token: ${where}${said}. Create a personal access token with the \`upload\` scope ` +
           '(and `edit` to replace videos) at https://developer.vimeo.com/apps and pass it as the token.',
       ),
-      { request, ...details },
+      { code: 'E_AUTH', request, ...details },
     );
   }
   if (status === 403 && body.vimeoErrorCode !== undefined && QUOTA_ERROR_CODES.has(body.vimeoErrorCode)) {
-    return new QuotaError(msg(`Vimeo upload quota used up: ${where}${said}`), { request, ...details });
+    return new VimeoApiError(msg(`Vimeo upload quota used up: ${where}${said}`), {
+      code: 'E_QUOTA',
+      request,
+      ...details,
+    });
   }
   if (status === 429) {
     const retryAfterMs = serverDelayMs(answer.headers, answer.now);
-    return new RateLimitError(msg(`Vimeo rate limit reached: ${where}${said}`), {
+    return new VimeoApiError(msg(`Vimeo rate limit reached: ${where}${said}`), {
+      code: 'E_RATE_LIMITED',
       request,
       ...details,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),

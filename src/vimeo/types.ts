@@ -67,3 +67,70 @@ export interface AccountInfo {
   /** Vimeo's `upload_quota` object, passed through untouched (shapes vary by plan). */
   readonly uploadQuota?: unknown;
 }
+
+/** What every call of the client may take. */
+export interface CallOptions {
+  /** Aborts this call (retries included). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options of `VimeoClient.createVideo`. */
+export interface CreateVideoOptions extends CallOptions {
+  /** The size of the file to upload, in bytes (`upload.size`). */
+  readonly sizeBytes: number;
+  /** Fields of the create body (`name`, `description`, `privacy`...). */
+  readonly video?: VideoFields;
+}
+
+/** Options of `VimeoClient.createVersion`. */
+export interface CreateVersionOptions extends CallOptions {
+  /** The video to give a new file (`/videos/123`). */
+  readonly videoUri: string;
+  readonly sizeBytes: number;
+  /** The new file's name, as Vimeo shows it. */
+  readonly fileName: string;
+}
+
+/** Options of `VimeoClient.getVideo`. */
+export interface GetVideoOptions extends CallOptions {
+  /** `/videos/123` (or a bare id). */
+  readonly videoUri: string;
+  /** Only these fields (`?fields=`), e.g. `['uri', 'upload.status']`. @default every field */
+  readonly fields?: readonly string[];
+}
+
+/** Options of `VimeoClient.editVideo`. */
+export interface EditVideoOptions extends CallOptions {
+  readonly videoUri: string;
+  /** The fields to change (the body of `PATCH /videos/{id}`). */
+  readonly video: VideoFields;
+}
+
+/** Options of `VimeoClient.deleteVideo`. */
+export interface DeleteVideoOptions extends CallOptions {
+  readonly videoUri: string;
+}
+
+/** Options of `VimeoClient.listVideos`. */
+export interface ListVideosOptions extends CallOptions {
+  /** @default 1 */
+  readonly page?: number;
+  /** @default Vimeo's (25) */
+  readonly perPage?: number;
+}
+
+/** The HTTP methods `VimeoClient.request` sends. */
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Options of `VimeoClient.request`. */
+export interface RequestOptions extends CallOptions {
+  readonly method: ApiMethod;
+  /** An API path such as `/me/albums` (never a URL: the token goes only to the client's API). */
+  readonly path: string;
+  /** Query parameters. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Only these fields of the answer (`?fields=`). */
+  readonly fields?: readonly string[];
+  /** A JSON body. */
+  readonly body?: unknown;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_URL, resolveCliConfig } from '../../src/config/cli-config.js';
-import { AuthError, ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
 
 const files: Record<string, string> = { '/t/token': '  file-token-123\n', '/t/empty': '\n' };
 const readTextFile = async (path: string): Promise<string> => {
@@ -57,7 +57,7 @@ describe('resolveCliConfig', () => {
 
   it('without a token: AuthError saying how to create one with the upload scope', async () => {
     const error = await resolveCliConfig({ env: {}, flags: {}, readTextFile }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ name: 'VimeoApiError', code: 'E_AUTH' });
     expect((error as Error).message).toContain('developer.vimeo.com/apps');
     expect((error as Error).message).toContain('upload');
   });

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeForBatch, exitCodeForError } from '../../src/cli/exit-codes.js';
-import {
-  AuthError,
-  ConfigError,
-  FileError,
-  LedgerError,
-  NetworkError,
-  QuotaError,
-} from '../../src/errors.js';
+import { ConfigError, FileError, LedgerError, NetworkError, VimeoApiError } from '../../src/errors.js';
 
 describe('exit codes', () => {
   it('maps errors', () => {
     expect(exitCodeForError(new ConfigError('x'))).toBe(ExitCode.Usage);
     expect(exitCodeForError(new FileError('E_FILE_NOT_FOUND', 'a', 'x'))).toBe(ExitCode.Usage);
-    expect(exitCodeForError(new AuthError('x'))).toBe(ExitCode.Auth);
-    expect(exitCodeForError(new QuotaError('x'))).toBe(ExitCode.Quota);
+    expect(exitCodeForError(new VimeoApiError('x', { code: 'E_AUTH' }))).toBe(ExitCode.Auth);
+    expect(exitCodeForError(new VimeoApiError('x', { code: 'E_QUOTA' }))).toBe(ExitCode.Quota);
     expect(exitCodeForError(new NetworkError('x'))).toBe(ExitCode.UploadFailed);
     expect(exitCodeForError(new Error('bug'))).toBe(ExitCode.Unexpected);
     expect(exitCodeForError(new LedgerError('busy', { code: 'E_UPLOAD_LOCKED' }))).toBe(7);
@@ -55,9 +48,11 @@ describe('exit codes', () => {
     expect(batch(3, [])).toBe(0);
     expect(batch(2, [new NetworkError('x')])).toBe(5);
     expect(batch(0, [new NetworkError('x')])).toBe(6);
-    expect(batch(0, [new QuotaError('x'), new QuotaError('y')])).toBe(4);
-    expect(batch(0, [new QuotaError('x'), new NetworkError('y')])).toBe(6);
-    expect(batch(1, [new AuthError('x')])).toBe(3);
+    expect(
+      batch(0, [new VimeoApiError('x', { code: 'E_QUOTA' }), new VimeoApiError('y', { code: 'E_QUOTA' })]),
+    ).toBe(4);
+    expect(batch(0, [new VimeoApiError('x', { code: 'E_QUOTA' }), new NetworkError('y')])).toBe(6);
+    expect(batch(1, [new VimeoApiError('x', { code: 'E_AUTH' })])).toBe(3);
     expect(batch(1, [new NetworkError('x')], true)).toBe(130);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
 import { colorEnabled } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
-import { AuthError, NetworkError, QuotaError } from '../../src/errors.js';
+import { NetworkError, VimeoApiError } from '../../src/errors.js';
 import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
 import { CONTROL_CHARS, fakeIo } from './helpers/fake-io.js';
 
@@ -121,14 +121,17 @@ describe('runCli (fake engine)', () => {
     expect(missing.err).toContain('developer.vimeo.com/apps');
     expect(missing.err).toContain('upload');
     const rejected = await cli(['upload', 'one.mp4', 'two.mp4'], () => ({
-      fail: new AuthError('The token was rejected (401)'),
+      fail: new VimeoApiError('The token was rejected (401)', { code: 'E_AUTH' }),
     }));
     expect(rejected.code).toBe(3);
     expect(rejected.out + rejected.err).not.toContain(TOKEN);
   });
 
   it('quota exits 4, network failure of the only file exits 6', async () => {
-    expect((await cli(['upload', 'one.mp4'], () => ({ fail: new QuotaError('quota') }))).code).toBe(4);
+    expect(
+      (await cli(['upload', 'one.mp4'], () => ({ fail: new VimeoApiError('quota', { code: 'E_QUOTA' }) })))
+        .code,
+    ).toBe(4);
     expect((await cli(['upload', 'one.mp4'], () => ({ fail: new NetworkError('reset') }))).code).toBe(6);
   });
 

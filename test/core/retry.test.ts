@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeBackoffMs, resolveRetryPolicy, retryDelayMs } from '../../src/core/retry.js';
 import { parseRateLimitReset, parseRetryAfter, serverDelayMs } from '../../src/core/server-delay.js';
-import { ConfigError, RateLimitError } from '../../src/errors.js';
+import { ConfigError, VimeoApiError } from '../../src/errors.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -127,9 +127,9 @@ describe('retryDelayMs', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(RateLimitError);
+    expect(thrown).toMatchObject({ name: 'VimeoApiError', code: 'E_RATE_LIMITED' });
     expect(thrown).toMatchObject({ code: 'E_RATE_LIMITED', retryAfterMs: 15 * 60_000 + 1 });
-    expect(() => retryDelayMs(1, { maxServerDelayMs: 5_000 }, failure(5_001))).toThrow(RateLimitError);
+    expect(() => retryDelayMs(1, { maxServerDelayMs: 5_000 }, failure(5_001))).toThrow(VimeoApiError);
     expect(() => resolveRetryPolicy({ maxServerDelayMs: -1 })).toThrow(ConfigError);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createUpload } from '../../src/entry/create-upload.js';
+import { CreateOutcomeUnknownError } from '../../src/errors.js';
 import type { Faults } from '../../src/sandbox/index.js';
 import type { RetryEvent } from '../../src/upload/types.js';
-import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
 import {
   expectAckedNeverDecreases,
   expectStoredExactly,

@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUpload } from '../../src/entry/create-upload.js';
+import { ListenerError } from '../../src/errors.js';
 import { MemoryLedger } from '../../src/ledger/index.js';
-import { ListenerError } from '../../src/upload/listener-guard.js';
 import { MiB, randomFile } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
@@ -49,7 +49,7 @@ describe('listeners that throw', () => {
     });
     const error = await upload.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ListenerError);
-    expect(error).toMatchObject({ code: 'E_CONFIG', event: 'progress', retryable: false });
+    expect(error).toMatchObject({ code: 'E_LISTENER', event: 'progress', retryable: false });
     expect((error as Error).cause).toEqual(new Error('listener bug'));
     expect(thrown).toBe(1);
     await sandbox.idle();

@@ -33,7 +33,7 @@ describe('a create call that fails', () => {
     const ledger = fx.keep(await ledgerIn(fx.dir));
     const file = await randomFile(fx.dir, 'edge.mp4', MiB + 2);
     const failed = await start(sandbox, file.path, ledger).upload.done.catch((e: unknown) => e);
-    expect(failed).toMatchObject({ code: 'E_VIMEO_API' });
+    expect(failed).toMatchObject({ code: 'E_CREATE_OUTCOME_UNKNOWN' });
     expect((await ledger.list())[0]).toMatchObject({ state: 'creating', videoUri: null });
 
     const again = start(sandbox, file.path, ledger);

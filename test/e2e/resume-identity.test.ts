@@ -78,7 +78,7 @@ describe('one file, however it is named', () => {
       errorMessage: null,
       createRequestedAt: Date.now(),
     });
-    const lost = await client.createVideo(file.sizeBytes, { name: basename(link) });
+    const lost = await client.createVideo({ sizeBytes: file.sizeBytes, video: { name: basename(link) } });
 
     const run = start(sandbox, link, ledger);
     const result = await run.upload.done;

@@ -17,7 +17,7 @@ const fx = useResumeFixture();
 /** A video of the file's name and size, made outside the ledger (as a lost create answer does). */
 async function lookAlike(box: Sandbox, file: TestFile): Promise<{ videoUri: string; uploadLink: string }> {
   const client = new VimeoClient({ token: box.token, apiUrl: box.apiUrl });
-  return client.createVideo(file.sizeBytes, { name: basename(file.path) });
+  return client.createVideo({ sizeBytes: file.sizeBytes, video: { name: basename(file.path) } });
 }
 
 const idOf = (uri: string): string | undefined => uri.split('/').pop();

@@ -100,7 +100,10 @@ describe('the crash window inside the create call', () => {
     const record = await crashedCreateRecord(sandbox, ledger, file, Date.now());
     // The create call that "happened without being recorded".
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
-    const lost = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
+    const lost = await client.createVideo({
+      sizeBytes: file.sizeBytes,
+      video: { name: basename(file.path) },
+    });
 
     const run = start(sandbox, file.path, ledger);
     const result = await run.upload.done;
@@ -119,7 +122,10 @@ describe('the crash window inside the create call', () => {
     const file = await randomFile(fx.dir, 'dead.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
-    const lost = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
+    const lost = await client.createVideo({
+      sizeBytes: file.sizeBytes,
+      video: { name: basename(file.path) },
+    });
     // Its link dies 1.5 s after it was issued; the new video's link outlives this small upload.
     sandbox.setFaults({ linkTtlMs: 1_500 });
     await untilExpired(sandbox);
@@ -142,7 +148,10 @@ describe('the crash window inside the create call', () => {
     const file = await randomFile(fx.dir, 'alike.mp4', MiB + 3);
     await crashedCreateRecord(sandbox, ledger, file, Date.now());
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
-    const other = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
+    const other = await client.createVideo({
+      sizeBytes: file.sizeBytes,
+      video: { name: basename(file.path) },
+    });
     // Someone else's upload of the same name and size, part-way through: 1000 bytes in.
     const patch = await fetch(other.uploadLink, {
       method: 'PATCH',
@@ -184,7 +193,10 @@ describe('the crash window inside the create call', () => {
     const ledger = fx.keep(await ledgerIn(fx.dir));
     const file = await randomFile(fx.dir, 'older.mp4', MiB + 1);
     const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
-    const older = await client.createVideo(file.sizeBytes, { name: basename(file.path) });
+    const older = await client.createVideo({
+      sizeBytes: file.sizeBytes,
+      video: { name: basename(file.path) },
+    });
     // The recorded create call is later than the clock allowance (5 min) after the older video.
     await crashedCreateRecord(sandbox, ledger, file, Date.now() + 10 * 60_000);
     const run = start(sandbox, file.path, ledger);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createUpload } from '../../src/entry/create-upload.js';
 import type { UploadOptions } from '../../src/entry/types.js';
 import { UploadHandle } from '../../src/entry/upload-handle.js';
-import { AbortError, ConfigError, NetworkError } from '../../src/errors.js';
-import { ListenerError } from '../../src/upload/listener-guard.js';
+import { AbortError, ConfigError, ListenerError, NetworkError } from '../../src/errors.js';
+import { MemoryLedger } from '../../src/ledger/memory-ledger.js';
 import type { UploadProgress, UploadResult } from '../../src/upload/types.js';
 
 const progress: UploadProgress = {
@@ -126,5 +126,29 @@ describe('createUpload', () => {
       resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
     });
     await expect(both.done).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('rejects bad options through done with a ConfigError, before touching the file', async () => {
+    await expect(createUpload('/definitely/not/here.mp4', { token: '' }).done).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    const conflicting = createUpload('/definitely/not/here.mp4', {
+      token: 't',
+      resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
+      replace: '/videos/1',
+    });
+    await expect(conflicting.done).rejects.toMatchObject({ code: 'E_CONFIG' });
+    // The ledger finds the upload to continue itself.
+    const ledger = new MemoryLedger();
+    const withLedger = createUpload('/definitely/not/here.mp4', {
+      token: 't',
+      ledger,
+      resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
+    });
+    await expect(withLedger.done).rejects.toMatchObject({ code: 'E_CONFIG' });
+    await expect(createUpload('/nowhere.mp4', { token: '', ledger }).done).rejects.toMatchObject({
+      code: 'E_CONFIG',
+    });
+    await ledger.close();
   });
 });

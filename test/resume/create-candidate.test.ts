@@ -3,11 +3,10 @@
  * engine's adoption (a lost create answer) and the ledger's crash recovery.
  */
 import { describe, expect, it } from 'vitest';
-import { VimeoApiError } from '../../src/errors.js';
+import { CreateOutcomeUnknownError, VimeoApiError } from '../../src/errors.js';
 import {
   adoptCreated,
   CREATE_CLOCK_SKEW_MS,
-  CreateOutcomeUnknownError,
   isCreateCandidate,
   type RecoveryClient,
 } from '../../src/vimeo/create-recovery.js';

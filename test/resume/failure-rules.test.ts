@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, NetworkError, QuotaError, VerificationError, VimeoApiError } from '../../src/errors.js';
+import { AbortError, NetworkError, VerificationError, VimeoApiError } from '../../src/errors.js';
 import type { UploadRecord } from '../../src/ledger/types.js';
 import { createRefused, failurePatch } from '../../src/resume/failure-rules.js';
 
@@ -8,11 +8,13 @@ const answered = (status: number) => ({ request: { method: 'POST', host: 'api.vi
 
 describe('what an error does to a ledger record', () => {
   it('a create refused with a 4xx fails the record; a 5xx, a timeout or an abort keeps it creating', () => {
-    expect(createRefused(new QuotaError('full', answered(403)))).toBe(true);
+    expect(createRefused(new VimeoApiError('full', { code: 'E_QUOTA', ...answered(403) }))).toBe(true);
     expect(createRefused(new VimeoApiError('bad', answered(400)))).toBe(true);
     expect(createRefused(new VimeoApiError('edge', answered(503)))).toBe(false);
     expect(createRefused(new NetworkError('reset'))).toBe(false);
-    expect(failurePatch(record, new QuotaError('full', answered(403)), 'create')).toEqual({
+    expect(
+      failurePatch(record, new VimeoApiError('full', { code: 'E_QUOTA', ...answered(403) }), 'create'),
+    ).toEqual({
       state: 'failed',
       errorCode: 'E_QUOTA',
       errorMessage: 'full',
@@ -28,7 +30,7 @@ describe('what an error does to a ledger record', () => {
     const refused = [
       new VimeoApiError('cannot edit', answered(403)),
       new VimeoApiError('bad', answered(400)),
-      new QuotaError('full', answered(403)),
+      new VimeoApiError('full', { code: 'E_QUOTA', ...answered(403) }),
     ];
     for (const error of refused) {
       const patch = failurePatch(record, error, 'version');

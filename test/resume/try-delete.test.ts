@@ -15,7 +15,7 @@ const failing = (error: unknown) => ({
 describe('tryDeletePlaceholder', () => {
   it('resolves undefined when the video was deleted', async () => {
     const seen: string[] = [];
-    const client = { deleteVideo: async (uri: string) => void seen.push(uri) };
+    const client = { deleteVideo: async ({ videoUri }: { videoUri: string }) => void seen.push(videoUri) };
     expect(await tryDeletePlaceholder(client, '/videos/9', new AbortController().signal)).toBeUndefined();
     expect(seen).toEqual(['/videos/9']);
   });

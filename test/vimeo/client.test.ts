@@ -2,17 +2,14 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
-  AuthError,
   ConfigError,
+  CreateOutcomeUnknownError,
   NetworkError,
-  QuotaError,
-  RateLimitError,
   TusError,
   VimeoApiError,
 } from '../../src/errors.js';
 import type { RetryEvent } from '../../src/upload/types.js';
 import { VIMEO_ACCEPT, VimeoClient } from '../../src/vimeo/client.js';
-import { CreateOutcomeUnknownError } from '../../src/vimeo/create-recovery.js';
 import {
   type Handler,
   json,
@@ -66,7 +63,10 @@ describe('VimeoClient.createVideo', () => {
       }),
     );
     const c = client();
-    const created = await c.createVideo(1000, { name: 'Talk', privacy: { view: 'unlisted' } });
+    const created = await c.createVideo({
+      sizeBytes: 1000,
+      video: { name: 'Talk', privacy: { view: 'unlisted' } },
+    });
     expect(created).toEqual({
       videoUri: '/videos/42',
       link: 'https://vimeo.com/42',
@@ -91,16 +91,18 @@ describe('VimeoClient.createVideo', () => {
 
   it('accepts any 2xx (201 too)', async () => {
     server.script(json(201, CREATED));
-    await expect(client().createVideo(1000)).resolves.toMatchObject({ videoUri: '/videos/42' });
+    await expect(client().createVideo({ sizeBytes: 1000 })).resolves.toMatchObject({
+      videoUri: '/videos/42',
+    });
   });
 
   it('refuses an answer without a tus upload_link, or with another approach', async () => {
     server.script(json(200, { ...CREATED, upload: { status: 'in_progress', approach: 'tus', size: 1000 } }));
-    const noLink = await rejection(client().createVideo(1000));
+    const noLink = await rejection(client().createVideo({ sizeBytes: 1000 }));
     expect(noLink).toBeInstanceOf(TusError);
     expect(noLink).toMatchObject({ code: 'E_NOT_TUS' });
     server.script(json(201, { ...CREATED, upload: { approach: 'post', upload_link: UPLOAD_LINK } }));
-    expect(await rejection(client().createVideo(1000))).toMatchObject({ code: 'E_NOT_TUS' });
+    expect(await rejection(client().createVideo({ sizeBytes: 1000 }))).toMatchObject({ code: 'E_NOT_TUS' });
   });
 
   it('maps 401 to AuthError that names the upload scope and never echoes the token', async () => {
@@ -113,9 +115,9 @@ describe('VimeoClient.createVideo', () => {
         },
       ),
     );
-    const error = await rejection(client().createVideo(1000));
-    expect(error).toBeInstanceOf(AuthError);
-    const auth = error as AuthError;
+    const error = await rejection(client().createVideo({ sizeBytes: 1000 }));
+    expect(error).toMatchObject({ name: 'VimeoApiError', code: 'E_AUTH' });
+    const auth = error as VimeoApiError;
     expect(auth.code).toBe('E_AUTH');
     expect(auth.status).toBe(401);
     expect(auth.vimeoErrorCode).toBe(8003);
@@ -127,14 +129,14 @@ describe('VimeoClient.createVideo', () => {
 
   it.each([4101, 4102, 4103, 4104, 3428])('maps 403 with error_code %i to QuotaError', async (code) => {
     server.script(json(403, { error: 'quota', error_code: code }));
-    const error = await rejection(client().createVideo(1000));
-    expect(error).toBeInstanceOf(QuotaError);
+    const error = await rejection(client().createVideo({ sizeBytes: 1000 }));
+    expect(error).toMatchObject({ name: 'VimeoApiError', code: 'E_QUOTA' });
     expect(error).toMatchObject({ code: 'E_QUOTA', vimeoErrorCode: code, status: 403 });
   });
 
   it('maps other 403 and 400 answers to VimeoApiError with Vimeo details', async () => {
     server.script(json(403, { error: 'cannot edit', error_code: 3427 }));
-    expect(await rejection(client().createVideo(1000))).toMatchObject({
+    expect(await rejection(client().createVideo({ sizeBytes: 1000 }))).toMatchObject({
       code: 'E_VIMEO_API',
       vimeoErrorCode: 3427,
     });
@@ -148,7 +150,7 @@ describe('VimeoClient.createVideo', () => {
         ],
       }),
     );
-    const error = await rejection(client().createVideo(1000));
+    const error = await rejection(client().createVideo({ sizeBytes: 1000 }));
     expect(error).toBeInstanceOf(VimeoApiError);
     expect(error).toMatchObject({
       status: 400,
@@ -172,7 +174,7 @@ describe('VimeoClient.createVideo', () => {
 
   it('adopts the video a create made when its connection broke after it was sent', async () => {
     server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
-    const created = await client().createVideo(1000, { name: 'Talk' });
+    const created = await client().createVideo({ sizeBytes: 1000, video: { name: 'Talk' } });
     expect(created).toMatchObject({ videoUri: '/videos/42', uploadLink: UPLOAD_LINK, adopted: true });
     expect(server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
       'POST /me/videos',
@@ -190,7 +192,7 @@ describe('VimeoClient.createVideo', () => {
         listOf(listed()),
         json(200, CREATED),
       );
-      const created = await client().createVideo(1000, { name: 'Talk' });
+      const created = await client().createVideo({ sizeBytes: 1000, video: { name: 'Talk' } });
       expect(created.adopted).toBe(true);
       expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     }
@@ -202,10 +204,10 @@ describe('VimeoClient.createVideo', () => {
       json(503, { error: 'unavailable' }),
       listOf(listed({ name: 'Other' }), listed({ upload: { size: 999 } }), listed({ created_time: older })),
     );
-    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    const error = await rejection(client().createVideo({ sizeBytes: 1000, video: { name: 'Talk' } }));
     expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
     expect(error).toMatchObject({
-      code: 'E_VIMEO_API',
+      code: 'E_CREATE_OUTCOME_UNKNOWN',
       retryable: false,
       mayHaveCreatedVideo: true,
       status: 503,
@@ -218,7 +220,10 @@ describe('VimeoClient.createVideo', () => {
   it('adopts the video of a create that timed out (its answer never came)', async () => {
     const silent: Handler = () => undefined;
     server.script(silent, listOf(listed()), json(200, CREATED));
-    const created = await client({ requestTimeoutMs: 300 }).createVideo(1000, { name: 'Talk' });
+    const created = await client({ requestTimeoutMs: 300 }).createVideo({
+      sizeBytes: 1000,
+      video: { name: 'Talk' },
+    });
     expect(created.adopted).toBe(true);
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
@@ -231,15 +236,18 @@ describe('VimeoClient.createVideo', () => {
         probed.push(link);
         return { offset: 0, length: 1000 };
       },
-    }).createVideo(1000, { name: 'Talk' });
+    }).createVideo({ sizeBytes: 1000, video: { name: 'Talk' } });
     expect(empty).toMatchObject({ videoUri: '/videos/42', adopted: true });
     expect(probed).toEqual([UPLOAD_LINK]);
 
     server.requests.length = 0;
     server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
     const error = await rejection(
-      client({ probeUpload: async () => ({ offset: 300, length: 1000 }) }).createVideo(1000, {
-        name: 'Talk',
+      client({ probeUpload: async () => ({ offset: 300, length: 1000 }) }).createVideo({
+        sizeBytes: 1000,
+        video: {
+          name: 'Talk',
+        },
       }),
     );
     expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
@@ -253,7 +261,10 @@ describe('VimeoClient.createVideo', () => {
     server.script(resetAfterRequest, listOf(listed()), json(200, CREATED));
     const gone = new TusError('E_UPLOAD_LINK_GONE', 'HEAD answered 404');
     const error = await rejection(
-      client({ probeUpload: () => Promise.reject(gone) }).createVideo(1000, { name: 'Talk' }),
+      client({ probeUpload: () => Promise.reject(gone) }).createVideo({
+        sizeBytes: 1000,
+        video: { name: 'Talk' },
+      }),
     );
     expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
     expect((error as Error).message).toMatch(/matches but could not be continued/);
@@ -261,7 +272,7 @@ describe('VimeoClient.createVideo', () => {
 
   it('refuses to adopt when two videos match (could be another upload of the same file)', async () => {
     server.script(resetAfterRequest, listOf(listed(), listed({ uri: '/videos/43' })));
-    const error = await rejection(client().createVideo(1000, { name: 'Talk' }));
+    const error = await rejection(client().createVideo({ sizeBytes: 1000, video: { name: 'Talk' } }));
     expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
     expect((error as Error).message).toMatch(/2 videos match/);
     expect(server.requests).toHaveLength(2);
@@ -269,7 +280,9 @@ describe('VimeoClient.createVideo', () => {
 
   it('never repeats a version create after a 5xx, and says a version may exist', async () => {
     server.script(json(502, { error: 'bad gateway' }), json(201, CREATED));
-    const error = await rejection(client().createVersion('/videos/42', 1000, 'v2.mp4'));
+    const error = await rejection(
+      client().createVersion({ videoUri: '/videos/42', sizeBytes: 1000, fileName: 'v2.mp4' }),
+    );
     expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
     expect(server.requests).toHaveLength(1);
   });
@@ -277,7 +290,7 @@ describe('VimeoClient.createVideo', () => {
   it('deletes the video of a 2xx create answer without a tus upload link and says so', async () => {
     const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'tus', size: 1000 } };
     server.script(json(200, noLink), (_req, res) => res.writeHead(204).end());
-    const error = await rejection(client().createVideo(1000));
+    const error = await rejection(client().createVideo({ sizeBytes: 1000 }));
     expect(error).toBeInstanceOf(TusError);
     expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
     expect((error as Error).message).toMatch(/\(\/videos\/42\) was deleted/);
@@ -290,14 +303,14 @@ describe('VimeoClient.createVideo', () => {
   it('says when the video of an unusable create answer could not be deleted', async () => {
     const noLink = { ...CREATED, upload: { status: 'in_progress', approach: 'post', size: 1000 } };
     server.script(json(200, noLink), json(403, { error: 'no delete scope' }));
-    const error = await rejection(client().createVideo(1000));
+    const error = await rejection(client().createVideo({ sizeBytes: 1000 }));
     expect(error).toMatchObject({ code: 'E_NOT_TUS', videoUri: '/videos/42' });
     expect((error as Error).message).toMatch(/could not be deleted: delete it yourself/);
   });
 
   it('treats a 2xx create answer that is not JSON as a create that may have happened', async () => {
     server.script((_req, res) => res.writeHead(200).end('<html>oops'), listOf(listed()), json(200, CREATED));
-    const created = await client().createVideo(1000, { name: 'Talk' });
+    const created = await client().createVideo({ sizeBytes: 1000, video: { name: 'Talk' } });
     expect(created).toMatchObject({ videoUri: '/videos/42', adopted: true });
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
@@ -311,7 +324,7 @@ describe('VimeoClient.createVideo', () => {
   it('repeats a create answered 429', async () => {
     const retries: RetryEvent[] = [];
     server.script(json(429, { error: 'slow down' }, { 'Retry-After': '0' }), json(200, CREATED));
-    const created = await client({ onRetry: (e) => retries.push(e) }).createVideo(1000);
+    const created = await client({ onRetry: (e) => retries.push(e) }).createVideo({ sizeBytes: 1000 });
     expect(created.videoUri).toBe('/videos/42');
     expect(created.adopted).toBeUndefined();
     expect(server.requests).toHaveLength(2);
@@ -327,7 +340,7 @@ describe('VimeoClient.createVideo', () => {
       retry: { ...FAST_RETRY, maxAttempts: 3 },
       onRetry: (e) => retries.push(e),
     });
-    const error = await rejection(c.createVideo(1000));
+    const error = await rejection(c.createVideo({ sizeBytes: 1000 }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(retries).toHaveLength(2);
     expect((error as Error).message).not.toContain(TOKEN);
@@ -348,8 +361,8 @@ describe('VimeoClient redirects', () => {
 describe('VimeoClient rate limits', () => {
   it('reads Retry-After into RateLimitError.retryAfterMs', async () => {
     server.script(json(429, { error: 'too many' }, { 'Retry-After': '7' }));
-    const error = await rejection(client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'));
-    expect(error).toBeInstanceOf(RateLimitError);
+    const error = await rejection(client({ retry: { maxAttempts: 1 } }).getVideo({ videoUri: '/videos/1' }));
+    expect(error).toMatchObject({ name: 'VimeoApiError', code: 'E_RATE_LIMITED' });
     expect(error).toMatchObject({ retryAfterMs: 7000, retryable: true, status: 429 });
   });
 
@@ -357,15 +370,15 @@ describe('VimeoClient rate limits', () => {
     const resetSeconds = Math.floor(Date.now() / 1000) + 120;
     server.script(json(429, { error: 'too many' }, { 'X-RateLimit-Reset': String(resetSeconds) }));
     const unix = (await rejection(
-      client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'),
-    )) as RateLimitError;
+      client({ retry: { maxAttempts: 1 } }).getVideo({ videoUri: '/videos/1' }),
+    )) as VimeoApiError;
     expect(unix.retryAfterMs).toBeGreaterThan(60_000);
     expect(unix.retryAfterMs).toBeLessThanOrEqual(120_000);
     const iso = new Date(Date.now() + 90_000).toISOString();
     server.script(json(429, { error: 'too many' }, { 'X-RateLimit-Reset': iso }));
     const isoError = (await rejection(
-      client({ retry: { maxAttempts: 1 } }).getVideo('/videos/1'),
-    )) as RateLimitError;
+      client({ retry: { maxAttempts: 1 } }).getVideo({ videoUri: '/videos/1' }),
+    )) as VimeoApiError;
     expect(isoError.retryAfterMs).toBeGreaterThan(30_000);
     expect(isoError.retryAfterMs).toBeLessThanOrEqual(90_000);
   });
@@ -385,7 +398,10 @@ describe('VimeoClient reads', () => {
       resetAfterRequest,
       json(200, video),
     );
-    const info = await client().getVideo('/videos/7', ['uri', 'link', 'upload.status', 'transcode.status']);
+    const info = await client().getVideo({
+      videoUri: '/videos/7',
+      fields: ['uri', 'link', 'upload.status', 'transcode.status'],
+    });
     expect(info).toEqual({
       uri: '/videos/7',
       link: 'https://vimeo.com/7',
@@ -403,21 +419,23 @@ describe('VimeoClient reads', () => {
       json(500, { error: 'oops' }, { 'X-RateLimit-Reset': reset }),
       json(200, { uri: '/videos/7' }),
     );
-    await client({ onRetry: (e) => retries.push(e) }).getVideo('/videos/7');
+    await client({ onRetry: (e) => retries.push(e) }).getVideo({ videoUri: '/videos/7' });
     expect(retries).toHaveLength(1);
     expect(retries[0]?.delayMs).toBeLessThan(1000);
   });
 
   it('gives up after maxAttempts and throws the last error', async () => {
     server.script(json(502, { error: 'bad gateway' }));
-    const error = await rejection(client({ retry: { ...FAST_RETRY, maxAttempts: 2 } }).getVideo('/videos/7'));
+    const error = await rejection(
+      client({ retry: { ...FAST_RETRY, maxAttempts: 2 } }).getVideo({ videoUri: '/videos/7' }),
+    );
     expect(error).toMatchObject({ status: 502, retryable: true });
     expect(server.requests).toHaveLength(2);
   });
 
   it('reads the legacy {"error"} body of an unknown video', async () => {
     server.script(json(404, { error: 'The requested video could not be found' }));
-    const error = await rejection(client().getVideo('/videos/999'));
+    const error = await rejection(client().getVideo({ videoUri: '/videos/999' }));
     expect(error).toBeInstanceOf(VimeoApiError);
     expect((error as Error).message).toContain('could not be found');
     expect(error).toMatchObject({ status: 404 });
@@ -448,8 +466,10 @@ describe('VimeoClient reads', () => {
       name: 'Me',
       uploadQuota: { space: { free: 10 } },
     });
-    await expect(c.deleteVideo('/videos/2')).resolves.toBeUndefined();
-    await expect(c.createVersion('/videos/2', 5, 'rev2.mp4')).resolves.toMatchObject({
+    await expect(c.deleteVideo({ videoUri: '/videos/2' })).resolves.toBeUndefined();
+    await expect(
+      c.createVersion({ videoUri: '/videos/2', sizeBytes: 5, fileName: 'rev2.mp4' }),
+    ).resolves.toMatchObject({
       videoUri: '/videos/2',
       versionUri: '/videos/2/versions/9',
       uploadLink: UPLOAD_LINK,
@@ -472,7 +492,7 @@ describe('VimeoClient reads', () => {
       /* never answers */
     });
     const controller = new AbortController();
-    const pending = client().getVideo('/videos/1', undefined, controller.signal);
+    const pending = client().getVideo({ videoUri: '/videos/1', signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     expect(await rejection(pending)).toBeInstanceOf(AbortError);
   });
@@ -481,7 +501,7 @@ describe('VimeoClient reads', () => {
     expect(() => new VimeoClient({ token: '' })).toThrow(ConfigError);
     expect(() => new VimeoClient({ token: TOKEN, apiUrl: 'not a url' })).toThrow(ConfigError);
     expect(server.requests).toHaveLength(0);
-    await expect(client().getVideo('nonsense')).rejects.toBeInstanceOf(ConfigError);
+    await expect(client().getVideo({ videoUri: 'nonsense' })).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('sends the token over plain http only to loopback hosts', () => {
@@ -503,7 +523,7 @@ describe('VimeoClient reads', () => {
 
   it('never echoes a bad video URI (it could be an upload link)', async () => {
     const link = 'https://files.tus.vimeo.com/files/secret-capability-0123456789';
-    const error = await rejection(client().getVideo(link));
+    const error = await rejection(client().getVideo({ videoUri: link }));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).not.toContain('secret-capability');
     expect((error as Error).message).not.toContain('files.tus');
@@ -520,3 +540,49 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('VimeoClient.editVideo and request', () => {
+  it('editVideo PATCHes the fields to /videos/{id} and reads the answer', async () => {
+    server.script(json(200, { uri: '/videos/7', name: 'Final', link: 'https://vimeo.com/7' }));
+    const video = await client().editVideo({ videoUri: '/videos/7', video: { name: 'Final' } });
+    expect(video).toEqual({ uri: '/videos/7', name: 'Final', link: 'https://vimeo.com/7' });
+    expect(server.requests[0]).toMatchObject({ method: 'PATCH', url: '/videos/7' });
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ name: 'Final' });
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    await expect(client().editVideo({ videoUri: 'nonsense', video: {} })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('request sends any call with query, fields and body, and maps errors like every call', async () => {
+    server.script(json(200, { data: [{ uri: '/albums/1' }] }), json(404, { error: 'no such album' }));
+    const answer = await client().request({
+      method: 'GET',
+      path: '/me/albums',
+      query: { per_page: '10' },
+      fields: ['uri'],
+    });
+    expect(answer).toEqual({ data: [{ uri: '/albums/1' }] });
+    expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/me/albums?fields=uri&per_page=10' });
+    const error = await rejection(client().request({ method: 'DELETE', path: '/albums/9' }));
+    expect(error).toMatchObject({ name: 'VimeoApiError', code: 'E_VIMEO_API', status: 404 });
+  });
+
+  it('request retries a GET after a 5xx, but never repeats a POST that may have reached Vimeo', async () => {
+    server.script(json(503, { error: 'busy' }), json(200, { ok: true }));
+    await expect(client().request({ method: 'GET', path: '/me' })).resolves.toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+    server.requests.length = 0;
+    server.script(json(503, { error: 'busy' }), json(201, { ok: true }));
+    const error = await rejection(
+      client().request({ method: 'POST', path: '/me/albums', body: { name: 'a' } }),
+    );
+    expect(error).toMatchObject({ status: 503 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('request takes a path only: a URL or a protocol-relative path never gets the token', async () => {
+    for (const path of ['https://evil.example/x', '//evil.example/x', 'me', '/me?x=1']) {
+      await expect(client().request({ method: 'GET', path })).rejects.toBeInstanceOf(ConfigError);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -94,7 +94,7 @@ async function resumeRecords(
   }
 
   const client = new VimeoClient({ token: config.token, apiUrl: config.apiUrl, signal: io.signal });
-  const account = (await client.getMe(io.signal)).uri;
+  const account = (await client.getMe({ signal: io.signal })).uri;
   const mine = unfinished.filter((r) => r.apiUrl === client.apiUrl && r.accountUri === account);
   const skipped = unfinished.length - mine.length;
   if (skipped > 0) {
