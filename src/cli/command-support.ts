@@ -55,8 +55,8 @@ export async function openExistingLedger(stateDir: string): Promise<Ledger | und
 
 /** What a command target names: a local file, or a video. */
 export type Target =
-  /** `path` is the file's real path (the ledger's key); `givenPath` as typed, resolved (older records). */
-  | { readonly kind: 'file'; readonly path: string; readonly givenPath: string }
+  /** `path` is the file's real path (the ledger's key). */
+  | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'video'; readonly videoUri: string };
 
 /**
@@ -75,20 +75,12 @@ export async function parseTarget(text: string, cwd: string): Promise<Target> {
       /^https?:\/\/(?:www\.)?vimeo\.com\/(\d+)(?:[/?#].*)?$/i.exec(trimmed);
     if (match?.[1]) return { kind: 'video', videoUri: `/videos/${match[1]}` };
   }
-  return { kind: 'file', path: path ?? givenPath, givenPath };
+  return { kind: 'file', path: path ?? givenPath };
 }
 
-/**
- * The records of a target, newest first. A file's records are keyed by its real path; records that
- * older versions keyed by the path as given are found too.
- */
+/** The records of a target, newest first. A file's records are keyed by its real path. */
 export async function recordsOf(ledger: Ledger, target: Target): Promise<UploadRecord[]> {
-  if (target.kind === 'video') return ledger.findByVideo(target.videoUri);
-  const records = await ledger.findByFile(target.path);
-  if (target.givenPath === target.path) return records;
-  const known = new Set(records.map((record) => record.id));
-  const older = (await ledger.findByFile(target.givenPath)).filter((record) => !known.has(record.id));
-  return [...records, ...older].sort((a, b) => b.createdAt - a.createdAt);
+  return target.kind === 'video' ? ledger.findByVideo(target.videoUri) : ledger.findByFile(target.path);
 }
 
 /** How a target is named in messages. */

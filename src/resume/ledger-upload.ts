@@ -59,7 +59,6 @@ export async function runLedgerUpload(
       file,
       identity,
       key,
-      ...(file.path !== file.realPath ? { legacyKey: { ...key, filePath: file.path } } : {}),
       signal,
       lockLost: () => lock.lostSignal.aborted,
       reporter,

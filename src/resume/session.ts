@@ -27,10 +27,8 @@ export class LedgerSession {
   }
 
   async run(): Promise<UploadResult> {
-    const { ledger, key, legacyKey, identity, options } = this.#ctx;
-    // Records written before keys were canonical paths are found under the path as given.
-    const latest =
-      (await ledger.findLatest(key)) ?? (legacyKey ? await ledger.findLatest(legacyKey) : undefined);
+    const { ledger, key, identity, options } = this.#ctx;
+    const latest = await ledger.findLatest(key);
     if (!latest) return this.#fresh(undefined);
 
     if (FINISHED_STATES.includes(latest.state)) {

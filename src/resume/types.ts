@@ -27,8 +27,6 @@ export interface SessionContext {
   readonly identity: FileIdentity;
   /** The key by the canonical path (`realpath`): one file, however it is named. */
   readonly key: UploadKey;
-  /** The key by the absolute path as given, when it differs: records of older versions. */
-  readonly legacyKey?: UploadKey;
   /** The upload's signal combined with the lock's "lost" signal. */
   readonly signal: AbortSignal;
   /** True once the lock was lost: then the record belongs to someone else and is not written. */

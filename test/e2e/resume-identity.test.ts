@@ -5,14 +5,11 @@
  * after the create call, leaves a record the next run recovers without a second video.
  */
 import { mkdir, symlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planFiles } from '../../src/cli/files.js';
 import { LedgerError } from '../../src/errors.js';
 import { ledgerPath } from '../../src/ledger/index.js';
-import { identify } from '../../src/resume/file-identity.js';
-import { inspectFile } from '../../src/sources/file-source.js';
-import { VimeoClient } from '../../src/vimeo/client.js';
 import { failingLedger } from '../resume/failing-ledger.js';
 import { ledgerIn, start, tokenSandbox, useResumeFixture } from '../resume/helpers.js';
 import { MiB, randomFile } from './helpers/engine-helpers.js';
@@ -52,39 +49,6 @@ describe('one file, however it is named', () => {
     expect(state.counters.videosCreated).toBe(1);
     expect(state.videos[0]?.sha256).toBe(file.sha256);
     expect(await ledger.list()).toHaveLength(1);
-  });
-
-  it('a record an older version keyed by the symlink path is still found through that path', async () => {
-    const sandbox = fx.keep(await tokenSandbox());
-    const ledger = fx.keep(await ledgerIn(fx.dir));
-    const file = await randomFile(fx.dir, 'real.mp4', MiB + 5);
-    const link = join(fx.dir, 'old-name.mp4');
-    await symlink(file.path, link);
-    const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
-    // What an older version left when killed inside its create call: the key is the path as given.
-    const snapshot = await inspectFile(link);
-    await ledger.insert({
-      filePath: link,
-      ...(await identify(snapshot)),
-      apiUrl: client.apiUrl,
-      accountUri: (await client.getMe()).uri,
-      videoName: basename(link),
-      videoUri: null,
-      videoLink: null,
-      uploadLink: null,
-      ackedBytes: 0,
-      state: 'creating',
-      errorCode: null,
-      errorMessage: null,
-      createRequestedAt: Date.now(),
-    });
-    const lost = await client.createVideo({ sizeBytes: file.sizeBytes, video: { name: basename(link) } });
-
-    const run = start(sandbox, link, ledger);
-    const result = await run.upload.done;
-    expect(run.notices.map((n) => n.kind)).toEqual(['adopted', 'resumed']);
-    expect(result.videoUri).toBe(lost.videoUri);
-    expect((await sandbox.state()).counters.videosCreated).toBe(1);
   });
 
   it('the CLI plans one upload for a file named three ways', async () => {
