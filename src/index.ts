@@ -64,6 +64,8 @@ export type {
   UploadRecordPatch,
   UploadState,
 } from './ledger/types.js';
+export type { UploadInput } from './sources/open-source.js';
+export type { StreamInput } from './sources/stream-source.js';
 export type { ProcessingStatuses, WaitForProcessingOptions } from './upload/processing.js';
 /** Poll Vimeo until a video's upload and transcode statuses are final. */
 export { waitForProcessing } from './upload/processing.js';

@@ -22,7 +22,7 @@ try {
   const file = await sources.inspectFile(job.filePath);
   const result = await tus.runTransfer({
     uploadUrl: job.uploadUrl,
-    file,
+    source: file,
     chunkSizeBytes: job.chunkSizeBytes ?? Number.POSITIVE_INFINITY,
   });
   const complete = result.uploadOffset === job.sizeBytes && result.uploadLength === job.sizeBytes;

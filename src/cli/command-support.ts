@@ -56,8 +56,7 @@ export async function openExistingLedger(stateDir: string): Promise<Ledger | und
 /** What a command target names: a local file, or a video. */
 export type Target =
   /** `path` is the file's real path (the ledger's key). */
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'video'; readonly videoUri: string };
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'video'; readonly videoUri: string };
 
 /**
  * A target: an existing path is a file; otherwise `/videos/123`, `123` or a vimeo.com link is a

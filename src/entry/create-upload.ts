@@ -8,15 +8,18 @@ import { resolveStateDir } from '../config/state-dir.js';
 import { ConfigError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import { runLedgerUpload } from '../resume/ledger-upload.js';
+import { openSource, type UploadInput } from '../sources/open-source.js';
+import { resolveUploadOptions } from '../upload/resolve-options.js';
 import { runUpload } from '../upload/run-upload.js';
 import type { UploadProgress, UploadResult } from '../upload/types.js';
 import type { Upload, UploadOptions } from './types.js';
 import { type RunContext, UploadHandle } from './upload-handle.js';
 
 /**
- * Starts uploading `filePath` as a new Vimeo video (or, with `replace`, a new version of one; with
- * `resume`, the rest of an earlier upload) and returns its handle at once. Listen to `created`,
- * `progress`, `retry`, `notice`, `verified` and `error`; await `done` for the result.
+ * Starts uploading `input` (a file path, a Buffer/Uint8Array, or `{ stream, sizeBytes }`) as a new
+ * Vimeo video (or, with `replace`, a new version of one; with `resume`, the rest of an earlier
+ * upload) and returns its handle at once. Listen to `created`, `progress`, `retry`, `notice`,
+ * `verified` and `error`; await `done` for the result.
  * @example
  * const upload = createUpload('talk.mp4', { token, video: { name: 'Talk' } });
  * upload.on('progress', (p) => console.log(p.phase, p.bytesAcked, '/', p.bytesTotal));
@@ -24,10 +27,13 @@ import { type RunContext, UploadHandle } from './upload-handle.js';
  * @example
  * // Recorded in the ledger: running it again after a crash continues the same video.
  * const result = await createUpload('talk.mp4', { token, ledger: true }).done;
+ * @example
+ * // A stream of a known size (kept in memory one PATCH at a time, so retries within the run work).
+ * await createUpload({ stream: response.body, sizeBytes, name: 'talk.mp4' }, { token, chunkSizeBytes: 32 * 2 ** 20 }).done;
  */
-export function createUpload(filePath: string, options: UploadOptions): Upload {
+export function createUpload(input: UploadInput, options: UploadOptions): Upload {
   const signal = isObject(options) ? options.signal : undefined;
-  return new UploadHandle((context) => run(filePath, options, context), signal);
+  return new UploadHandle((context) => run(input, options, context), signal);
 }
 
 /**
@@ -36,54 +42,58 @@ export function createUpload(filePath: string, options: UploadOptions): Upload {
  * const { videoUri, link } = await uploadVideo('talk.mp4', { token, onProgress: console.log });
  */
 export function uploadVideo(
-  filePath: string,
+  input: UploadInput,
   options: UploadOptions & { readonly onProgress?: (progress: UploadProgress) => void },
 ): Promise<UploadResult> {
-  const upload = createUpload(filePath, options);
+  const upload = createUpload(input, options);
   if (isObject(options) && options.onProgress) upload.on('progress', options.onProgress);
   return upload.done;
 }
 
 /**
  * Replaces the file of an existing video (`POST /videos/{id}/versions`, `edit` scope): the same
- * as `uploadVideo(filePath, { ...options, replace: videoUri })`. The URI and page stay the same.
+ * as `uploadVideo(input, { ...options, replace: videoUri })`. The URI and page stay the same.
  * @example
  * await replaceVideo('/videos/123', 'talk-v2.mp4', { token });
  */
 export function replaceVideo(
   videoUri: string,
-  filePath: string,
+  input: UploadInput,
   options: UploadOptions & { readonly onProgress?: (progress: UploadProgress) => void },
 ): Promise<UploadResult> {
-  return uploadVideo(filePath, { ...options, replace: videoUri });
+  return uploadVideo(input, { ...options, replace: videoUri });
 }
 
-async function run(filePath: string, options: UploadOptions, context: RunContext): Promise<UploadResult> {
+async function run(input: UploadInput, options: UploadOptions, context: RunContext): Promise<UploadResult> {
   if (!isObject(options)) {
     throw new ConfigError('createUpload needs options with at least a token: createUpload(path, { token })');
   }
-  if (typeof filePath !== 'string' || filePath === '') {
-    throw new ConfigError('createUpload needs the path of the file to upload');
-  }
   const { ledger = false, stateDir, newUpload, resume, ...settings } = options;
   const signal = context.signal;
-  if (ledger === false)
-    return runUpload(filePath, { ...settings, ...(resume ? { resume } : {}), signal }, context);
-  if (resume !== undefined) {
+  if (ledger !== false && resume !== undefined) {
     throw new ConfigError(
       'With a ledger, the upload to continue is found in it: give `ledger` or `resume`, not both',
     );
   }
-  const flow = { ...settings, signal, ...(newUpload !== undefined ? { newUpload } : {}) };
-  if (ledger !== true) {
-    if (!isObject(ledger)) throw new ConfigError('ledger must be true, false or a Ledger');
-    return runLedgerUpload(filePath, flow, ledger, context);
+  if (ledger !== false && ledger !== true && !isObject(ledger)) {
+    throw new ConfigError('ledger must be true, false or a Ledger');
   }
-  const opened = await openStateLedger(stateDir);
+  // Options are checked before the source is touched; the source before anything is created.
+  const engine = { ...settings, ...(resume ? { resume } : {}), signal };
+  const { chunkSizeBytes } = resolveUploadOptions(engine);
+  const source = await openSource(input, { chunkSizeBytes });
   try {
-    return await runLedgerUpload(filePath, flow, opened, context);
+    if (ledger === false) return await runUpload(source, engine, context);
+    const flow = { ...settings, signal, ...(newUpload !== undefined ? { newUpload } : {}) };
+    if (ledger !== true) return await runLedgerUpload(source, flow, ledger, context);
+    const opened = await openStateLedger(stateDir);
+    try {
+      return await runLedgerUpload(source, flow, opened, context);
+    } finally {
+      await opened.close();
+    }
   } finally {
-    await opened.close();
+    await source.close?.();
   }
 }
 

@@ -37,7 +37,7 @@ export async function runRecordedEngine(
   hooks: UploadHooks,
   continued: boolean,
 ): Promise<UploadResult> {
-  const { options, ledger, file, reporter, signal } = ctx;
+  const { options, ledger, source, reporter, signal } = ctx;
   let answered = mode.kind === 'resume';
   const { replace: _replace, newUpload: _newUpload, ...settings } = options;
   const engineOptions: EngineOptions = {
@@ -57,7 +57,7 @@ export async function runRecordedEngine(
         const id = recordId();
         if (id === undefined) return;
         const patch: UploadRecordPatch = { ackedBytes: offset };
-        await ledger.update(id, offset >= file.sizeBytes ? { ...patch, state: 'uploaded' } : patch);
+        await ledger.update(id, offset >= source.sizeBytes ? { ...patch, state: 'uploaded' } : patch);
       },
     },
   };
@@ -71,7 +71,7 @@ export async function runRecordedEngine(
     },
   };
   try {
-    const result = await runUpload(file.path, engineOptions, engineReporter);
+    const result = await runUpload(source, engineOptions, engineReporter);
     const id = recordId();
     if (id !== undefined) {
       const processed = result.uploadStatus === 'complete' && result.transcodeStatus === 'complete';
@@ -100,10 +100,10 @@ export async function finishWithoutTransfer(
   record: UploadRecord,
   video: VideoInfo,
 ): Promise<UploadResult> {
-  const { ledger, reporter, options, file, signal } = ctx;
+  const { ledger, reporter, options, source, signal } = ctx;
   const link = video.link ?? record.videoLink ?? '';
   reporter.target({ videoUri: video.uri, link });
-  reporter.emit('created', { videoUri: video.uri, link, bytesTotal: file.sizeBytes, created: false });
+  reporter.emit('created', { videoUri: video.uri, link, bytesTotal: source.sizeBytes, created: false });
   let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
   const processing = resolveUploadOptions(options).processing;
   if (processing) {
@@ -111,18 +111,18 @@ export async function finishWithoutTransfer(
   }
   await ledger.update(record.id, {
     state: processing || record.state === 'processed' ? 'processed' : 'verified',
-    ackedBytes: file.sizeBytes,
+    ackedBytes: source.sizeBytes,
     errorCode: null,
     errorMessage: null,
   });
   const result: UploadResult = {
     videoUri: video.uri,
     link,
-    filePath: file.path,
-    bytesTotal: file.sizeBytes,
+    ...(source.path !== undefined ? { filePath: source.path } : {}),
+    bytesTotal: source.sizeBytes,
     bytesSent: 0,
-    uploadOffset: file.sizeBytes,
-    uploadLength: file.sizeBytes,
+    uploadOffset: source.sizeBytes,
+    uploadLength: source.sizeBytes,
     ...statuses,
     requests: 0,
     retries: 0,

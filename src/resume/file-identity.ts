@@ -1,11 +1,10 @@
 /**
- * What the ledger remembers of a local file to tell whether it is still the same file: size,
- * modification time and the cheap content fingerprint.
+ * What the ledger remembers of a source to tell whether it is still the same one: size,
+ * modification time and the cheap content fingerprint (the source's identity, src/sources).
  */
 
 import type { UploadRecord } from '../ledger/types.js';
-import type { FileSnapshot } from '../sources/file-source.js';
-import { fingerprint } from '../sources/fingerprint.js';
+import type { SourceIdentity } from '../sources/source.js';
 
 /** A file's identity as the ledger stores it. */
 export interface FileIdentity {
@@ -14,10 +13,13 @@ export interface FileIdentity {
   readonly fingerprint: string;
 }
 
-/** Fingerprints the checked file (reads at most 2 MiB). */
-export async function identify(file: FileSnapshot, signal?: AbortSignal): Promise<FileIdentity> {
-  const fp = await fingerprint(file.path, file.sizeBytes, signal ? { signal } : {});
-  return { fileSize: file.sizeBytes, fileMtimeMs: file.mtimeMs, fingerprint: fp };
+/** Fingerprints the source (a file: reads at most 2 MiB). */
+export async function identify(
+  source: { readonly sizeBytes: number; readonly identity: SourceIdentity },
+  signal?: AbortSignal,
+): Promise<FileIdentity> {
+  const fp = await source.identity.fingerprint(signal);
+  return { fileSize: source.sizeBytes, fileMtimeMs: source.identity.modifiedMs, fingerprint: fp };
 }
 
 /** True when the record describes this very file (same size, modification time and fingerprint). */

@@ -6,11 +6,11 @@
  * (held with a heartbeat for the whole upload) → ask the ledger → start, continue, recover or
  * only re-check (src/resume/session.ts). The handle of `createUpload` runs it with `ledger` set.
  */
-import { AbortError, LedgerError } from '../errors.js';
+import { AbortError, ConfigError, LedgerError } from '../errors.js';
 import { acquireLock } from '../ledger/lock-holder.js';
 import { uploadLockName } from '../ledger/lock-policy.js';
 import type { Ledger, LockInfo } from '../ledger/types.js';
-import { inspectFile } from '../sources/file-source.js';
+import type { SourceIdentity, UploadSource } from '../sources/source.js';
 import { resolveUploadOptions } from '../upload/resolve-options.js';
 import type { UploadReporter, UploadResult } from '../upload/types.js';
 import { VimeoClient } from '../vimeo/client.js';
@@ -26,7 +26,7 @@ import type { LedgerUploadOptions } from './types.js';
  * refused with `LedgerError` `E_UPLOAD_LOCKED`. `options.signal` stops it.
  */
 export async function runLedgerUpload(
-  filePath: string,
+  source: UploadSource,
   options: LedgerUploadOptions,
   ledger: Ledger,
   reporter: UploadReporter,
@@ -35,8 +35,13 @@ export async function runLedgerUpload(
   const resolved = resolveUploadOptions(options);
   const callerSignal = options.signal;
   if (callerSignal?.aborted) throw new AbortError();
-  const file = await inspectFile(filePath);
-  const identity = await identify(file, callerSignal);
+  if (!isRereadable(source)) {
+    throw new ConfigError(
+      `The ledger records only what a later run can read again (a file); ${source.description} cannot be: ` +
+        'upload it without a ledger',
+    );
+  }
+  const identity = await identify(source, callerSignal);
   const client = new VimeoClient({
     token: resolved.token,
     ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
@@ -46,9 +51,9 @@ export async function runLedgerUpload(
   });
   const accountUri = await accountUriOf(client, resolved.token, callerSignal);
   // Keyed by the canonical path: `./a.mp4`, a symlink to it and its absolute path are one upload.
-  const key = { filePath: file.realPath, apiUrl: client.apiUrl, accountUri };
+  const key = { filePath: source.identity.key, apiUrl: client.apiUrl, accountUri };
   const held = await acquireLock(ledger, uploadLockName(key));
-  if (!held.acquired) throw lockedError(file.path, held.holder);
+  if (!held.acquired) throw lockedError(source.description, held.holder);
   const { lock } = held;
   const signal = callerSignal ? AbortSignal.any([callerSignal, lock.lostSignal]) : lock.lostSignal;
   try {
@@ -56,7 +61,7 @@ export async function runLedgerUpload(
       options,
       ledger,
       client,
-      file,
+      source,
       identity,
       key,
       signal,
@@ -71,6 +76,10 @@ export async function runLedgerUpload(
   } finally {
     await lock.release().catch(() => undefined);
   }
+}
+
+function isRereadable(source: UploadSource): source is UploadSource & { readonly identity: SourceIdentity } {
+  return source.identity !== undefined;
 }
 
 function lockedError(filePath: string, holder: LockInfo | undefined): LedgerError {

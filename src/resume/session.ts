@@ -55,12 +55,12 @@ export class LedgerSession {
 
   /** The file differs from the one recorded: refuse, or (newUpload) supersede and start again. */
   async #fileChanged(record: UploadRecord): Promise<UploadResult> {
-    const { file, identity, options } = this.#ctx;
+    const { source, identity, options } = this.#ctx;
     const change = describeChange(record, identity);
     if (!options.newUpload) {
       const what = record.videoUri ? ` to ${record.videoUri}` : '';
       throw new LedgerError(
-        `${file.path} was modified since its upload${what} was recorded (${change}): it will not be ` +
+        `${source.description} was modified since its upload${what} was recorded (${change}): it will not be ` +
           'continued onto the old video. Use --new (newUpload) to start a new upload.',
         { code: 'E_FILE_MODIFIED_SINCE_LEDGER' },
       );
@@ -103,14 +103,14 @@ export class LedgerSession {
    * never fatal, and the video is kept on the record so the ledger knows it.
    */
   async #supersede(record: UploadRecord, why: string): Promise<void> {
-    const { ledger, file, signal } = this.#ctx;
+    const { ledger, source, signal } = this.#ctx;
     let kept = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
     let keptUri: string | null = record.videoUri;
     let keptNote = '';
     if (record.state === 'creating' && record.videoUri === null) {
       const found = await this.#placeholder(record);
       const video = found ? await this.#videoOrGone(found.uri, ['uri', 'link', 'upload']) : undefined;
-      const verdict = video ? await classifyPlaceholder(video, file.sizeBytes, signal) : 'foreign';
+      const verdict = video ? await classifyPlaceholder(video, source.sizeBytes, signal) : 'foreign';
       if (video && verdict !== 'foreign') {
         const refused = await this.#tryDelete(video.uri);
         if (refused !== undefined) {
@@ -135,9 +135,9 @@ export class LedgerSession {
 
   /** A new video (or, with `replace`, a new version), recorded before the create call. */
   async #fresh(reuse: UploadRecord | undefined): Promise<UploadResult> {
-    const { ledger, key, identity, options, file } = this.#ctx;
+    const { ledger, key, identity, options, source } = this.#ctx;
     const replaceUri = options.replace ?? null;
-    const videoName = replaceUri === null ? (options.video?.name ?? basename(file.path)) : null;
+    const videoName = replaceUri === null ? (options.video?.name ?? source.name ?? null) : null;
     let recordId = reuse?.id;
     const hooks: UploadHooks = {
       beforeCreate: async () => {
@@ -252,7 +252,7 @@ export class LedgerSession {
 
   /** A crash inside the create call: adopt the video it made, or delete it, or start again. */
   async #recoverCreate(record: UploadRecord): Promise<UploadResult> {
-    const { client, ledger, file, signal } = this.#ctx;
+    const { client, ledger, source, signal } = this.#ctx;
     const found = await this.#placeholder(record);
     if (!found) {
       this.#notice(
@@ -262,7 +262,7 @@ export class LedgerSession {
       return this.#fresh(record);
     }
     const video = await client.getVideo({ videoUri: found.uri, fields: ['uri', 'link', 'upload'], signal });
-    const verdict = await classifyPlaceholder(video, file.sizeBytes, signal);
+    const verdict = await classifyPlaceholder(video, source.sizeBytes, signal);
     if (verdict === 'adopt' && video.upload?.uploadLink) {
       const adopted = await ledger.update(record.id, {
         videoUri: video.uri,
@@ -322,7 +322,7 @@ export class LedgerSession {
   async #recoverVersion(record: UploadRecord, videoUri: string): Promise<UploadResult> {
     const video = await this.#videoOrGone(videoUri, ['uri', 'link', 'upload']);
     if (!video) return this.#videoGone(record, videoUri);
-    const verdict = await classifyPlaceholder(video, this.#ctx.file.sizeBytes, this.#ctx.signal);
+    const verdict = await classifyPlaceholder(video, this.#ctx.source.sizeBytes, this.#ctx.signal);
     if (verdict === 'adopt' && video.upload?.uploadLink) {
       const adopted = await this.#ctx.ledger.update(record.id, {
         uploadLink: video.upload.uploadLink,

@@ -2,7 +2,7 @@
  * Options of the ledger-backed upload, and the context one upload session works in.
  */
 import type { Ledger, UploadKey } from '../ledger/types.js';
-import type { FileSnapshot } from '../sources/file-source.js';
+import type { SourceIdentity, UploadSource } from '../sources/source.js';
 import type { UploadReporter, UploadSettings } from '../upload/types.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { FileIdentity } from './file-identity.js';
@@ -23,7 +23,8 @@ export interface SessionContext {
   readonly options: LedgerUploadOptions;
   readonly ledger: Ledger;
   readonly client: VimeoClient;
-  readonly file: FileSnapshot;
+  /** What is uploaded: a source that a later run can read again (it has an identity). */
+  readonly source: UploadSource & { readonly identity: SourceIdentity };
   readonly identity: FileIdentity;
   /** The key by the canonical path (`realpath`): one file, however it is named. */
   readonly key: UploadKey;

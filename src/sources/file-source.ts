@@ -1,15 +1,18 @@
 /**
- * The local file as a re-openable byte source: checked once before anything is created and watched
- * for changes before each PATCH. Its bytes are read by range-reader.ts, opened anew at the server's
- * offset for every PATCH (a consumed stream is never replayed).
+ * A local file as an upload source: checked once before anything is created, watched for changes
+ * before each PATCH, and read anew at the server's offset for every PATCH (a consumed stream is
+ * never replayed) through range-reader.ts's pooled synchronous reads.
  */
 import { constants, open, realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { errnoCode } from '../core/errno.js';
+import { basename, resolve } from 'node:path';
 import { FileError } from '../errors.js';
+import { fileErrorOf } from './file-error.js';
+import { fingerprint } from './fingerprint.js';
+import { openRangeReader } from './range-reader.js';
+import type { SourceIdentity, UploadSource } from './source.js';
 
-/** What was true of the file when it was checked; later checks compare against it. */
-export interface FileSnapshot {
+/** A checked file: what was true of it then (later checks compare against it), and its bytes. */
+export interface FileSource extends UploadSource {
   /** Absolute path, as given (symlinks kept: its base name is the default video name). */
   readonly path: string;
   /**
@@ -17,36 +20,21 @@ export interface FileSnapshot {
    * it is named (`./a.mp4`, a symlink to it, its absolute path). The ledger keys uploads by it.
    */
   readonly realPath: string;
-  readonly sizeBytes: number;
   readonly mtimeMs: number;
+  readonly name: string;
+  readonly identity: SourceIdentity;
 }
 
 /**
- * Check a path before anything is created: it exists, is a regular file, is readable and is not
- * empty. Resolves to a snapshot with the absolute path and the canonical (real) path.
+ * Checks a path before anything is created: it exists, is a regular file, is readable and is not
+ * empty. Resolves to the file as a source, with its absolute and canonical (real) paths.
  * @throws FileError E_FILE_NOT_FOUND / E_FILE_NOT_REGULAR / E_FILE_UNREADABLE / E_FILE_EMPTY
  */
-export async function inspectFile(path: string): Promise<FileSnapshot> {
+export async function inspectFile(path: string): Promise<FileSource> {
   const absolutePath = resolve(path);
-  let stats: Awaited<ReturnType<typeof stat>>;
-  try {
-    stats = await stat(absolutePath);
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new FileError('E_FILE_NOT_FOUND', absolutePath, `No such file: ${absolutePath}`, {
-        cause: error,
-      });
-    }
-    throw new FileError(
-      'E_FILE_UNREADABLE',
-      absolutePath,
-      `Cannot read ${absolutePath} (${code ?? 'error'})`,
-      {
-        cause: error,
-      },
-    );
-  }
+  const stats = await stat(absolutePath).catch((error: unknown) => {
+    throw fileErrorOf(absolutePath, error);
+  });
   if (!stats.isFile()) {
     const what = stats.isDirectory() ? 'a directory' : 'not a regular file';
     throw new FileError('E_FILE_NOT_REGULAR', absolutePath, `${absolutePath} is ${what}`);
@@ -55,12 +43,7 @@ export async function inspectFile(path: string): Promise<FileSnapshot> {
     const handle = await open(absolutePath, constants.O_RDONLY);
     await handle.close();
   } catch (error) {
-    throw new FileError(
-      'E_FILE_UNREADABLE',
-      absolutePath,
-      `Cannot read ${absolutePath} (${errnoCode(error) ?? 'error'})`,
-      { cause: error },
-    );
+    throw fileErrorOf(absolutePath, error);
   }
   if (stats.size === 0) {
     throw new FileError(
@@ -69,58 +52,54 @@ export async function inspectFile(path: string): Promise<FileSnapshot> {
       `${absolutePath} is empty: Vimeo cannot take a 0-byte video`,
     );
   }
-  let realPath: string;
-  try {
-    realPath = await realpath(absolutePath);
-  } catch (error) {
-    throw new FileError(
-      'E_FILE_UNREADABLE',
-      absolutePath,
-      `Cannot resolve ${absolutePath} (${errnoCode(error) ?? 'error'})`,
-      { cause: error },
-    );
-  }
-  return Object.freeze({ path: absolutePath, realPath, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
+  const realPath = await realpath(absolutePath).catch((error: unknown) => {
+    throw fileErrorOf(absolutePath, error);
+  });
+  const sizeBytes = stats.size;
+  const mtimeMs = stats.mtimeMs;
+  const file: FileSource = {
+    name: basename(absolutePath),
+    description: absolutePath,
+    path: absolutePath,
+    realPath,
+    sizeBytes,
+    mtimeMs,
+    identity: {
+      key: realPath,
+      modifiedMs: mtimeMs,
+      fingerprint: (signal) => fingerprint(absolutePath, sizeBytes, signal ? { signal } : {}),
+    },
+    openRange: (startByte, endByte, pool) =>
+      openRangeReader(absolutePath, startByte, endByte, pool ? { pool } : {}),
+    assertUnchanged: () => assertUnchanged(file),
+  };
+  return Object.freeze(file);
 }
 
 /**
- * Check that the file still has the size and modification time of the snapshot.
+ * Checks that the file still has the size and modification time it had when checked.
  * @throws FileError E_FILE_CHANGED when either differs, E_FILE_NOT_FOUND when it is gone.
  */
-export async function assertUnchanged(snapshot: FileSnapshot): Promise<void> {
-  let stats: Awaited<ReturnType<typeof stat>>;
-  try {
-    stats = await stat(snapshot.path);
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') {
-      throw new FileError(
-        'E_FILE_NOT_FOUND',
-        snapshot.path,
-        `${snapshot.path} was removed during the upload`,
-        {
+export async function assertUnchanged(
+  file: Pick<FileSource, 'path' | 'sizeBytes' | 'mtimeMs'>,
+): Promise<void> {
+  const stats = await stat(file.path).catch((error: unknown) => {
+    const typed = fileErrorOf(file.path, error);
+    throw typed.code === 'E_FILE_NOT_FOUND'
+      ? new FileError('E_FILE_NOT_FOUND', file.path, `${file.path} was removed during the upload`, {
           cause: error,
-        },
-      );
-    }
-    throw new FileError(
-      'E_FILE_UNREADABLE',
-      snapshot.path,
-      `Cannot read ${snapshot.path} (${code ?? 'error'})`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (stats.size !== snapshot.sizeBytes || stats.mtimeMs !== snapshot.mtimeMs) {
+        })
+      : typed;
+  });
+  if (stats.size !== file.sizeBytes || stats.mtimeMs !== file.mtimeMs) {
     const what =
-      stats.size !== snapshot.sizeBytes
-        ? `its size went from ${snapshot.sizeBytes} to ${stats.size} bytes`
+      stats.size !== file.sizeBytes
+        ? `its size went from ${file.sizeBytes} to ${stats.size} bytes`
         : 'its modification time changed';
     throw new FileError(
       'E_FILE_CHANGED',
-      snapshot.path,
-      `${snapshot.path} changed during the upload (${what}); upload a finished file`,
+      file.path,
+      `${file.path} changed during the upload (${what}); upload a finished file`,
     );
   }
 }

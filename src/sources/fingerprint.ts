@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { AbortError, ConfigError, FileError } from '../errors.js';
+import { fileErrorOf } from './file-error.js';
 
 /** How many bytes are hashed at each end of the file. */
 export const FINGERPRINT_EDGE_BYTES = 1024 * 1024;
@@ -20,16 +21,6 @@ export const FINGERPRINT_VERSION = 'v1';
  * head = min(size, 1 MiB) and tailStart = max(head, size - 1 MiB): the two ends never overlap.
  */
 const TAG = Buffer.from('vimeo-tus fingerprint v1\n', 'ascii');
-
-function fileError(path: string, error: unknown): FileError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT')
-    return new FileError('E_FILE_NOT_FOUND', path, `File not found: ${path}`, { cause: error });
-  if (code === 'EISDIR') return new FileError('E_FILE_NOT_REGULAR', path, `Not a regular file: ${path}`);
-  return new FileError('E_FILE_UNREADABLE', path, `Cannot read ${path} (${code ?? 'error'})`, {
-    cause: error,
-  });
-}
 
 function changed(path: string, expectedBytes: number, actualBytes: number): FileError {
   return new FileError(
@@ -81,11 +72,11 @@ export async function fingerprint(
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw fileError(path, error);
+    throw fileErrorOf(path, error);
   }
   try {
     const stats = await handle.stat().catch((error: unknown) => {
-      throw fileError(path, error);
+      throw fileErrorOf(path, error);
     });
     if (!stats.isFile()) throw new FileError('E_FILE_NOT_REGULAR', path, `Not a regular file: ${path}`);
     if (stats.size !== sizeBytes) throw changed(path, sizeBytes, stats.size);
@@ -105,7 +96,7 @@ export async function fingerprint(
       if (length === 0) continue;
       checkAbort();
       await readExactly(handle, buffer, length, start, path, sizeBytes).catch((error: unknown) => {
-        throw error instanceof FileError ? error : fileError(path, error);
+        throw error instanceof FileError ? error : fileErrorOf(path, error);
       });
       hash.update(buffer.subarray(0, length));
     }

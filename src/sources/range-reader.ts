@@ -12,8 +12,8 @@
 import { readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { errnoCode } from '../core/errno.js';
 import { FileError } from '../errors.js';
+import { fileErrorOf } from './file-error.js';
 import {
   READ_BUFFER_COUNT,
   READ_SIZE_BYTES,
@@ -93,6 +93,18 @@ export interface RangeReader {
   close(): Promise<void>;
 }
 
+/** Throws a RangeError (a caller's bug) unless 0 <= startByte < endByte, both whole numbers. */
+export function checkRange(caller: string, startByte: number, endByte: number): void {
+  if (
+    !Number.isSafeInteger(startByte) ||
+    !Number.isSafeInteger(endByte) ||
+    startByte < 0 ||
+    endByte <= startByte
+  ) {
+    throw new RangeError(`${caller} needs 0 <= startByte < endByte (got ${startByte}, ${endByte})`);
+  }
+}
+
 /**
  * Open `path` for reading the bytes [startByte, endByte) through a pool of reusable buffers.
  * @throws FileError E_FILE_NOT_FOUND / E_FILE_UNREADABLE when the file cannot be opened.
@@ -103,25 +115,12 @@ export async function openRangeReader(
   endByte: number,
   options: RangeReaderOptions = {},
 ): Promise<RangeReader> {
-  if (
-    !Number.isSafeInteger(startByte) ||
-    !Number.isSafeInteger(endByte) ||
-    startByte < 0 ||
-    endByte <= startByte
-  ) {
-    throw new RangeError(`openRangeReader needs 0 <= startByte < endByte (got ${startByte}, ${endByte})`);
-  }
+  checkRange('openRangeReader', startByte, endByte);
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = errnoCode(error);
-    throw new FileError(
-      code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_UNREADABLE',
-      path,
-      `Cannot open ${path} (${code ?? 'error'})`,
-      { cause: error },
-    );
+    throw fileErrorOf(path, error);
   }
   const pool = options.pool && !options.pool.busy ? options.pool : createBufferPool();
   pool.busy = true;
@@ -188,14 +187,7 @@ export async function openRangeReader(
       } catch (error) {
         giveBack(buffer);
         if (closed) return null;
-        throw new FileError(
-          'E_FILE_UNREADABLE',
-          path,
-          `Cannot read ${path} (${errnoCode(error) ?? 'error'})`,
-          {
-            cause: error,
-          },
-        );
+        throw fileErrorOf(path, error);
       }
       if (closed) {
         giveBack(buffer);

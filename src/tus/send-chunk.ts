@@ -1,9 +1,10 @@
 /**
- * One streamed PATCH: the bytes [offsetBytes, endBytes) of the file, read from disk as they go out,
- * so memory stays flat whatever the chunk size. Never carries an Authorization header.
+ * One streamed PATCH: the bytes [offsetBytes, endBytes) of the source, read as they go out (a file:
+ * from disk), so memory stays flat whatever the chunk size. Never carries an Authorization header.
  */
 import type http from 'node:http';
-import { type BufferPool, openRangeReader } from '../sources/range-reader.js';
+import type { BufferPool } from '../sources/range-reader.js';
+import type { UploadSource } from '../sources/source.js';
 import { TUS_CONTENT_TYPE, TUS_VERSION } from './constants.js';
 import { exchange } from './http-exchange.js';
 import { readPatchAnswer } from './responses.js';
@@ -11,7 +12,7 @@ import { readPatchAnswer } from './responses.js';
 /** Options of {@link sendChunk}. */
 export interface SendChunkOptions {
   readonly url: URL;
-  readonly filePath: string;
+  readonly source: UploadSource;
   /** The server's offset: the first byte sent. */
   readonly offsetBytes: number;
   /** One past the last byte sent (exclusive); at most the upload's length. */
@@ -39,17 +40,12 @@ export interface SendChunkResult {
  * @throws TusError E_OFFSET_MISMATCH (409, retryable), E_UPLOAD_LINK_GONE (404/410), E_SERVER
  *   (423 and 5xx, retryable), E_RATE_LIMITED (429, retryable), E_TUS_PROTOCOL (other 4xx, a bad
  *   or missing Upload-Offset); NetworkError E_NETWORK (connection failures) or E_STALLED;
- *   AbortError; FileError when the file cannot be read or ends early.
+ *   AbortError; FileError when the source cannot be read or ends early.
  */
 export async function sendChunk(options: SendChunkOptions): Promise<SendChunkResult> {
   const { url, offsetBytes, endBytes } = options;
   const lengthBytes = endBytes - offsetBytes;
-  const reader = await openRangeReader(
-    options.filePath,
-    offsetBytes,
-    endBytes,
-    options.pool ? { pool: options.pool } : {},
-  );
+  const reader = await options.source.openRange(offsetBytes, endBytes, options.pool);
   const response = await exchange({
     method: 'PATCH',
     url,

@@ -1,12 +1,13 @@
 /**
  * The Node side of a transfer: the shared loop of transfer-loop.ts with HEAD and streamed PATCH over
- * `node:http`/`node:https` (one keep-alive socket for the whole transfer), each body read from disk
- * as it goes out through pooled buffers, and the file checked unchanged before each PATCH.
+ * `node:http`/`node:https` (one keep-alive socket for the whole transfer), each body read from the
+ * source as it goes out (a file: through pooled buffers), and the source checked unchanged before
+ * each PATCH.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { assertUnchanged, type FileSnapshot } from '../sources/file-source.js';
 import { createBufferPool } from '../sources/range-reader.js';
+import type { UploadSource } from '../sources/source.js';
 import { probeOffset } from './probe-offset.js';
 import { sendChunk } from './send-chunk.js';
 import {
@@ -24,25 +25,26 @@ export type { TransferProgress, TransferResult } from './transfer-loop.js';
 export interface TransferOptions extends TransferSettings {
   /** Vimeo's upload_link, used verbatim; never receives a token. */
   readonly uploadUrl: string;
-  readonly file: FileSnapshot;
+  /** Where the bytes come from (src/sources: a file, a buffer, a stream). */
+  readonly source: UploadSource;
 }
 
 /**
  * HEAD first (unless `knownOffset` says where the server is), then PATCH from the server's offset
  * until complete; re-HEAD after every failure.
- * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the file changes;
+ * @throws AbortError when the signal fires; FileError E_FILE_CHANGED when the source changes;
  *   TusError E_UPLOAD_LINK_GONE / E_TUS_PROTOCOL (a bad answer, an Upload-Length other than the file
  *   size, an offset beyond it); NetworkError E_RETRIES_EXHAUSTED (cause = last error) when
  *   `retry.maxAttempts` tries in a row failed without the server's offset advancing; TusError
  *   E_RATE_LIMITED (with `retryAfterMs`) when the server asks to wait longer than `retry.maxServerDelayMs`;
  *   whatever a callback threw.
  * @example
- * const file = await inspectFile('talk.mp4');
- * const result = await runTransfer({ uploadUrl, file, onProgress: (p) => console.log(p.bytesAcked) });
+ * const source = await inspectFile('talk.mp4');
+ * const result = await runTransfer({ uploadUrl, source, onProgress: (p) => console.log(p.bytesAcked) });
  */
 export async function runTransfer(options: TransferOptions): Promise<TransferResult> {
-  const { file } = options;
-  const limits = checkTransferSettings(options, file.sizeBytes);
+  const { source } = options;
+  const limits = checkTransferSettings(options, source.sizeBytes);
   const { stallTimeoutMs } = limits;
   const url = parseUploadUrl(options.uploadUrl);
   const agent =
@@ -54,15 +56,15 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     return await runTransferLoop({
       ...options,
       url,
-      sizeBytes: file.sizeBytes,
+      sizeBytes: source.sizeBytes,
       limits,
       ports: {
         probe: (signal) => probeOffset(url, { signal, stallTimeoutMs, agent }),
-        beforeSend: () => assertUnchanged(file),
+        beforeSend: () => source.assertUnchanged(),
         send: async (range, signal, onBytesWritten) => {
           const sent = await sendChunk({
             url,
-            filePath: file.path,
+            source,
             ...range,
             stallTimeoutMs,
             signal,

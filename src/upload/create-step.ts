@@ -2,9 +2,8 @@
  * The first step of an upload: find where the bytes go. A new video (`POST /me/videos`), a new
  * version of an existing one (`POST /videos/{id}/versions`), or an earlier upload continued.
  */
-import { basename } from 'node:path';
 import { LedgerError, VimeoTusError } from '../errors.js';
-import type { FileSnapshot } from '../sources/file-source.js';
+import type { UploadSource } from '../sources/source.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { ResolvedUploadOptions } from './resolve-options.js';
 
@@ -35,7 +34,7 @@ export interface UploadTarget {
  */
 export async function obtainUploadTarget(
   client: VimeoClient,
-  file: FileSnapshot,
+  source: UploadSource,
   options: ResolvedUploadOptions,
   signal: AbortSignal | undefined,
   onCreated?: (created: CreatedTarget) => void,
@@ -49,13 +48,13 @@ export async function obtainUploadTarget(
   const created = options.replace
     ? await client.createVersion({
         videoUri: options.replace,
-        sizeBytes: file.sizeBytes,
-        fileName: basename(file.path),
+        sizeBytes: source.sizeBytes,
+        fileName: source.name ?? 'upload',
         signal,
       })
     : await client.createVideo({
-        sizeBytes: file.sizeBytes,
-        video: { name: basename(file.path), ...options.video },
+        sizeBytes: source.sizeBytes,
+        video: { ...(source.name !== undefined ? { name: source.name } : {}), ...options.video },
         signal,
       });
   // Recorded at once, before anything else can fail or be aborted: the video exists now.

@@ -1,11 +1,12 @@
 /**
- * The engine: one upload from start to end. Check the file, create the video (or version, or take
+ * The engine: one upload from start to end, of a source already opened (src/sources: a checked
+ * file, a buffer, a stream). Create the video (or version, or take
  * the resume target), stream the bytes over tus, verify that the server holds all of them,
  * optionally wait for Vimeo's processing. It reports to the handle of `createUpload` (src/entry),
  * which owns the listeners; the ledger layer (src/resume) runs it with hooks.
  */
 import { AbortError } from '../errors.js';
-import { assertUnchanged, inspectFile } from '../sources/file-source.js';
+import type { UploadSource } from '../sources/source.js';
 import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import { runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
@@ -21,7 +22,7 @@ import { verifyTransfer } from './verify.js';
  * turns what that causes into an AbortError).
  */
 export async function runUpload(
-  filePath: string,
+  source: UploadSource,
   raw: EngineOptions,
   reporter: UploadReporter,
 ): Promise<UploadResult> {
@@ -37,10 +38,8 @@ export async function runUpload(
     const options = resolveUploadOptions(raw);
     const { signal } = options;
     if (signal?.aborted) throw new AbortError();
-    // The file is checked before anything is created: no placeholder video for a bad path.
-    const file = await inspectFile(filePath);
     const progress = new ProgressTracker({
-      bytesTotal: file.sizeBytes,
+      bytesTotal: source.sizeBytes,
       intervalMs: options.progressIntervalMs,
       emit: (p) => reporter.emit('progress', p),
     });
@@ -60,14 +59,14 @@ export async function runUpload(
         }),
     });
     if (options.resume) reporter.target({ link: '', ...options.resume });
-    const target = await obtainUploadTarget(client, file, options, signal, (created) =>
+    const target = await obtainUploadTarget(client, source, options, signal, (created) =>
       reporter.target(created),
     );
     reporter.target(target);
     reporter.emit('created', {
       videoUri: target.videoUri,
       link: target.link,
-      bytesTotal: file.sizeBytes,
+      bytesTotal: source.sizeBytes,
       created: target.created,
       ...(target.adopted ? { adopted: true } : {}),
     });
@@ -76,7 +75,7 @@ export async function runUpload(
     const onAcked = options.hooks?.onAcked;
     const transfer = await runTransfer({
       uploadUrl: target.uploadLink,
-      file,
+      source,
       chunkSizeBytes: options.chunkSizeBytes,
       stallTimeoutMs: options.stallTimeoutMs,
       ...(signal ? { signal } : {}),
@@ -91,7 +90,7 @@ export async function runUpload(
       },
       ...(onAcked ? { onAcked: (offset: number) => runHook('onAcked', () => onAcked(offset)) } : {}),
     });
-    await assertUnchanged(file);
+    await source.assertUnchanged();
 
     progress.setPhase('verifying');
     const stepOptions = {
@@ -100,7 +99,7 @@ export async function runUpload(
       stallTimeoutMs: options.stallTimeoutMs,
       onRetry: onApiRetry,
     };
-    const verified = await verifyTransfer(client, target, file.sizeBytes, stepOptions, transfer);
+    const verified = await verifyTransfer(client, target, source.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
     let statuses = { uploadStatus: verified.uploadStatus, transcodeStatus: verified.transcodeStatus };
     if (options.processing) {
@@ -115,8 +114,8 @@ export async function runUpload(
     const result: UploadResult = {
       videoUri: target.videoUri,
       link: verified.link,
-      filePath: file.path,
-      bytesTotal: file.sizeBytes,
+      ...(source.path !== undefined ? { filePath: source.path } : {}),
+      bytesTotal: source.sizeBytes,
       bytesSent: transfer.bytesSent,
       uploadOffset: verified.uploadOffset,
       uploadLength: verified.uploadLength,

@@ -45,7 +45,8 @@ export interface CreatedEvent {
 export interface UploadResult {
   readonly videoUri: string;
   readonly link: string;
-  readonly filePath: string;
+  /** The file's absolute path, when a file was uploaded. */
+  readonly filePath?: string;
   readonly bytesTotal: number;
   /** Bytes this process put on the wire (more than needed when a retry resent a lost part). */
   readonly bytesSent: number;

@@ -36,7 +36,7 @@ describe('runTransfer edges', () => {
     const first = recorder();
     const run = runTransfer({
       uploadUrl: url,
-      file,
+      source: file,
       chunkSizeBytes: Number.POSITIVE_INFINITY,
       signal: controller.signal,
       ...first,
@@ -52,7 +52,12 @@ describe('runTransfer edges', () => {
     expect(sentBeforeAbort).toBeLessThan(SOURCE_BYTES);
 
     const second = recorder();
-    const result = await runTransfer({ uploadUrl: url, file, retry: { initialDelayMs: 10 }, ...second });
+    const result = await runTransfer({
+      uploadUrl: url,
+      source: file,
+      retry: { initialDelayMs: 10 },
+      ...second,
+    });
     expect(result.uploadOffset).toBe(SOURCE_BYTES);
     // Whatever the server kept was not sent again.
     expect(result.bytesSent).toBe(SOURCE_BYTES - (second.acked[0] ?? 0));
@@ -80,7 +85,7 @@ describe('runTransfer edges', () => {
       const rec = recorder();
       const result = await runTransfer({
         uploadUrl: url,
-        file: await inspectFile(source.path),
+        source: await inspectFile(source.path),
         chunkSizeBytes: 2 * MiB,
         retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100 },
         ...rec,
@@ -103,7 +108,7 @@ describe('runTransfer edges', () => {
     const controller = new AbortController();
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: MiB,
       signal: controller.signal,
       retry: { maxDelayMs: 600_000 },
@@ -120,7 +125,7 @@ describe('runTransfer edges', () => {
     const before = server.requests.length;
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       signal: AbortSignal.abort(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
@@ -130,9 +135,9 @@ describe('runTransfer edges', () => {
   it('returns without a PATCH when the upload is already complete', async () => {
     const url = await server.createUpload(SOURCE_BYTES);
     const file = await inspectFile(source.path);
-    await runTransfer({ uploadUrl: url, file });
+    await runTransfer({ uploadUrl: url, source: file });
     const rec = recorder();
-    const again = await runTransfer({ uploadUrl: url, file, ...rec });
+    const again = await runTransfer({ uploadUrl: url, source: file, ...rec });
     expect(again).toEqual({
       uploadOffset: SOURCE_BYTES,
       uploadLength: SOURCE_BYTES,
@@ -149,7 +154,7 @@ describe('runTransfer edges', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       knownOffset: 0,
       ...rec,
@@ -166,7 +171,7 @@ describe('runTransfer edges', () => {
     const controller = new AbortController();
     await runTransfer({
       uploadUrl: url,
-      file,
+      source: file,
       chunkSizeBytes: MiB,
       signal: controller.signal,
       onAcked: (offset) => {
@@ -179,7 +184,7 @@ describe('runTransfer edges', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file,
+      source: file,
       knownOffset: 0,
       retry: { initialDelayMs: 1, maxDelayMs: 5 },
       ...rec,
@@ -193,7 +198,7 @@ describe('runTransfer edges', () => {
 
   it('refuses an upload whose Upload-Length is not the file size', async () => {
     const url = await server.createUpload(SOURCE_BYTES + 1);
-    const error = await runTransfer({ uploadUrl: url, file: await inspectFile(source.path) }).catch(
+    const error = await runTransfer({ uploadUrl: url, source: await inspectFile(source.path) }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TusError);
@@ -204,16 +209,16 @@ describe('runTransfer edges', () => {
   it('refuses bad options before any request', async () => {
     const file = await inspectFile(source.path);
     const before = server.requests.length;
-    await expect(runTransfer({ uploadUrl: 'not a url', file })).rejects.toBeInstanceOf(ConfigError);
+    await expect(runTransfer({ uploadUrl: 'not a url', source: file })).rejects.toBeInstanceOf(ConfigError);
     await expect(
-      runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, file, chunkSizeBytes: 1000 }),
+      runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, source: file, chunkSizeBytes: 1000 }),
     ).rejects.toBeInstanceOf(ConfigError);
     await expect(
-      runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, file, stallTimeoutMs: 0 }),
+      runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, source: file, stallTimeoutMs: 0 }),
     ).rejects.toBeInstanceOf(ConfigError);
     for (const knownOffset of [-1, 0.5, SOURCE_BYTES + 1]) {
       await expect(
-        runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, file, knownOffset }),
+        runTransfer({ uploadUrl: `${server.baseUrl}/files/x`, source: file, knownOffset }),
       ).rejects.toBeInstanceOf(ConfigError);
     }
     expect(server.requests.length).toBe(before);
@@ -225,7 +230,7 @@ describe('runTransfer edges', () => {
     const rec = recorder();
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: Number.POSITIVE_INFINITY,
       ...rec,
       onProgress: (p) => {

@@ -49,7 +49,7 @@ describe('runTransfer on a slow uplink', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: Number.POSITIVE_INFINITY,
       stallTimeoutMs,
       retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
@@ -74,7 +74,7 @@ describe('the retry budget', () => {
       const rec = recorder();
       const result = await runTransfer({
         uploadUrl: url,
-        file: await inspectFile(small.path),
+        source: await inspectFile(small.path),
         chunkSizeBytes: Number.POSITIVE_INFINITY,
         retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
         ...rec,
@@ -97,7 +97,7 @@ describe('the retry budget', () => {
       const rec = recorder();
       const error = await runTransfer({
         uploadUrl: url,
-        file: await inspectFile(small.path),
+        source: await inspectFile(small.path),
         chunkSizeBytes: Number.POSITIVE_INFINITY,
         retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
         ...rec,
@@ -123,7 +123,7 @@ describe('abort inside one throttled PATCH', () => {
       const first = recorder();
       const run = runTransfer({
         uploadUrl: url,
-        file,
+        source: file,
         chunkSizeBytes: Number.POSITIVE_INFINITY,
         stallTimeoutMs: 60_000,
         signal: controller.signal,
@@ -147,7 +147,12 @@ describe('abort inside one throttled PATCH', () => {
 
       host.script = { keepPartial };
       const second = recorder();
-      const result = await runTransfer({ uploadUrl: url, file, retry: { initialDelayMs: 10 }, ...second });
+      const result = await runTransfer({
+        uploadUrl: url,
+        source: file,
+        retry: { initialDelayMs: 10 },
+        ...second,
+      });
       const resumedFrom = second.acked[0] ?? -1;
       if (!keepPartial) expect(resumedFrom).toBe(0);
       expect(result.bytesSent).toBe(SOURCE_BYTES - resumedFrom);
@@ -165,7 +170,7 @@ describe('a HEAD that reports less than was acknowledged', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: MiB,
       retry: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 },
       ...rec,
@@ -193,7 +198,7 @@ describe('a host that loses every interrupted PATCH and cuts long ones', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 64 * MiB,
       retry: { maxAttempts: 5, initialDelayMs: 5, maxDelayMs: 20 },
       ...rec,

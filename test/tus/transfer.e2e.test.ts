@@ -46,7 +46,7 @@ describe('runTransfer against @tus/server', () => {
     const file = await inspectFile(source.path);
     const rec = recorder();
     const first = server.requests.length;
-    const result = await runTransfer({ uploadUrl: url, file, chunkSizeBytes: MiB, ...rec });
+    const result = await runTransfer({ uploadUrl: url, source: file, chunkSizeBytes: MiB, ...rec });
 
     expect(result).toMatchObject({ uploadOffset: SOURCE_BYTES, uploadLength: SOURCE_BYTES, retries: 0 });
     expect(result.requests).toBe(6);
@@ -78,7 +78,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: Number.POSITIVE_INFINITY,
       ...rec,
     });
@@ -97,7 +97,7 @@ describe('runTransfer against @tus/server', () => {
       const rec = recorder();
       const result = await runTransfer({
         uploadUrl: viaProxy.href,
-        file: await inspectFile(source.path),
+        source: await inspectFile(source.path),
         chunkSizeBytes: 4 * MiB,
         retry: fastRetry,
         ...rec,
@@ -126,7 +126,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: fastRetry,
       ...rec,
@@ -150,7 +150,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: fastRetry,
       ...rec,
@@ -178,7 +178,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100 },
       ...rec,
@@ -199,7 +199,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: fastRetry,
       ...rec,
@@ -222,7 +222,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 1_000 },
       ...rec,
@@ -251,7 +251,7 @@ describe('runTransfer against @tus/server', () => {
     const before = server.requests.length;
     const result = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: fastRetry,
       ...rec,
@@ -279,7 +279,7 @@ describe('runTransfer against @tus/server', () => {
       let sentAtStall = -1;
       const result = await runTransfer({
         uploadUrl: url,
-        file: await inspectFile(big.path),
+        source: await inspectFile(big.path),
         chunkSizeBytes: Number.POSITIVE_INFINITY,
         stallTimeoutMs: 1_500,
         retry: fastRetry,
@@ -310,7 +310,7 @@ describe('runTransfer against @tus/server', () => {
     const first = recorder();
     const aborted = runTransfer({
       uploadUrl: url,
-      file,
+      source: file,
       chunkSizeBytes: MiB,
       signal: controller.signal,
       ...first,
@@ -327,7 +327,7 @@ describe('runTransfer against @tus/server', () => {
     const second = recorder();
     const result = await runTransfer({
       uploadUrl: url,
-      file,
+      source: file,
       chunkSizeBytes: MiB,
       retry: fastRetry,
       ...second,
@@ -345,7 +345,7 @@ describe('runTransfer against @tus/server', () => {
       const rec = recorder();
       const run = runTransfer({
         uploadUrl: url,
-        file: await inspectFile(changing.path),
+        source: await inspectFile(changing.path),
         chunkSizeBytes: MiB,
         retry: fastRetry,
         ...rec,
@@ -375,7 +375,7 @@ describe('runTransfer against @tus/server', () => {
       return true;
     });
     const rec = recorder();
-    const error = await runTransfer({ uploadUrl: url, file: await inspectFile(source.path), ...rec }).catch(
+    const error = await runTransfer({ uploadUrl: url, source: await inspectFile(source.path), ...rec }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TusError);
@@ -397,7 +397,7 @@ describe('runTransfer against @tus/server', () => {
       res.end();
       return true;
     });
-    const error = await runTransfer({ uploadUrl: url, file: await inspectFile(source.path) }).catch(
+    const error = await runTransfer({ uploadUrl: url, source: await inspectFile(source.path) }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TusError);
@@ -414,7 +414,7 @@ describe('runTransfer against @tus/server', () => {
     });
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: MiB,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TusError);
@@ -423,7 +423,7 @@ describe('runTransfer against @tus/server', () => {
 
   it('fails with E_UPLOAD_LINK_GONE on 404, without the link in the message', async () => {
     const url = `${server.baseUrl}/files/0123456789abcdef0123456789abcdef`;
-    const error = await runTransfer({ uploadUrl: url, file: await inspectFile(source.path) }).catch(
+    const error = await runTransfer({ uploadUrl: url, source: await inspectFile(source.path) }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TusError);
@@ -443,7 +443,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
       ...rec,
     }).catch((e: unknown) => e);
@@ -458,7 +458,7 @@ describe('runTransfer against @tus/server', () => {
     const rec = recorder();
     const error = await runTransfer({
       uploadUrl: url,
-      file: await inspectFile(source.path),
+      source: await inspectFile(source.path),
       chunkSizeBytes: MiB,
       retry: fastRetry,
       ...rec,

@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import type { Upload } from '../../../src/entry/types.js';
 import { UploadHandle } from '../../../src/entry/upload-handle.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox/index.js';
+import { inspectFile } from '../../../src/sources/file-source.js';
 import { runUpload } from '../../../src/upload/run-upload.js';
 import type { EngineOptions, UploadPhase, UploadProgress, UploadResult } from '../../../src/upload/types.js';
 
@@ -52,7 +53,8 @@ export function sandboxFor(options: SandboxOptions = {}): Promise<Sandbox> {
  */
 export function runEngine(filePath: string, options: EngineOptions): Upload {
   return new UploadHandle(
-    (context) => runUpload(filePath, { ...options, signal: context.signal }, context),
+    async (context) =>
+      runUpload(await inspectFile(filePath), { ...options, signal: context.signal }, context),
     options.signal,
   );
 }
