@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createUpload } from '../entry/create-upload.js';
 import { AbortError } from '../errors.js';
 import type { CliIo, EmbeddedSandbox, EmbeddedSandboxOptions } from './io.js';
@@ -62,5 +63,8 @@ async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<Em
   return { apiUrl: sandbox.apiUrl, token: sandbox.token, close: () => sandbox.close() };
 }
 
-const code = await runCli(process.argv.slice(2), io, { version: packageVersion() });
+const code = await runCli(process.argv.slice(2), io, {
+  version: packageVersion(),
+  docsDir: fileURLToPath(new URL('../../docs/', import.meta.url)),
+});
 process.exit(code);

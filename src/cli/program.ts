@@ -21,11 +21,18 @@ import { intArg, sizeArg } from './option-parsers.js';
 export interface ProgramContext {
   readonly io: CliIo;
   readonly version: string;
+  /** Where the package's documentation is (bin.ts: the installed package's docs folder). */
+  readonly docsDir?: string;
   /** Set by the action that ran. */
   exitCode: ExitCodeValue | undefined;
 }
 
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
+
+/** The docs folder as the help names it. */
+function docs(docsDir: string | undefined): string {
+  return docsDir ?? 'the docs folder of the vimeo-tus package';
+}
 
 /** Builds the program. */
 export function buildProgram(context: ProgramContext): Command {
@@ -59,7 +66,11 @@ Examples:
   $ vimeo-tus status talk.mp4        # ask the server how much of it arrived
 
 Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some files failed,
-6 upload failed, 7 already being uploaded by another process, 130 interrupted. See docs/cli.md.`,
+6 upload failed, 7 already being uploaded by another process, 130 interrupted.
+
+Documentation (shipped with the package): ${docs(context.docsDir)}
+  cli.md (commands, exit codes, --json events), errors.md (every error code and what to do),
+  api.md (the library), resume.md (the ledger), sandbox.md.`,
     );
 
   program

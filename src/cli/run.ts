@@ -14,9 +14,14 @@ import { stripControl } from './render/format.js';
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
-  options: { readonly version: string },
+  options: { readonly version: string; readonly docsDir?: string },
 ): Promise<ExitCodeValue> {
-  const context: ProgramContext = { io, version: options.version, exitCode: undefined };
+  const context: ProgramContext = {
+    io,
+    version: options.version,
+    ...(options.docsDir !== undefined ? { docsDir: options.docsDir } : {}),
+    exitCode: undefined,
+  };
   const program = buildProgram(context);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 interface Exports {
-  readonly [subpath: string]: { readonly types: string; readonly import: string };
+  readonly [subpath: string]: { readonly types: string; readonly import: string; readonly default: string };
 }
 
 /** `./dist/sandbox/index.js` → the source it is built from, `src/sandbox/index.ts`. */
@@ -16,7 +16,11 @@ describe('package export ./sandbox', () => {
       exports: Exports;
     };
     const entry = pkg.exports['./sandbox'];
-    expect(entry).toEqual({ types: './dist/sandbox/index.d.ts', import: './dist/sandbox/index.js' });
+    expect(entry).toEqual({
+      types: './dist/sandbox/index.d.ts',
+      import: './dist/sandbox/index.js',
+      default: './dist/sandbox/index.js',
+    });
     const source = sourceOf(entry?.import ?? '');
     expect(sourceOf(entry?.types ?? '')).toBe(source);
     const mod = (await import(source)) as Record<string, unknown>;
