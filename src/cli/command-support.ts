@@ -10,6 +10,7 @@ import { resolveStateDir } from '../config/state-dir.js';
 import { ConfigError } from '../errors.js';
 import { ledgerPath, openLedger } from '../ledger/open-ledger.js';
 import type { Ledger, UploadRecord } from '../ledger/types.js';
+import { videoUriIn } from '../vimeo/video-uri.js';
 
 /** A writable text stream. */
 export interface CommandOutput {
@@ -67,13 +68,8 @@ export async function parseTarget(text: string, cwd: string): Promise<Target> {
   if (trimmed === '') throw new ConfigError('Give a file or a video URI (/videos/123).');
   const givenPath = resolve(cwd, trimmed);
   const path = await realpath(givenPath).catch(() => undefined);
-  if (path === undefined) {
-    const match =
-      /^\/videos\/(\d+)(?:[/?#].*)?$/.exec(trimmed) ??
-      /^(\d+)$/.exec(trimmed) ??
-      /^https?:\/\/(?:www\.)?vimeo\.com\/(\d+)(?:[/?#].*)?$/i.exec(trimmed);
-    if (match?.[1]) return { kind: 'video', videoUri: `/videos/${match[1]}` };
-  }
+  const videoUri = path === undefined ? videoUriIn(trimmed) : undefined;
+  if (videoUri !== undefined) return { kind: 'video', videoUri };
   return { kind: 'file', path: path ?? givenPath };
 }
 

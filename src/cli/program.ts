@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
 import { sandboxCommand } from '../sandbox/command.js';
+import { DEFAULT_CHUNK_SIZE_BYTES } from '../tus/constants.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
 import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
@@ -27,6 +28,8 @@ export interface ProgramContext {
   exitCode: ExitCodeValue | undefined;
 }
 
+/** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
+const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB)`;
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
 
 /** The docs folder as the help names it. */
@@ -85,9 +88,8 @@ Documentation (shipped with the package): ${docs(context.docsDir)}
     .option('--folder <uri>', 'put the video in this folder, e.g. /users/123/folders/456')
     .option(
       '--chunk-size <size>',
-      'bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited',
+      `bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited ${CHUNK_DEFAULT}`,
       sizeArg,
-      256 * 1024 ** 2,
     )
     .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
     .option(
@@ -139,7 +141,7 @@ Examples:
     .description('upload a new file for an existing video (a new version of the same video)')
     .argument('<video-uri>', 'the video: /videos/123, 123 or https://vimeo.com/123')
     .argument('<file>', 'the new file')
-    .option('--chunk-size <size>', 'bytes per PATCH request', sizeArg, 256 * 1024 ** 2)
+    .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, sizeArg)
     .option('--wait', 'wait until Vimeo has processed the new file', false)
     .option('--json', 'NDJSON events on stdout', false)
     .option('--sandbox', 'use an embedded local sandbox', false)
@@ -267,7 +269,7 @@ Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo repo
     .command('resume')
     .description('continue every unfinished upload in the ledger (same video, from the server offset)')
     .option('--json', 'NDJSON events on stdout (as upload --json)', false)
-    .option('--chunk-size <size>', 'bytes per PATCH request: e.g. 64MiB, 1GiB', sizeArg, 256 * 1024 ** 2)
+    .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, sizeArg)
     .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
     .option('--wait', 'wait until Vimeo has processed each video', false)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
@@ -285,7 +287,7 @@ Same exit codes as upload (7: a file is already being uploaded by another proces
     .action(
       async (flags: {
         json: boolean;
-        chunkSize: number;
+        chunkSize?: number;
         concurrency: number;
         wait: boolean;
         tokenFile?: string;
@@ -338,7 +340,7 @@ interface UploadFlags {
   description?: string;
   privacy?: string;
   folder?: string;
-  chunkSize: number;
+  chunkSize?: number;
   concurrency: number;
   include?: string;
   wait: boolean;
@@ -351,7 +353,7 @@ interface UploadFlags {
 }
 
 interface ReplaceFlags {
-  chunkSize: number;
+  chunkSize?: number;
   wait: boolean;
   json: boolean;
   sandbox: boolean;

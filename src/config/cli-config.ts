@@ -3,9 +3,8 @@
  * object. Only the CLI uses it; the library takes explicit options and never reads the environment.
  */
 import { ConfigError, VimeoApiError } from '../errors.js';
-
-/** Where the API lives when nothing says otherwise. */
-export const DEFAULT_API_URL = 'https://api.vimeo.com';
+import { DEFAULT_API_URL, normaliseApiUrl } from '../vimeo/api-url.js';
+import { resolveStateDir } from './state-dir.js';
 
 /** The short help shown whenever the token is missing or rejected. */
 export const TOKEN_HELP =
@@ -19,9 +18,10 @@ export interface CliConfig {
   readonly token: string;
   /** Where the token came from, for messages (never the token itself). */
   readonly tokenSource: 'env' | 'token-file' | 'sandbox';
+  /** `VIMEO_API_URL`, else Vimeo's; checked (https, or http to this machine), no trailing slash. */
   readonly apiUrl: string;
-  /** Ledger directory from `--state-dir` or `VIMEO_TUS_STATE_DIR`; undefined → platform default. */
-  readonly stateDir: string | undefined;
+  /** The ledger's folder, absolute: `--state-dir`, else `VIMEO_TUS_STATE_DIR`, else the platform's. */
+  readonly stateDir: string;
 }
 
 /** Flags that bear on the configuration. */
@@ -43,11 +43,15 @@ export interface CliConfigSources {
 /**
  * Resolves the configuration.
  * @throws VimeoApiError E_AUTH when no token is available (message: how to create one).
- * @throws ConfigError when the token file cannot be read or is empty, or VIMEO_API_URL is not a URL.
+ * @throws ConfigError when the token file cannot be read or is empty, VIMEO_API_URL is not a usable
+ *   URL, or --state-dir is empty.
  */
 export async function resolveCliConfig(sources: CliConfigSources): Promise<CliConfig> {
   const { env, flags } = sources;
-  const stateDir = nonEmpty(flags.stateDir) ?? nonEmpty(env.VIMEO_TUS_STATE_DIR);
+  const stateDir = resolveStateDir({
+    ...(flags.stateDir !== undefined ? { flag: flags.stateDir } : {}),
+    env,
+  });
   if (flags.sandbox) {
     return Object.freeze({
       token: flags.sandbox.token,
@@ -56,7 +60,7 @@ export async function resolveCliConfig(sources: CliConfigSources): Promise<CliCo
       stateDir,
     });
   }
-  const apiUrl = checkApiUrl(nonEmpty(env.VIMEO_API_URL) ?? DEFAULT_API_URL);
+  const apiUrl = normaliseApiUrl(nonEmpty(env.VIMEO_API_URL) ?? DEFAULT_API_URL, 'VIMEO_API_URL');
   const tokenFile = nonEmpty(flags.tokenFile);
   if (tokenFile !== undefined) {
     let text: string;
@@ -77,17 +81,4 @@ export async function resolveCliConfig(sources: CliConfigSources): Promise<CliCo
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
-}
-
-function checkApiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`VIMEO_API_URL is not a URL: ${value}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`VIMEO_API_URL must be http(s): ${value}`);
-  }
-  return value.replace(/\/+$/, '');
 }

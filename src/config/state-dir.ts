@@ -46,7 +46,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function resolveStateDir(options: ResolveStateDirOptions = {}): string {
   const env = options.env ?? {};
   if (options.flag !== undefined) {
-    if (nonEmpty(options.flag) === undefined) throw new ConfigError('--state-dir needs a folder path');
+    if (nonEmpty(options.flag) === undefined)
+      throw new ConfigError('The state folder (--state-dir, stateDir) is empty: give a folder path');
     return resolve(options.flag);
   }
   const fromEnv = nonEmpty(env[STATE_DIR_ENV]);

@@ -79,12 +79,20 @@ async function run(input: UploadInput, options: UploadOptions, context: RunConte
     throw new ConfigError('ledger must be true, false or a Ledger');
   }
   // Options are checked before the source is touched; the source before anything is created.
-  const engine = { ...settings, ...(resume ? { resume } : {}), signal };
-  const { chunkSizeBytes } = resolveUploadOptions(engine);
-  const source = await openSource(input, { chunkSizeBytes });
+  const resolved = resolveUploadOptions({ ...settings, ...(resume ? { resume } : {}), signal });
+  const source = await openSource(input, { chunkSizeBytes: resolved.chunkSizeBytes });
+  const target = resolved.replace !== undefined ? { replace: resolved.replace } : {};
   try {
-    if (ledger === false) return await runUpload(source, engine, context);
-    const flow = { ...settings, signal, ...(newUpload !== undefined ? { newUpload } : {}) };
+    if (ledger === false) {
+      const engine = {
+        ...settings,
+        ...target,
+        ...(resolved.resume ? { resume: resolved.resume } : {}),
+        signal,
+      };
+      return await runUpload(source, engine, context);
+    }
+    const flow = { ...settings, ...target, signal, ...(newUpload !== undefined ? { newUpload } : {}) };
     if (ledger !== true) return await runLedgerUpload(source, flow, ledger, context);
     const opened = await openStateLedger(stateDir);
     try {

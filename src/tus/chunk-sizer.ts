@@ -4,7 +4,24 @@
  * behind a link that cuts long requests would otherwise get the same doomed PATCH until the retry
  * budget runs out; smaller PATCHes get through, and what they deliver is kept.
  */
-import { MIN_CHUNK_SIZE_BYTES } from './constants.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_CHUNK_SIZE_BYTES, MIN_CHUNK_SIZE_BYTES } from './constants.js';
+
+/**
+ * The one check of a chunk size (library option and CLI flag alike): a whole number of bytes from
+ * 1 MiB up, or `Infinity` (the rest in one PATCH); `undefined` is the default.
+ * @throws ConfigError naming `label` and the value.
+ */
+export function checkChunkSizeBytes(value: number | undefined, label = 'chunkSizeBytes'): number {
+  const chunkSizeBytes = value ?? DEFAULT_CHUNK_SIZE_BYTES;
+  const whole = chunkSizeBytes === Number.POSITIVE_INFINITY || Number.isSafeInteger(chunkSizeBytes);
+  if (!whole || chunkSizeBytes < MIN_CHUNK_SIZE_BYTES) {
+    throw new ConfigError(
+      `${label} must be a whole number of bytes from 1 MiB up, or unlimited (Infinity); got ${chunkSizeBytes}`,
+    );
+  }
+  return chunkSizeBytes;
+}
 
 /** Interruptions of the same PATCH, without the offset moving, before its size is halved. */
 export const INTERRUPTIONS_BEFORE_HALVING = 2;

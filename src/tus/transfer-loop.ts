@@ -9,8 +9,8 @@ import { type RetryEvent, type RetryPolicy, resolveRetryPolicy, retryDelayMs } f
 import { sleep } from '../core/sleep.js';
 import { AbortError, ConfigError, isRetryable, NetworkError, type VimeoTusError } from '../errors.js';
 import { type AttemptContext, runAttempt, type TransferPorts } from './attempt.js';
-import { ChunkSizer } from './chunk-sizer.js';
-import { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES } from './constants.js';
+import { ChunkSizer, checkChunkSizeBytes } from './chunk-sizer.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './constants.js';
 import type { UploadState } from './responses.js';
 import { RetryBudget } from './retry-budget.js';
 import { CallbackFailure, TransferCounters, type TransferProgress } from './transfer-counters.js';
@@ -77,15 +77,7 @@ export interface TransferLimits {
  * @throws ConfigError naming the bad value.
  */
 export function checkTransferSettings(settings: TransferSettings, sizeBytes: number): TransferLimits {
-  const chunkSizeBytes = settings.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES;
-  if (!(chunkSizeBytes === Number.POSITIVE_INFINITY || Number.isSafeInteger(chunkSizeBytes))) {
-    throw new ConfigError(`chunkSizeBytes must be an integer or Infinity (got ${chunkSizeBytes})`);
-  }
-  if (chunkSizeBytes < MIN_CHUNK_SIZE_BYTES) {
-    throw new ConfigError(
-      `chunkSizeBytes must be at least ${MIN_CHUNK_SIZE_BYTES} (1 MiB); got ${chunkSizeBytes}`,
-    );
-  }
+  const chunkSizeBytes = checkChunkSizeBytes(settings.chunkSizeBytes);
   const stallTimeoutMs = settings.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
     throw new ConfigError(`stallTimeoutMs must be a finite number > 0 (got ${stallTimeoutMs})`);

@@ -4,15 +4,12 @@
 
 import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { ConfigError } from '../errors.js';
-import {
-  DEFAULT_CHUNK_SIZE_BYTES,
-  DEFAULT_STALL_TIMEOUT_MS,
-  MIN_CHUNK_SIZE_BYTES,
-} from '../tus/constants.js';
+import { checkChunkSizeBytes } from '../tus/chunk-sizer.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../tus/constants.js';
+import { requireVideoUri } from '../vimeo/video-uri.js';
 import type { EngineOptions, ProcessingWaitOptions, UploadSettings } from './types.js';
 
-export { DEFAULT_CHUNK_SIZE_BYTES, DEFAULT_STALL_TIMEOUT_MS, MIN_CHUNK_SIZE_BYTES };
-export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
+const DEFAULT_PROGRESS_INTERVAL_MS = 250;
 export const DEFAULT_PROCESSING_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
@@ -31,15 +28,7 @@ export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOpti
   if (typeof options.token !== 'string' || options.token.trim() === '') {
     throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
   }
-  const chunkSizeBytes = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES;
-  if (
-    !(chunkSizeBytes === Number.POSITIVE_INFINITY || Number.isSafeInteger(chunkSizeBytes)) ||
-    chunkSizeBytes < MIN_CHUNK_SIZE_BYTES
-  ) {
-    throw new ConfigError(
-      `chunkSizeBytes must be a whole number from 1 MiB up, or Infinity; got ${chunkSizeBytes}`,
-    );
-  }
+  const chunkSizeBytes = checkChunkSizeBytes(options.chunkSizeBytes);
   const stallTimeoutMs = positive('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
   const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {
@@ -53,16 +42,18 @@ export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOpti
   if (options.resume && options.replace !== undefined) {
     throw new ConfigError('Give either resume or replace, not both');
   }
-  if (options.resume) {
-    if (!/^https?:\/\/[^/]/i.test(options.resume.uploadLink)) {
+  let { resume, replace } = options;
+  if (resume) {
+    if (!/^https?:\/\/[^/]/i.test(resume.uploadLink)) {
       throw new ConfigError('resume.uploadLink must be the http(s) upload link of the video');
     }
-    if (!/^\/videos\/[^/]+/.test(options.resume.videoUri)) {
-      throw new ConfigError('resume.videoUri must be a video URI such as /videos/123');
-    }
+    resume = { ...resume, videoUri: requireVideoUri(resume.videoUri, 'a video in resume.videoUri') };
   }
+  if (replace !== undefined) replace = requireVideoUri(replace, 'a video to replace');
   return {
     ...options,
+    ...(resume ? { resume } : {}),
+    ...(replace !== undefined ? { replace } : {}),
     retry,
     chunkSizeBytes,
     stallTimeoutMs,

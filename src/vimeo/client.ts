@@ -23,6 +23,7 @@ import {
   type VimeoTusError,
 } from '../errors.js';
 import { createApiAgents, type HeaderReader, requestText } from './api-request.js';
+import { DEFAULT_API_URL, normaliseApiUrl } from './api-url.js';
 import {
   adoptCreated,
   createMayHaveSucceeded,
@@ -32,7 +33,7 @@ import {
   uriIn,
 } from './create-recovery.js';
 import { mapErrorAnswer, mapNetworkFailure } from './error-mapping.js';
-import { parseAccount, parseCreated, parseVideo, parseVideoList, videoUriOf } from './parse.js';
+import { parseAccount, parseCreated, parseVideo, parseVideoList } from './parse.js';
 import { parseRateLimitHeaders } from './rate-limit.js';
 import type {
   AccountInfo,
@@ -49,11 +50,10 @@ import type {
   RequestOptions,
   VideoInfo,
 } from './types.js';
+import { requireVideoUri } from './video-uri.js';
 
 /** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */
 export const VIMEO_ACCEPT = 'application/vnd.vimeo.*+json;version=3.4';
-/** Vimeo's production API. */
-export const DEFAULT_API_URL = 'https://api.vimeo.com';
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const CREATE_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
@@ -180,7 +180,7 @@ export class VimeoClient {
   async createVersion(options: CreateVersionOptions): Promise<CreatedVideo> {
     const { videoUri, sizeBytes, fileName, signal } = options;
     assertSize(sizeBytes);
-    const path = `${videoPath(videoUri)}/versions`;
+    const path = `${requireVideoUri(videoUri)}/versions`;
     const startedAtMs = Date.now();
     let json: unknown;
     try {
@@ -199,7 +199,7 @@ export class VimeoClient {
       return parseCreated(json, { requireApproach: false });
     } catch (error) {
       // Deleting would delete the whole video, not the version: only say which video it was.
-      throw attachUpload(error, { videoUri: videoUriOf(uriIn(json) ?? videoPath(videoUri)) });
+      throw attachUpload(error, { videoUri: uriIn(json) ?? requireVideoUri(videoUri) });
     }
   }
 
@@ -211,7 +211,7 @@ export class VimeoClient {
     const { videoUri, fields, signal } = options;
     const json = await this.#send({
       method: 'GET',
-      path: videoPath(videoUri),
+      path: requireVideoUri(videoUri),
       ...(fields ? { fields } : {}),
       signal,
     });
@@ -226,7 +226,7 @@ export class VimeoClient {
   async editVideo(options: EditVideoOptions): Promise<VideoInfo> {
     const { videoUri, video, signal } = options;
     if (!isPlainObject(video)) throw new ConfigError('editVideo needs `video`: the fields to change');
-    const json = await this.#send({ method: 'PATCH', path: videoPath(videoUri), body: video, signal });
+    const json = await this.#send({ method: 'PATCH', path: requireVideoUri(videoUri), body: video, signal });
     return parseVideo(json);
   }
 
@@ -237,7 +237,7 @@ export class VimeoClient {
   async deleteVideo(options: DeleteVideoOptions): Promise<void> {
     await this.#send({
       method: 'DELETE',
-      path: videoPath(options.videoUri),
+      path: requireVideoUri(options.videoUri),
       signal: options.signal,
       okOnRetry: 404,
     });
@@ -410,42 +410,6 @@ function definedOnly(policy: RetryPolicy | undefined): RetryPolicy {
 function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
   if (a && b) return AbortSignal.any([a, b]);
   return a ?? b;
-}
-
-function normaliseApiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError('apiUrl is not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError('apiUrl must be an http(s) URL');
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    // The Bearer token would cross the network in clear text.
-    throw new ConfigError(
-      'apiUrl must use https:// (plain http:// is allowed only for loopback hosts such as 127.0.0.1, ::1 or localhost)',
-    );
-  }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-}
-
-/** 127.0.0.0/8, ::1 and localhost: the only hosts that may get the token over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** `/videos/123` (also `/videos/123/versions/4`, or a bare id `123`) → `/videos/123`. */
-export function videoPath(videoUri: string): string {
-  const trimmed = videoUri.trim();
-  if (/^\d+$/.test(trimmed)) return `/videos/${trimmed}`;
-  const match = /^\/videos\/([^/?#]+)/.exec(trimmed);
-  // The bad value is not echoed: it could be an upload link passed by mistake (a capability).
-  if (!match?.[1]) throw new ConfigError('Not a video URI (expected /videos/{id} or a numeric id)');
-  return `/videos/${match[1]}`;
 }
 
 function assertSize(sizeBytes: number): void {

@@ -18,8 +18,9 @@ import {
   VimeoTusError,
 } from '../errors.js';
 import type { VimeoClient } from './client.js';
-import { createdFromVideo, videoUriOf } from './parse.js';
+import { createdFromVideo } from './parse.js';
 import type { CreatedVideo, VideoInfo } from './types.js';
+import { videoUriIn } from './video-uri.js';
 
 /** The fields read from a video adopted after a lost create answer. */
 const ADOPT_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
@@ -199,9 +200,8 @@ export async function adoptCreated(
   return created;
 }
 
-/** The `uri` of a JSON answer, if it names a video. */
+/** The video a JSON answer names by its `uri`, if any. */
 export function uriIn(json: unknown): string | undefined {
-  if (json === null || typeof json !== 'object') return undefined;
-  const uri = (json as { uri?: unknown }).uri;
-  return typeof uri === 'string' && /^\/videos\/[^/]+/.test(uri) ? videoUriOf(uri) : undefined;
+  const uri = json !== null && typeof json === 'object' ? (json as { uri?: unknown }).uri : undefined;
+  return typeof uri === 'string' && uri.startsWith('/videos/') ? videoUriIn(uri) : undefined;
 }

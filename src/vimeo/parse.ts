@@ -4,6 +4,7 @@
  */
 import { TusError, VimeoApiError } from '../errors.js';
 import type { AccountInfo, CreatedVideo, VideoInfo } from './types.js';
+import { isVersionUri, videoUriIn } from './video-uri.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,12 +20,6 @@ function num(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return undefined;
-}
-
-/** `/videos/123/versions/456` → `/videos/123`; `/videos/123` stays. */
-export function videoUriOf(uri: string): string {
-  const match = /^(\/videos\/[^/]+)/.exec(uri);
-  return match?.[1] ?? uri;
 }
 
 /** Parses a video resource (any subset of fields). */
@@ -95,9 +90,9 @@ export function createdFromVideo(
   if (approach === undefined && options.requireApproach !== false) {
     throw new TusError('E_NOT_TUS', 'Vimeo answered the create call without upload.approach "tus"');
   }
-  const isVersion = /^\/videos\/[^/]+\/versions\//.test(video.uri);
+  const isVersion = isVersionUri(video.uri);
   return {
-    videoUri: videoUriOf(video.uri),
+    videoUri: videoUriIn(video.uri) ?? video.uri,
     link: video.link ?? '',
     uploadLink,
     name: video.name ?? null,

@@ -17,7 +17,7 @@ const RANK: Readonly<Record<string, number>> = {
   vimeo: 3,
   tus: 3,
   ledger: 3,
-  config: 3,
+  config: 4,
   upload: 4,
   resume: 5,
   entry: 6,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URL, resolveCliConfig } from '../../src/config/cli-config.js';
+import { resolveCliConfig } from '../../src/config/cli-config.js';
 import { ConfigError } from '../../src/errors.js';
+import { DEFAULT_API_URL } from '../../src/vimeo/api-url.js';
 
 const files: Record<string, string> = { '/t/token': '  file-token-123\n', '/t/empty': '\n' };
 const readTextFile = async (path: string): Promise<string> => {

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeVideoUri } from '../../src/cli/commands/replace.js';
 import { colorEnabled } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { NetworkError, VimeoApiError } from '../../src/errors.js';
+import { requireVideoUri, videoUriIn } from '../../src/vimeo/video-uri.js';
 import { type FakeScript, fakeEngine } from './helpers/fake-engine.js';
 import { CONTROL_CHARS, fakeIo } from './helpers/fake-io.js';
 
@@ -177,11 +177,19 @@ describe('runCli (fake engine)', () => {
   });
 });
 
-describe('normalizeVideoUri', () => {
-  it('accepts the usual forms', () => {
-    expect(normalizeVideoUri('/videos/123')).toBe('/videos/123');
-    expect(normalizeVideoUri('123')).toBe('/videos/123');
-    expect(normalizeVideoUri('https://vimeo.com/123')).toBe('/videos/123');
+describe('videoUriIn', () => {
+  it('reads the usual forms of a video, and nothing else', () => {
+    expect(videoUriIn('/videos/123')).toBe('/videos/123');
+    expect(videoUriIn(' 123 ')).toBe('/videos/123');
+    expect(videoUriIn('https://vimeo.com/123')).toBe('/videos/123');
+    expect(videoUriIn('https://vimeo.com/123/abcdef0123')).toBe('/videos/123');
+    expect(videoUriIn('/videos/123/versions/9')).toBe('/videos/123');
+    for (const text of ['talk.mp4', 'https://files.tus.vimeo.com/files/123', '/users/1', '', 12]) {
+      expect(videoUriIn(text)).toBeUndefined();
+    }
+    expect(() => requireVideoUri('https://files.tus.vimeo.com/files/secret')).toThrow(
+      /^Not a video: expected/,
+    );
   });
 });
 

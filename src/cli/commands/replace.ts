@@ -2,7 +2,7 @@
  * `vimeo-tus replace <video-uri> <file>`: uploads a new file for an existing video (a new version,
  * `POST /videos/{id}/versions`), with the same progress, verification and exit codes as `upload`.
  */
-import { ConfigError } from '../../errors.js';
+import { requireVideoUri } from '../../vimeo/video-uri.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { failBatchCommand } from './batch-command.js';
@@ -13,15 +13,6 @@ export type ReplaceCommandOptions = Pick<
   UploadCommandOptions,
   'chunkSizeBytes' | 'wait' | 'json' | 'sandbox' | 'stateDir' | 'ledger' | 'tokenFile'
 >;
-
-/** Normalises `/videos/123`, `123` or `https://vimeo.com/123` to `/videos/123`. */
-export function normalizeVideoUri(text: string): string {
-  const trimmed = text.trim();
-  const match = /^(?:\/videos\/|https?:\/\/(?:www\.)?vimeo\.com\/)?(\d+)\/?$/.exec(trimmed);
-  if (!match?.[1])
-    throw new ConfigError(`Not a video URI: "${text}" (expected /videos/123, 123 or a vimeo.com link).`);
-  return `/videos/${match[1]}`;
-}
 
 /**
  * Runs `replace`. Returns the exit code.
@@ -35,7 +26,7 @@ export async function replaceCommand(
 ): Promise<ExitCodeValue> {
   let uri: string;
   try {
-    uri = normalizeVideoUri(videoUri);
+    uri = requireVideoUri(videoUri, 'a video URI');
   } catch (error) {
     return failBatchCommand(options.json ?? false, io, error);
   }

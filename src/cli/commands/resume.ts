@@ -9,7 +9,7 @@ import { isUnfinished } from '../../ledger/record-rules.js';
 import type { Ledger, UploadRecord } from '../../ledger/types.js';
 import { VimeoClient } from '../../vimeo/client.js';
 import { runBatch } from '../batch.js';
-import { openExistingLedger, stateDirOf } from '../command-support.js';
+import { openExistingLedger } from '../command-support.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -68,7 +68,7 @@ async function runResume(
     return ExitCode.Ok;
   };
   // Open for the whole batch: every upload records its steps in it.
-  const ledger = await openExistingLedger(stateDirOf(config.stateDir, io));
+  const ledger = await openExistingLedger(config.stateDir);
   try {
     const records = ledger ? await ledger.list() : [];
     return await resumeRecords(records, ledger, config, options, io, state, nothingToDo);

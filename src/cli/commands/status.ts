@@ -7,7 +7,7 @@ import { ConfigError } from '../../errors.js';
 import type { UploadRecord } from '../../ledger/types.js';
 import type { VerifyReport } from '../../upload/types.js';
 import { verifyUpload } from '../../upload/verify.js';
-import { DEFAULT_API_URL, VimeoClient } from '../../vimeo/client.js';
+import { DEFAULT_API_URL, normaliseApiUrl } from '../../vimeo/api-url.js';
 import {
   type LedgerCommandIo,
   openExistingLedger,
@@ -43,7 +43,7 @@ export const STATUS_INCOMPLETE = 6;
  */
 export async function statusCommand(options: StatusCommandOptions, io: LedgerCommandIo): Promise<0 | 6> {
   const target = await parseTarget(options.target, io.cwd ?? process.cwd());
-  const apiUrl = new VimeoClient({ token: options.token, apiUrl: options.apiUrl ?? DEFAULT_API_URL }).apiUrl;
+  const apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
   const record = await latestRecord(target, apiUrl, stateDirOf(options.stateDir, io));
   if (!record && target.kind === 'file') {
     throw new ConfigError(

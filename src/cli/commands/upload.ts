@@ -3,10 +3,9 @@
  * sandbox), run the batch with the chosen reporter, and return the exit code.
  */
 import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
-import { resolveStateDir } from '../../config/state-dir.js';
 import { ConfigError } from '../../errors.js';
 import type { Ledger } from '../../ledger/types.js';
-import { MIN_CHUNK_SIZE_BYTES } from '../../upload/resolve-options.js';
+import { checkChunkSizeBytes } from '../../tus/chunk-sizer.js';
 import type { VideoFields } from '../../upload/types.js';
 import { runBatch } from '../batch.js';
 import type { ExitCodeValue } from '../exit-codes.js';
@@ -73,11 +72,7 @@ async function runUpload(
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError('--concurrency must be a whole number ≥ 1.');
-  if (options.chunkSizeBytes !== undefined && options.chunkSizeBytes < MIN_CHUNK_SIZE_BYTES) {
-    throw new ConfigError(
-      `--chunk-size must be at least ${MIN_CHUNK_SIZE_BYTES / 1024 / 1024}MiB (or "unlimited").`,
-    );
-  }
+  checkChunkSizeBytes(options.chunkSizeBytes, '--chunk-size');
   const baseFields = videoFields(options);
   const files = await planFiles(inputs, { cwd: io.cwd, include: compileInclude(options.include) });
   if (options.name !== undefined && files.length > 1) {
@@ -108,7 +103,7 @@ async function runUpload(
     state.secrets.push(config.token);
     const basics = batchBasics(config, options);
     // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
-    if ((options.ledger ?? true) && !sandbox) ledger = await openStateLedger(config.stateDir, io);
+    if ((options.ledger ?? true) && !sandbox) ledger = await openStateLedger(config.stateDir);
     const reporter = await createReporter(io, { json: options.json ?? false });
     const summary = await runBatch({
       ...basics,
@@ -144,10 +139,9 @@ async function runUpload(
  * cost for the commands that do not record uploads). An unusable file is refused before anything
  * is sent.
  */
-async function openStateLedger(stateDir: string | undefined, io: CliIo): Promise<Ledger> {
+async function openStateLedger(stateDir: string): Promise<Ledger> {
   const { ledgerPath, openLedger } = await import('../../ledger/open-ledger.js');
-  const dir = resolveStateDir({ ...(stateDir !== undefined ? { flag: stateDir } : {}), env: { ...io.env } });
-  return openLedger({ path: ledgerPath(dir) });
+  return openLedger({ path: ledgerPath(stateDir) });
 }
 
 /** The create-body fields from the flags (without the name). */

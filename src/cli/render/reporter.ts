@@ -1,7 +1,7 @@
 /**
  * The reporter contract: what a batch tells whoever shows it (terminal, plain lines, NDJSON).
  */
-import type { VimeoTusError } from '../../errors.js';
+import { redact, type VimeoTusError } from '../../errors.js';
 import type {
   CreatedEvent,
   NoticeEvent,
@@ -68,9 +68,6 @@ export interface BatchReporter {
 export function showError(error: unknown, secrets: readonly string[] = []): ShownError {
   const isTus = typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
   const code = isTus ? String((error as VimeoTusError).code) : 'E_UNEXPECTED';
-  let message = error instanceof Error ? error.message : String(error);
-  for (const secret of secrets) {
-    if (secret.length >= 4) message = message.split(secret).join('[redacted]');
-  }
+  const message = redact(error instanceof Error ? error.message : String(error), secrets);
   return { code, message };
 }
