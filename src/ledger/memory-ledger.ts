@@ -14,7 +14,7 @@ import {
   type PidProbe,
   sameOwner,
 } from './lock-policy.js';
-import { checkNewRecord, hasKey, isUnfinished, mergePatch } from './record-rules.js';
+import { checkNewRecord, hasKey, mergePatch } from './record-rules.js';
 import type {
   Ledger,
   LockInfo,
@@ -96,11 +96,6 @@ export class MemoryLedger implements Ledger {
     this.#open();
     const stored = this.#records.get(id);
     return stored ? { ...stored.record } : undefined;
-  }
-
-  async findUnfinished(key: UploadKey): Promise<UploadRecord | undefined> {
-    this.#open();
-    return this.#sorted((record) => hasKey(record, key) && isUnfinished(record))[0];
   }
 
   async findLatest(key: UploadKey): Promise<UploadRecord | undefined> {

@@ -18,7 +18,7 @@ export const UPLOAD_STATES: readonly UploadState[] = [
 /** States after which there is nothing left to upload. */
 export const FINISHED_STATES: readonly UploadState[] = ['verified', 'processed'];
 
-/** True when the record still has something to do (`findUnfinished` returns only these). */
+/** True when the record still has something to do (what `vimeo-tus resume` may continue). */
 export function isUnfinished(record: Pick<UploadRecord, 'state'>): boolean {
   return !FINISHED_STATES.includes(record.state);
 }

@@ -25,7 +25,7 @@ import {
   type PidProbe,
   sameOwner,
 } from './lock-policy.js';
-import { checkNewRecord, hasKey, isUnfinished, mergePatch } from './record-rules.js';
+import { checkNewRecord, hasKey, mergePatch } from './record-rules.js';
 import { REMOVE_RECORD_SCRIPT, SWAP_LOCK_SCRIPT, UPDATE_RECORD_SCRIPT } from './redis-scripts.js';
 import type {
   Ledger,
@@ -142,11 +142,6 @@ export class RedisLedger implements Ledger {
       const raw = await redis.get(this.#recordKey(id));
       return raw === null ? undefined : parseStored(raw).r;
     });
-  }
-
-  async findUnfinished(key: UploadKey): Promise<UploadRecord | undefined> {
-    const records = await this.findByFile(key.filePath);
-    return records.find((record) => hasKey(record, key) && isUnfinished(record));
   }
 
   async findLatest(key: UploadKey): Promise<UploadRecord | undefined> {

@@ -17,7 +17,7 @@ import {
   type PidProbe,
   sameOwner,
 } from './lock-policy.js';
-import { checkNewRecord, FINISHED_STATES, mergePatch } from './record-rules.js';
+import { checkNewRecord, mergePatch } from './record-rules.js';
 import { ledgerFailure } from './sqlite-errors.js';
 import { type OpenDatabaseOptions, openDatabase } from './sqlite-open.js';
 import type {
@@ -122,7 +122,6 @@ function toLock(row: LockRow): LockInfo {
 const COLUMNS = Object.keys(toParams({} as UploadRecord));
 const NEWEST_FIRST = 'ORDER BY created_at DESC, rowid DESC';
 const BY_KEY = 'api_url = @apiUrl AND account_uri = @accountUri AND file_path = @filePath';
-const UNFINISHED = `state NOT IN (${FINISHED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 const SQL = {
   insert: `INSERT INTO uploads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
@@ -130,7 +129,6 @@ const SQL = {
     .map((c) => `${c} = @${c}`)
     .join(', ')} WHERE id = @id`,
   get: 'SELECT * FROM uploads WHERE id = ?',
-  findUnfinished: `SELECT * FROM uploads WHERE ${BY_KEY} AND ${UNFINISHED} ${NEWEST_FIRST} LIMIT 1`,
   findLatest: `SELECT * FROM uploads WHERE ${BY_KEY} ${NEWEST_FIRST} LIMIT 1`,
   findByFile: `SELECT * FROM uploads WHERE file_path = ? ${NEWEST_FIRST}`,
   findByVideo: `SELECT * FROM uploads WHERE video_uri = ? ${NEWEST_FIRST}`,
@@ -227,13 +225,6 @@ export class SqliteLedger implements Ledger {
 
   get(id: string): Promise<UploadRecord | undefined> {
     return this.#run('read', () => this.#get(id));
-  }
-
-  findUnfinished(key: UploadKey): Promise<UploadRecord | undefined> {
-    return this.#run('read', () => {
-      const row = this.#stmt(SQL.findUnfinished).get(keyParams(key)) as UploadRow | undefined;
-      return row ? toRecord(row) : undefined;
-    });
   }
 
   findLatest(key: UploadKey): Promise<UploadRecord | undefined> {

@@ -110,8 +110,6 @@ export interface Ledger {
    */
   update(id: string, patch: UploadRecordPatch): Promise<UploadRecord>;
   get(id: string): Promise<UploadRecord | undefined>;
-  /** The newest record for this file and account that is not `processed`/`verified`, if any. */
-  findUnfinished(key: UploadKey): Promise<UploadRecord | undefined>;
   /** The newest record for this file and account, whatever its state. */
   findLatest(key: UploadKey): Promise<UploadRecord | undefined>;
   /** Every record of this local file (absolute path), for any account, newest first. */

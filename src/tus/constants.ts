@@ -11,18 +11,12 @@ export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
 
 /** Header names (lower case, as Node exposes incoming headers). */
 export const TUS_HEADERS = {
-  resumable: 'tus-resumable',
   uploadOffset: 'upload-offset',
   uploadLength: 'upload-length',
-  contentType: 'content-type',
-  contentLength: 'content-length',
-  retryAfter: 'retry-after',
-  rateLimitReset: 'x-ratelimit-reset',
 } as const;
 
 /** HTTP statuses the client side treats specially. */
 export const TUS_STATUS = {
-  noContent: 204,
   notFound: 404,
   conflict: 409,
   gone: 410,

@@ -205,32 +205,6 @@ export function runLedgerContract(name: string, factory: LedgerFactory): void {
         expect(await ledger.list()).toEqual([]);
       });
 
-      it('findUnfinished returns the newest unfinished record of exactly this key', async () => {
-        expect(await ledger.findUnfinished(KEY)).toBeUndefined();
-        const older = await ledger.insert(sampleRecord({ state: 'failed', errorCode: 'E_NETWORK' }));
-        clockMs += 1;
-        const newer = await ledger.insert(sampleRecord({ state: 'uploading' }));
-        clockMs += 1;
-        await ledger.insert(sampleRecord({ state: 'verified' }));
-        await ledger.insert(sampleRecord({ state: 'processed' }));
-        await ledger.insert(sampleRecord({ state: 'uploading', accountUri: '/users/2' }));
-        await ledger.insert(sampleRecord({ state: 'uploading', apiUrl: 'http://127.0.0.1:9' }));
-        await ledger.insert(sampleRecord({ state: 'uploading', filePath: '/videos/other.mp4' }));
-        expect((await ledger.findUnfinished(KEY))?.id).toBe(newer.id);
-        await ledger.update(newer.id, { state: 'verified' });
-        expect((await ledger.findUnfinished(KEY))?.id).toBe(older.id);
-        await ledger.update(older.id, { state: 'processed' });
-        expect(await ledger.findUnfinished(KEY)).toBeUndefined();
-      });
-
-      it('findUnfinished counts creating, uploading, uploaded and failed as unfinished', async () => {
-        for (const state of ['creating', 'uploading', 'uploaded', 'failed'] as const) {
-          const { id } = await ledger.insert(sampleRecord({ state }));
-          expect((await ledger.findUnfinished(KEY))?.id).toBe(id);
-          await ledger.remove(id);
-        }
-      });
-
       it('findLatest returns the newest record of this key whatever its state', async () => {
         expect(await ledger.findLatest(KEY)).toBeUndefined();
         await ledger.insert(sampleRecord({ state: 'uploading' }));
