@@ -3,6 +3,9 @@
  */
 import { AbortError } from '../errors.js';
 
+/** How a retry loop waits: `sleep`, or a test's clock. */
+export type Sleep = (delayMs: number, signal?: AbortSignal) => Promise<void>;
+
 /**
  * Wait `delayMs`, or reject with AbortError as soon as `signal` fires.
  */

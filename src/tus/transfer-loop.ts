@@ -6,7 +6,7 @@
  * budget, chunk halving, progress and callback rules from here.
  */
 import { type RetryEvent, type RetryPolicy, resolveRetryPolicy, retryDelayMs } from '../core/retry.js';
-import { sleep } from '../core/sleep.js';
+import { type Sleep, sleep } from '../core/sleep.js';
 import { AbortError, ConfigError, isRetryable, NetworkError, type VimeoTusError } from '../errors.js';
 import { type AttemptContext, runAttempt, type TransferPorts } from './attempt.js';
 import { ChunkSizer, checkChunkSizeBytes } from './chunk-sizer.js';
@@ -50,6 +50,8 @@ export interface TransferSettings {
    * answer is retried like any other, from the offset a HEAD then reports.
    */
   readonly knownOffset?: number;
+  /** How the backoff waits (tests pass a clock of their own). @default an abortable timer */
+  readonly sleep?: Sleep;
 }
 
 /** The outcome of a completed transfer. */
@@ -159,7 +161,7 @@ export async function runTransferLoop(options: TransferLoopOptions): Promise<Tra
     retries += 1;
     // A throwing onRetry ends the transfer.
     options.onRetry?.({ attempt, delayMs, reason: error.message, code: error.code });
-    await sleep(delayMs, signal);
+    await (options.sleep ?? sleep)(delayMs, signal);
   }
 }
 

@@ -10,6 +10,7 @@ import { probeOffset, runTransfer } from '../../src/tus/transfer.js';
 import { startCuttingProxy } from './helpers/cutting-proxy.js';
 import { recorder } from './helpers/recorder.js';
 import { makeRandomFile, sha256File, startTusServer, type TusTestServer } from './helpers/tus-server.js';
+import { virtualClock } from './helpers/virtual-clock.js';
 
 const MiB = 1024 * 1024;
 const fastRetry = { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 2_000 };
@@ -148,30 +149,34 @@ describe('runTransfer against @tus/server', () => {
       return true;
     });
     const rec = recorder();
+    const clock = virtualClock();
     await runTransfer({
       uploadUrl: url,
       source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: fastRetry,
+      sleep: clock.sleep,
       ...rec,
     });
     expect(rec.retries).toHaveLength(1);
     expect(rec.retries[0]?.code).toBe('E_RATE_LIMITED');
-    // The backoff alone would be ~10 ms; the server asked for 1 s.
+    // The backoff alone would be ~10 ms; the server asked for 1 s, and that is what was waited.
     expect(rec.retries[0]?.delayMs).toBeGreaterThanOrEqual(1000);
+    expect(clock.waits).toEqual([rec.retries[0]?.delayMs]);
     expect(await server.storedSha256(url)).toBe(sourceSha);
   });
 
   it('waits the whole Retry-After even when it exceeds maxDelayMs', async () => {
     const url = await server.createUpload(SOURCE_BYTES);
+    const clock = virtualClock();
     let limited = 0;
-    let limitedAt = 0;
-    let retriedAt = 0;
+    let limitedAt = -1;
+    let retriedAt = -1;
     server.setFault((req, res) => {
-      if (req.method === 'HEAD' && limited > 0 && retriedAt === 0) retriedAt = performance.now();
+      if (req.method === 'HEAD' && limited > 0 && retriedAt < 0) retriedAt = clock.nowMs();
       if (req.method !== 'PATCH' || limited > 0) return false;
       limited += 1;
-      limitedAt = performance.now();
+      limitedAt = clock.nowMs();
       res.writeHead(429, { 'retry-after': '3', connection: 'close' }).end();
       return true;
     });
@@ -181,11 +186,12 @@ describe('runTransfer against @tus/server', () => {
       source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 100 },
+      sleep: clock.sleep,
       ...rec,
     });
     expect(rec.retries.map((r) => [r.code, r.delayMs])).toEqual([['E_RATE_LIMITED', 3_000]]);
-    // A lower bound only: the next request came no earlier than the server asked.
-    expect(retriedAt - limitedAt).toBeGreaterThanOrEqual(2_900);
+    // The next request came only after the whole wait the server asked for.
+    expect(retriedAt - limitedAt).toBe(3_000);
     expect(await server.storedSha256(url)).toBe(sourceSha);
   });
 
@@ -220,14 +226,17 @@ describe('runTransfer against @tus/server', () => {
       return true;
     });
     const rec = recorder();
+    const clock = virtualClock();
     await runTransfer({
       uploadUrl: url,
       source: await inspectFile(source.path),
       chunkSizeBytes: 2 * MiB,
       retry: { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 1_000 },
+      sleep: clock.sleep,
       ...rec,
     });
     expect(rec.retries.map((r) => r.code)).toEqual(['E_SERVER', 'E_SERVER']);
+    expect(clock.waits).toEqual(rec.retries.map((r) => r.delayMs));
     // Equal jitter: at least half the base delay (200 ms, then 400 ms), at most maxDelayMs.
     expect(rec.retries[0]?.delayMs).toBeGreaterThanOrEqual(100);
     expect(rec.retries[1]?.delayMs).toBeGreaterThanOrEqual(200);
