@@ -46,6 +46,26 @@ function layerOf(file: string): string {
   return first.replace(/\.(ts|js)$/, '');
 }
 
+/** Every package a module and the modules it imports statically load at start-up (not `await import`). */
+async function staticPackages(
+  entry: string,
+  seen = new Set<string>(),
+  found = new Set<string>(),
+): Promise<Set<string>> {
+  if (seen.has(entry)) return found;
+  seen.add(entry);
+  const text = await readFile(entry, 'utf8');
+  for (const match of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s+'([^']+)'/gm)) {
+    const specifier = match[1] ?? '';
+    if (specifier.startsWith('.')) {
+      await staticPackages(path.resolve(path.dirname(entry), specifier.replace(/\.js$/, '.ts')), seen, found);
+    } else if (!specifier.startsWith('node:')) {
+      found.add(specifier);
+    }
+  }
+  return found;
+}
+
 /** Relative module specifiers of static imports, re-exports and dynamic imports. */
 function importsOf(text: string): string[] {
   const found: string[] = [];
@@ -84,5 +104,10 @@ describe('layers', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('start-up loads no dependency but commander: SQLite, Redis, the sandbox and the terminal display on demand', async () => {
+    expect([...(await staticPackages(path.join(SRC, 'cli/bin.ts')))]).toEqual(['commander']);
+    expect([...(await staticPackages(path.join(SRC, 'index.ts')))]).toEqual([]);
   });
 });
