@@ -11,6 +11,7 @@ import { Command, Option } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
 import { sandboxCommand } from '../sandbox/command.js';
 import { DEFAULT_CHUNK_SIZE_BYTES } from '../tus/constants.js';
+import { DEFAULT_CONCURRENCY } from './commands/batch-command.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
 import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
@@ -91,7 +92,7 @@ Documentation (shipped with the package): ${docs(context.docsDir)}
       `bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited ${CHUNK_DEFAULT}`,
       sizeArg,
     )
-    .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
+    .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
     .option(
       '--include <list>',
       'for directories: extensions or globs, comma-separated (default: common video types)',
@@ -270,7 +271,7 @@ Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo repo
     .description('continue every unfinished upload in the ledger (same video, from the server offset)')
     .option('--json', 'NDJSON events on stdout (as upload --json)', false)
     .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, sizeArg)
-    .option('--concurrency <n>', 'files uploaded at the same time', intArg, 2)
+    .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
     .option('--wait', 'wait until Vimeo has processed each video', false)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
     .option('--state-dir <dir>', STATE_DIR_HELP)

@@ -4,10 +4,26 @@
  * event is the last stdout line even when the command stops with an error before its batch ends.
  */
 import { type CliConfig, TOKEN_HELP } from '../../config/cli-config.js';
+import { ConfigError } from '../../errors.js';
 import type { BatchParams } from '../batch.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { writeJsonFatal } from '../render/json-reporter.js';
+
+/** Files uploaded at the same time when `--concurrency` is not given. */
+export const DEFAULT_CONCURRENCY = 2;
+
+/**
+ * The checked `--concurrency` of a batch command.
+ * @throws ConfigError unless it is a whole number ≥ 1.
+ */
+export function batchConcurrency(value: number | undefined): number {
+  const concurrency = value ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError('--concurrency must be a whole number ≥ 1.');
+  }
+  return concurrency;
+}
 
 /** Filled in by a batch command as it runs, read if it fails. */
 export interface BatchCommandState {

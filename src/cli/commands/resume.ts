@@ -4,7 +4,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
-import { ConfigError } from '../../errors.js';
 import { isUnfinished } from '../../ledger/record-rules.js';
 import type { Ledger, UploadRecord } from '../../ledger/types.js';
 import { VimeoClient } from '../../vimeo/client.js';
@@ -16,18 +15,14 @@ import type { CliIo } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
 import { stripControl } from '../render/format.js';
 import { writeJsonNothingToDo } from '../render/json-reporter.js';
-import { type BatchCommandState, batchBasics, runBatchCommand } from './batch-command.js';
+import { type BatchCommandState, batchBasics, batchConcurrency, runBatchCommand } from './batch-command.js';
+import type { UploadCommandOptions } from './upload.js';
 
-/** Options of {@link resumeCommand}. */
-export interface ResumeCommandOptions {
-  readonly json?: boolean | undefined;
-  readonly tokenFile?: string | undefined;
-  readonly stateDir?: string | undefined;
-  readonly chunkSizeBytes?: number | undefined;
-  /** @default 2 */
-  readonly concurrency?: number | undefined;
-  readonly wait?: boolean | undefined;
-}
+/** Options of {@link resumeCommand}: those of `upload` that apply to every unfinished upload. */
+export type ResumeCommandOptions = Pick<
+  UploadCommandOptions,
+  'json' | 'tokenFile' | 'stateDir' | 'chunkSizeBytes' | 'concurrency' | 'wait'
+>;
 
 /** True for a record `resume` continues: unfinished and not given up (`failed`). */
 export function isResumable(record: UploadRecord): boolean {
@@ -47,10 +42,7 @@ async function runResume(
   io: CliIo,
   state: BatchCommandState,
 ): Promise<ExitCodeValue> {
-  const concurrency = options.concurrency ?? 2;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError('--concurrency must be a whole number ≥ 1.');
-  }
+  const concurrency = batchConcurrency(options.concurrency);
   const config = await resolveCliConfig({
     env: io.env,
     flags: { tokenFile: options.tokenFile, stateDir: options.stateDir },
@@ -86,7 +78,7 @@ async function resumeRecords(
   state: BatchCommandState,
   nothingToDo: () => ExitCodeValue,
 ): Promise<ExitCodeValue> {
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = batchConcurrency(options.concurrency);
   const unfinished = records.filter(isResumable);
   if (!ledger || unfinished.length === 0) {
     if (!options.json) io.stdout.write('Nothing to resume: every recorded upload is finished.\n');

@@ -12,7 +12,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
 import type { CliIo, EmbeddedSandbox } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
-import { type BatchCommandState, batchBasics, runBatchCommand } from './batch-command.js';
+import { type BatchCommandState, batchBasics, batchConcurrency, runBatchCommand } from './batch-command.js';
 
 /** Vimeo's `privacy.view` values. */
 export const PRIVACY_VIEWS = [
@@ -69,9 +69,7 @@ async function runUpload(
   state: BatchCommandState,
 ): Promise<ExitCodeValue> {
   if (inputs.length === 0) throw new ConfigError('Nothing to upload: give at least one file or directory.');
-  const concurrency = options.concurrency ?? 2;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new ConfigError('--concurrency must be a whole number ≥ 1.');
+  const concurrency = batchConcurrency(options.concurrency);
   checkChunkSizeBytes(options.chunkSizeBytes, '--chunk-size');
   const baseFields = videoFields(options);
   const files = await planFiles(inputs, { cwd: io.cwd, include: compileInclude(options.include) });
