@@ -1,7 +1,12 @@
 /**
- * The progress model of one upload: phase, bytes sent, bytes acknowledged (never decreasing),
- * rate over a sliding window of acknowledged bytes, ETA; throttled to one event per interval, with
- * phase changes sent at once.
+ * The progress model of one upload: phase, bytes sent, bytes acknowledged (never decreasing), two
+ * rates over a sliding window (bytes the socket accepted, bytes the server acknowledged), ETA;
+ * throttled to one event per interval, with phase changes sent at once.
+ *
+ * Which rate drives `bytesPerSecond` and the ETA: the acknowledged one once acknowledgements move
+ * within the window, the sent one until then. With the default chunk size a file up to 128 MiB is
+ * one PATCH whose only acknowledgement comes at its end; a rate of acknowledged bytes alone would
+ * read 0 B/s, ETA unknown, for the whole upload.
  */
 import type { UploadPhase, UploadProgress } from './types.js';
 
@@ -9,7 +14,7 @@ const DEFAULT_WINDOW_MS = 5_000;
 
 interface Sample {
   readonly atMs: number;
-  readonly acked: number;
+  readonly bytes: number;
 }
 
 /** Options of {@link ProgressTracker}. */
@@ -32,7 +37,10 @@ export class ProgressTracker {
   #phase: UploadPhase = 'creating';
   #bytesSent = 0;
   #bytesAcked = 0;
-  #samples: Sample[] = [];
+  /** `bytesSent` when `bytesAcked` last moved or a retry began: bytes sent since are in flight. */
+  #sentMark = 0;
+  #ackedSamples: Sample[] = [];
+  #sentSamples: Sample[] = [];
   #lastEmitMs = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -51,17 +59,23 @@ export class ProgressTracker {
   setPhase(phase: UploadPhase): void {
     if (phase === this.#phase && this.#lastEmitMs !== Number.NEGATIVE_INFINITY) return;
     this.#phase = phase;
+    // Bytes written before a retry are written off: the transfer starts again at the server's offset.
+    if (phase === 'retrying') this.#sentMark = this.#bytesSent;
     this.#emitNow();
   }
 
   /** A transfer update. `bytesAcked` below the best seen so far is ignored. */
   update(update: { readonly bytesSent: number; readonly bytesAcked: number }): void {
     const moved = update.bytesSent > this.#bytesSent || update.bytesAcked > this.#bytesAcked;
-    this.#bytesSent = Math.max(this.#bytesSent, update.bytesSent);
     const nowMs = this.#now();
-    if (update.bytesAcked > this.#bytesAcked || this.#samples.length === 0) {
+    if (update.bytesSent > this.#bytesSent || this.#sentSamples.length === 0) {
+      this.#bytesSent = Math.max(this.#bytesSent, update.bytesSent);
+      this.#sentSamples.push({ atMs: nowMs, bytes: this.#bytesSent });
+    }
+    if (update.bytesAcked > this.#bytesAcked || this.#ackedSamples.length === 0) {
+      if (update.bytesAcked > this.#bytesAcked) this.#sentMark = this.#bytesSent;
       this.#bytesAcked = Math.max(this.#bytesAcked, update.bytesAcked);
-      this.#samples.push({ atMs: nowMs, acked: this.#bytesAcked });
+      this.#ackedSamples.push({ atMs: nowMs, bytes: this.#bytesAcked });
     }
     if (this.#phase === 'retrying' && moved) {
       this.setPhase('uploading');
@@ -70,26 +84,28 @@ export class ProgressTracker {
     this.#emitThrottled();
   }
 
-  /** The current progress, rate and ETA computed now. */
+  /** The current progress, rates and ETA computed now. */
   snapshot(): UploadProgress {
     const nowMs = this.#now();
-    this.#trim(nowMs);
-    const first = this.#samples[0];
-    const last = this.#samples[this.#samples.length - 1];
-    let bytesPerSecond = 0;
-    if (first && last && last !== first) {
-      const spanMs = Math.max(1, nowMs - first.atMs);
-      bytesPerSecond = Math.round(((last.acked - first.acked) * 1000) / spanMs);
-    }
-    const remaining = Math.max(0, this.#options.bytesTotal - this.#bytesAcked);
+    const acked = windowRate(this.#ackedSamples, nowMs, this.#windowMs);
+    const sent = windowRate(this.#sentSamples, nowMs, this.#windowMs);
+    const total = this.#options.bytesTotal;
+    // How far the bytes on the wire reach: the server's offset plus what was written since.
+    const sentPosition = Math.min(total, this.#bytesAcked + Math.max(0, this.#bytesSent - this.#sentMark));
+    const basis: 'acked' | 'sent' = acked.moved || !sent.moved ? 'acked' : 'sent';
+    const bytesPerSecond = basis === 'acked' ? acked.bytesPerSecond : sent.bytesPerSecond;
+    const remaining = Math.max(0, total - (basis === 'acked' ? this.#bytesAcked : sentPosition));
     const etaSeconds =
-      remaining === 0 ? 0 : bytesPerSecond > 0 ? Math.ceil(remaining / bytesPerSecond) : null;
+      total - this.#bytesAcked <= 0 ? 0 : bytesPerSecond > 0 ? Math.ceil(remaining / bytesPerSecond) : null;
     return {
       phase: this.#phase,
       bytesSent: this.#bytesSent,
       bytesAcked: this.#bytesAcked,
-      bytesTotal: this.#options.bytesTotal,
+      bytesTotal: total,
       bytesPerSecond,
+      rateBasis: basis,
+      sentBytesPerSecond: sent.bytesPerSecond,
+      ackedBytesPerSecond: acked.bytesPerSecond,
       etaSeconds,
     };
   }
@@ -99,13 +115,6 @@ export class ProgressTracker {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-  }
-
-  #trim(nowMs: number): void {
-    // Keep one sample at or before the window's start as the baseline.
-    while (this.#samples.length > 2 && (this.#samples[1]?.atMs ?? nowMs) <= nowMs - this.#windowMs) {
-      this.#samples.shift();
-    }
   }
 
   #emitThrottled(): void {
@@ -128,4 +137,22 @@ export class ProgressTracker {
     this.#lastEmitMs = this.#now();
     this.#options.emit(this.snapshot());
   }
+}
+
+/**
+ * Bytes per second over the window, from a baseline sample at or before its start; `moved` when
+ * the count grew within the window. Trims samples that fell out of the window.
+ */
+function windowRate(
+  samples: Sample[],
+  nowMs: number,
+  windowMs: number,
+): { bytesPerSecond: number; moved: boolean } {
+  while (samples.length > 2 && (samples[1]?.atMs ?? nowMs) <= nowMs - windowMs) samples.shift();
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last || last === first) return { bytesPerSecond: 0, moved: false };
+  const spanMs = Math.max(1, nowMs - first.atMs);
+  const moved = last.bytes > first.bytes && last.atMs > nowMs - windowMs;
+  return { bytesPerSecond: Math.round(((last.bytes - first.bytes) * 1000) / spanMs), moved };
 }

@@ -20,8 +20,17 @@ export interface UploadProgress {
   /** Bytes the server acknowledged (its `Upload-Offset`). Never decreases. */
   readonly bytesAcked: number;
   readonly bytesTotal: number;
-  /** Acknowledged bytes per second, over the last few seconds. */
+  /**
+   * The rate the ETA uses, over the last few seconds: acknowledged bytes per second once
+   * acknowledgements move, bytes the socket accepted per second until then (`rateBasis`).
+   */
   readonly bytesPerSecond: number;
+  /** Which rate `bytesPerSecond` is. Absent in events that were not computed by the engine. */
+  readonly rateBasis?: 'sent' | 'acked';
+  /** Bytes the socket accepted per second over the last few seconds. */
+  readonly sentBytesPerSecond?: number;
+  /** Bytes the server acknowledged per second over the last few seconds. */
+  readonly ackedBytesPerSecond?: number;
   /** Seconds left at the current rate; `null` when unknown. */
   readonly etaSeconds: number | null;
 }

@@ -229,15 +229,29 @@ describe('vimeo-tus binary against the sandbox', () => {
     }).done;
     expect(embedded.code, embedded.stderr).toBe(0);
     expect(parseEvents(embedded.stdout).at(-1)).toMatchObject({ type: 'summary', ok: true, verified: 1 });
-    const demo = await runBin(['demo', '--size', '2MiB', '--rate', '8MiB', '--json'], { cwd: dir, env: {} })
+    // The default chunk size: the whole file is one PATCH, acknowledged only at its end.
+    const demo = await runBin(['demo', '--size', '6MiB', '--rate', '2MiB', '--json'], { cwd: dir, env: {} })
       .done;
     expect(demo.code, demo.stderr).toBe(0);
-    const verified = parseEvents(demo.stdout).find((e) => e.type === 'verified');
+    const events = parseEvents(demo.stdout);
+    const verified = events.find((e) => e.type === 'verified');
     expect(verified).toMatchObject({
-      uploadOffset: 2 * MiB,
-      uploadLength: 2 * MiB,
+      uploadOffset: 6 * MiB,
+      uploadLength: 6 * MiB,
       transcodeStatus: 'complete',
     });
+    // Before the acknowledgement the rate and ETA follow the bytes sent; both rates are carried.
+    const midway = events.filter(
+      (e) =>
+        e.type === 'progress' && e.phase === 'uploading' && e.bytesAcked === 0 && Number(e.bytesSent) > 0,
+    );
+    expect(midway.length, demo.stdout).toBeGreaterThan(0);
+    for (const event of midway) {
+      expect(event).toMatchObject({ rateBasis: 'sent', ackedBytesPerSecond: 0 });
+      expect(event.bytesPerSecond).toBe(event.sentBytesPerSecond);
+      expect(Number(event.bytesPerSecond)).toBeGreaterThan(0);
+      expect(typeof event.etaSeconds).toBe('number');
+    }
   });
 
   it('replace uploads a new version of the same video', async () => {

@@ -89,4 +89,49 @@ describe('ProgressTracker', () => {
     expect(tracker.phase).toBe('uploading');
     expect(events.map((e) => e.phase)).toEqual(['uploading', 'retrying', 'uploading']);
   });
+
+  it('follows the bytes sent while no acknowledgement comes (one PATCH for the whole file), then the acknowledged ones', () => {
+    const { tracker, advance } = setup(0);
+    current = tracker;
+    tracker.setPhase('uploading');
+    tracker.update({ bytesSent: 0, bytesAcked: 0 });
+    for (let i = 1; i <= 3; i += 1) {
+      advance(1000);
+      tracker.update({ bytesSent: 100 * i, bytesAcked: 0 });
+    }
+    const sending = tracker.snapshot();
+    expect(sending).toMatchObject({
+      bytesAcked: 0,
+      bytesSent: 300,
+      rateBasis: 'sent',
+      bytesPerSecond: 100,
+      sentBytesPerSecond: 100,
+      ackedBytesPerSecond: 0,
+    });
+    // 700 bytes left beyond what the socket accepted, at 100 B/s.
+    expect(sending.etaSeconds).toBe(7);
+
+    advance(1000);
+    tracker.update({ bytesSent: 400, bytesAcked: 400 });
+    const acked = tracker.snapshot();
+    expect(acked.rateBasis).toBe('acked');
+    expect(acked.ackedBytesPerSecond).toBe(100);
+    expect(acked.bytesPerSecond).toBe(acked.ackedBytesPerSecond);
+    expect(acked.etaSeconds).toBe(6);
+  });
+
+  it('writes off bytes sent before a retry: the ETA counts from the server offset again', () => {
+    const { tracker, advance } = setup(0);
+    current = tracker;
+    tracker.setPhase('uploading');
+    tracker.update({ bytesSent: 0, bytesAcked: 0 });
+    advance(1000);
+    tracker.update({ bytesSent: 500, bytesAcked: 0 });
+    expect(tracker.snapshot().etaSeconds).toBe(1);
+    tracker.setPhase('retrying');
+    advance(1000);
+    tracker.update({ bytesSent: 600, bytesAcked: 0 });
+    // 600 sent in 2 s, none of the first 500 counted as on the wire: 900 left at 300 B/s.
+    expect(tracker.snapshot()).toMatchObject({ rateBasis: 'sent', bytesPerSecond: 300, etaSeconds: 3 });
+  });
 });

@@ -18,7 +18,7 @@ export interface DemoCommandOptions {
   readonly sizeBytes?: number | undefined;
   /** Throttle of the sandbox's upload host. @default 2.4 MiB/s (about 10 s for the default size) */
   readonly bytesPerSecond?: number | undefined;
-  /** @default 4 MiB (several acknowledged steps to watch) */
+  /** @default the library's (128 MiB): what people see first is what they get */
   readonly chunkSizeBytes?: number | undefined;
   readonly json?: boolean | undefined;
 }
@@ -42,7 +42,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo): Promi
       {
         sandbox: true,
         sandboxThrottleBytesPerSecond: bytesPerSecond,
-        chunkSizeBytes: options.chunkSizeBytes ?? 4 * 1024 * 1024,
+        chunkSizeBytes: options.chunkSizeBytes,
         wait: true,
         ledger: false,
         json: options.json,

@@ -79,6 +79,9 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
         bytesAcked: progress.bytesAcked,
         bytesTotal: progress.bytesTotal,
         bytesPerSecond: Math.round(progress.bytesPerSecond),
+        rateBasis: progress.rateBasis ?? 'acked',
+        sentBytesPerSecond: Math.round(progress.sentBytesPerSecond ?? 0),
+        ackedBytesPerSecond: Math.round(progress.ackedBytesPerSecond ?? progress.bytesPerSecond),
         etaSeconds: progress.etaSeconds,
       });
     },

@@ -36,7 +36,8 @@ export function renderFrame(view: BatchView, options: FrameOptions): string {
     t.failed > 0 ? `${t.failed} failed` : '',
     `elapsed ${formatDuration((options.nowMs - view.startedAtMs) / 1000)}`,
   ].filter((part) => part !== '');
-  const eta = t.bytesPerSecond > 0 ? (t.bytesTotal - t.bytesAcked) / t.bytesPerSecond : null;
+  // Until acknowledgements come, the rate is of bytes sent: the ETA counts from how far they reach.
+  const eta = t.bytesPerSecond > 0 ? (t.bytesTotal - t.bytesSent) / t.bytesPerSecond : null;
   const totalTail = `${pair(t.bytesAcked, t.bytesTotal)} ${rate(t.bytesPerSecond)} ETA ${formatDuration(eta)}`;
   const totalLine =
     `${padCell('Total', nameWidth)} ` +
