@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ConfigError } from '../errors.js';
+import { MIN_CHUNK_SIZE_BYTES } from '../tus/constants.js';
 import { parseSizeBytes } from './size.js';
 
 /**
@@ -13,8 +14,22 @@ import { parseSizeBytes } from './size.js';
  * @throws InvalidArgumentError when the value is not a size.
  */
 export function sizeArg(value: string): number {
+  return sizeAtLeast(value, 1);
+}
+
+/**
+ * Parses `--chunk-size`: a size of at least the library's smallest chunk (1 MiB), or `unlimited`.
+ * Every value below it (0 included) gets the same message, in the same style as any bad size.
+ * @example chunkSizeArg('64MiB') // 67108864
+ * @throws InvalidArgumentError otherwise.
+ */
+export function chunkSizeArg(value: string): number {
+  return sizeAtLeast(value, MIN_CHUNK_SIZE_BYTES);
+}
+
+function sizeAtLeast(value: string, minBytes: number): number {
   try {
-    return parseSizeBytes(value);
+    return parseSizeBytes(value, minBytes);
   } catch (error) {
     throw new InvalidArgumentError(error instanceof ConfigError ? error.message : String(error));
   }

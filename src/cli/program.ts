@@ -17,7 +17,7 @@ import { replaceCommand } from './commands/replace.js';
 import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { intArg, sizeArg } from './option-parsers.js';
+import { chunkSizeArg, intArg, sizeArg } from './option-parsers.js';
 
 /** What the program's actions share with the caller. */
 export interface ProgramContext {
@@ -90,7 +90,7 @@ Documentation (shipped with the package): ${docs(context.docsDir)}
     .option(
       '--chunk-size <size>',
       `bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited ${CHUNK_DEFAULT}`,
-      sizeArg,
+      chunkSizeArg,
     )
     .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
     .option(
@@ -142,7 +142,7 @@ Examples:
     .description('upload a new file for an existing video (a new version of the same video)')
     .argument('<video-uri>', 'the video: /videos/123, 123 or https://vimeo.com/123')
     .argument('<file>', 'the new file')
-    .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, sizeArg)
+    .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, chunkSizeArg)
     .option('--wait', 'wait until Vimeo has processed the new file', false)
     .option('--json', 'NDJSON events on stdout', false)
     .option('--sandbox', 'use an embedded local sandbox', false)
@@ -198,14 +198,18 @@ Examples:
       );
     });
 
-  const sandbox = sandboxCommand({ stdout: io.stdout as unknown as Writable, signal: io.signal });
+  const sandbox = sandboxCommand({
+    stdout: io.stdout as unknown as Writable,
+    signal: io.signal,
+    parseRate: sizeArg,
+  });
   sandbox.copyInheritedSettings(program);
   sandbox.addHelpText(
     'after',
     `
 Examples:
   $ vimeo-tus sandbox                       # prints the API URL and token to use
-  $ vimeo-tus sandbox --port 8080 --throttle 1048576 --json
+  $ vimeo-tus sandbox --port 8080 --throttle 1MiB --json
   $ VIMEO_API_URL=http://127.0.0.1:8080 VIMEO_TOKEN=sandbox-token vimeo-tus upload clip.mp4`,
   );
   program.addCommand(sandbox);
@@ -270,7 +274,7 @@ Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo repo
     .command('resume')
     .description('continue every unfinished upload in the ledger (same video, from the server offset)')
     .option('--json', 'NDJSON events on stdout (as upload --json)', false)
-    .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, sizeArg)
+    .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, chunkSizeArg)
     .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
     .option('--wait', 'wait until Vimeo has processed each video', false)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')

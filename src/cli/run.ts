@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { TOKEN_HELP } from '../config/cli-config.js';
 import { VimeoTusError } from '../errors.js';
+import { SandboxPortError } from '../sandbox/command.js';
 import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { buildProgram, type ProgramContext } from './program.js';
@@ -50,9 +51,22 @@ export function reportFatal(error: unknown, io: CliIo): ExitCodeValue {
         .map((line) => stripControl(line))
         .join('\n')}\n`,
     );
+  } else if (error instanceof SandboxPortError || isUserCausedSystemError(error)) {
+    // A condition the user caused (a port in use, a folder that may not be written): one line.
+    const { message, code: systemCode } = error as Error & { code: string };
+    io.stderr.write(`vimeo-tus: ${stripControl(message)} [${systemCode}]\n`);
+    return ExitCode.Usage;
   } else {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr.write(`vimeo-tus: unexpected error (please report it):\n${text}\n`);
   }
   return code;
+}
+
+/** System errors a user causes with paths and permissions: told in one line, never as a stack. */
+const USER_SYSTEM_CODES = new Set(['EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EROFS', 'EEXIST']);
+
+function isUserCausedSystemError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && USER_SYSTEM_CODES.has(code);
 }

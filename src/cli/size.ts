@@ -24,10 +24,11 @@ const UNIT_BYTES: Readonly<Record<string, number>> = {
 
 /**
  * Parses a size. Returns `Infinity` for `unlimited`/`infinity`/`inf`.
- * @throws ConfigError on anything else that is not a positive whole number of bytes.
+ * @param minBytes the smallest size accepted (one message for every value below it, 0 included).
+ * @throws ConfigError on anything else that is not a whole number of bytes ≥ `minBytes`.
  * @example parseSizeBytes('256MiB') // 268435456
  */
-export function parseSizeBytes(text: string): number {
+export function parseSizeBytes(text: string, minBytes = 1): number {
   const trimmed = text.trim();
   if (/^(unlimited|infinity|inf)$/i.test(trimmed)) return Number.POSITIVE_INFINITY;
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(trimmed);
@@ -39,10 +40,24 @@ export function parseSizeBytes(text: string): number {
     );
   }
   const bytes = Math.round(Number(match[1]) * multiplier);
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw new ConfigError(`Not a usable size: "${text}" (must be at least 1 byte).`);
+  if (!Number.isSafeInteger(bytes) || bytes < Math.max(1, minBytes)) {
+    throw new ConfigError(`Too small: "${text}" (the smallest is ${formatSizeFlag(Math.max(1, minBytes))}).`);
   }
   return bytes;
+}
+
+/**
+ * A size as a flag takes it, in the largest binary unit that divides it: `256MiB`, `1MiB`, `1000`.
+ * @example formatSizeFlag(268435456) // '256MiB'
+ */
+export function formatSizeFlag(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'unlimited';
+  const units = ['TiB', 'GiB', 'MiB', 'KiB'];
+  for (const [index, unit] of units.entries()) {
+    const size = 1024 ** (units.length - index);
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 /**

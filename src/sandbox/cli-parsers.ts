@@ -44,6 +44,15 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** A TCP port: 0 (a free one) to 65535. */
+export function parsePort(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port: use 0 (a free port) to 65535`);
+  }
+  return n;
+}
+
 /** A delay in whole milliseconds, or `never` (Infinity). */
 export function parseDelayMsOrNever(value: string): number {
   return value.trim().toLowerCase() === 'never' ? Number.POSITIVE_INFINITY : parseNonNegativeInt(value);

@@ -12,6 +12,7 @@ import {
   collectStatusFault,
   parseDelayMsOrNever,
   parseNonNegativeInt,
+  parsePort,
   parsePositiveInt,
   parseScopes,
 } from './cli-parsers.js';
@@ -75,6 +76,44 @@ export interface SandboxCommandIo {
   readonly signal?: AbortSignal;
   /** Called once the sandbox listens. */
   readonly onStarted?: (sandbox: Sandbox) => void;
+  /**
+   * Parses `--throttle` (bytes per second). The CLI passes its size parser, so `10MiB` means here
+   * what it means for `demo --rate`. @default whole bytes only
+   */
+  readonly parseRate?: (value: string) => number;
+}
+
+/** A port the sandbox cannot listen on: a condition the user caused, told in one line. */
+export class SandboxPortError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SandboxPortError';
+    this.code = code;
+  }
+}
+
+/** Starts the sandbox; a port in use or not allowed becomes a {@link SandboxPortError}. */
+async function startOn(options: SandboxOptions): Promise<Sandbox> {
+  const { startSandbox } = await import('./index.js');
+  try {
+    return await startSandbox(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    const which =
+      options.port !== undefined && options.uploadPort !== undefined
+        ? `port ${options.port} (--port) or ${options.uploadPort} (--upload-port)`
+        : options.uploadPort !== undefined
+          ? `port ${options.uploadPort} (--upload-port)`
+          : `port ${options.port ?? 0} (--port)`;
+    const reason = code === 'EADDRINUSE' ? 'is already in use' : 'may not be opened by this user';
+    throw new SandboxPortError(
+      `The sandbox cannot listen: ${which} ${reason}. Choose another, or 0 for a free port.`,
+      code,
+      { cause: error },
+    );
+  }
 }
 
 /** Turn parsed flags into startSandbox options. */
@@ -137,8 +176,8 @@ function waitForStop(signal: AbortSignal | undefined): Promise<void> {
 export function sandboxCommand(io: SandboxCommandIo = {}): Command {
   return new Command('sandbox')
     .description('Run a local Vimeo-compatible API and tus upload host (for demos and tests)')
-    .option('--port <n>', 'API host port (0 = free port)', parseNonNegativeInt)
-    .option('--upload-port <n>', 'upload host port (0 = free port)', parseNonNegativeInt)
+    .option('--port <n>', 'API host port (0 = free port)', parsePort)
+    .option('--upload-port <n>', 'upload host port (0 = free port)', parsePort)
     .option('--data-dir <dir>', 'where videos and bytes are kept (default: a fresh temporary folder)')
     .option('--token <token>', "the Bearer token to accept (default: 'sandbox-token')")
     .option(
@@ -147,7 +186,11 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
       parseScopes,
     )
     .option('--json', 'print one JSON line {"apiUrl","uploadUrl","token"} and nothing else on stdout')
-    .option('--throttle <bytesPerSecond>', 'limit each PATCH body to this rate', parsePositiveInt)
+    .option(
+      '--throttle <rate>',
+      'limit each PATCH body to this many bytes a second, e.g. 1MiB',
+      io.parseRate ?? parsePositiveInt,
+    )
     .option('--link-ttl-ms <ms>', 'upload links die this long after they are issued', parseNonNegativeInt)
     .option('--expired-link-status <status>', 'what a dead link answers (default 404)', parsePositiveInt)
     .option('--drop-partial', 'drop all bytes of an interrupted PATCH (default: keep them)')
@@ -203,11 +246,10 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     )
     .option('--require-version-header', 'answer 400/3116 to uploads without Accept ...;version=3.4')
     .action(async (flags: SandboxFlags) => {
-      // Loaded here, not at the top: every CLI command builds this command object, and only this
-      // one needs @tus/server (start-up CPU and memory count in every upload's cost).
-      const { startSandbox } = await import('./index.js');
+      // startOn loads the sandbox here, not at the top: every CLI command builds this command
+      // object, and only this one needs @tus/server (start-up CPU and memory count in every upload).
       const stdout = io.stdout ?? process.stdout;
-      const sandbox = await startSandbox(sandboxOptionsFromFlags(flags));
+      const sandbox = await startOn(sandboxOptionsFromFlags(flags));
       if (flags.json) {
         stdout.write(
           `${JSON.stringify({ apiUrl: sandbox.apiUrl, uploadUrl: sandbox.uploadUrl, token: sandbox.token })}\n`,

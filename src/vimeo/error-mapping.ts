@@ -158,11 +158,22 @@ export function mapNetworkFailure(
   const code = errorCode(error);
   const nothingSent = code !== undefined && NOTHING_SENT_CODES.has(code);
   const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
-  const err = new NetworkError(redact(`${method} ${path} failed before an answer: ${reason}`, secrets), {
+  // The API's address is named (a closed port or a wrong VIMEO_API_URL shows which one was tried).
+  const target = `${originOf(url)}${path}`;
+  const err = new NetworkError(redact(`${method} ${target} failed before an answer: ${reason}`, secrets), {
     cause: error,
     request: summarizeRequest(method, url),
   });
   return Object.assign(err, { nothingSent });
+}
+
+/** `https://api.vimeo.com` of a request URL (never its query). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
 }
 
 /**
