@@ -302,6 +302,31 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   return out;
 }
 
+/**
+ * The forms in which an upload link (a capability) can be quoted by a server: the whole link, its
+ * path, host and path, its last path segment (the upload id) when it is long enough to be one, and
+ * each of those URL-encoded (as a diagnostic that embeds the link in a query or a message may
+ * write it). Longest first, so that a quoted link is redacted whole before its parts.
+ */
+export function uploadLinkSecrets(uploadLink: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(uploadLink);
+  } catch {
+    return [uploadLink];
+  }
+  const uploadId = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  const plain = [url.href, uploadLink, `${url.host}${url.pathname}`, url.pathname];
+  if (uploadId.length >= 8) plain.push(uploadId);
+  const forms = new Set<string>();
+  for (const text of plain) {
+    forms.add(encodeURIComponent(text));
+    forms.add(encodeURIComponent(text).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    forms.add(text);
+  }
+  return [...forms].filter((text) => text.length >= 4).sort((a, b) => b.length - a.length);
+}
+
 /** The method and host of a request, for error summaries (never the path: it can be a capability). */
 export function summarizeRequest(method: string, url: string | URL, status?: number): RequestSummary {
   const host = typeof url === 'string' ? safeHost(url) : url.host;

@@ -33,8 +33,11 @@ export interface BatchParams {
   readonly now: () => number;
   /** Strings that must never be shown (the token). */
   readonly secrets: readonly string[];
-  /** What to tell the user to continue after an interruption or failure. */
-  readonly resumeHint: string;
+  /**
+   * What to tell the user to continue after an interruption or failure; a function when it depends
+   * on the outcomes (without a ledger: which unfinished videos a rerun would not continue).
+   */
+  readonly resumeHint: string | ((outcomes: readonly FileOutcome[]) => string);
   /** What to tell the user when the token was rejected (how to create one). */
   readonly authHint: string;
 }
@@ -95,7 +98,7 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
     interrupted,
     durationMs: params.now() - startedAtMs,
     exitCode,
-    resumeHint: hintFor(exitCode, params),
+    resumeHint: hintFor(exitCode, params, finalOutcomes),
   };
   reporter.finish(summary);
   return summary;
@@ -190,7 +193,7 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
   }
 }
 
-function hintFor(exitCode: number, params: BatchParams): string | null {
+function hintFor(exitCode: number, params: BatchParams, outcomes: readonly FileOutcome[]): string | null {
   switch (exitCode) {
     case ExitCode.Ok:
     case ExitCode.Usage:
@@ -201,7 +204,7 @@ function hintFor(exitCode: number, params: BatchParams): string | null {
     case ExitCode.Locked:
       return LOCKED_HINT;
     default:
-      return params.resumeHint;
+      return typeof params.resumeHint === 'string' ? params.resumeHint : params.resumeHint(outcomes);
   }
 }
 

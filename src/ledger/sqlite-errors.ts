@@ -8,6 +8,8 @@ const MOVE_ASIDE =
   'Nothing was changed. Move the file aside to start a new ledger there, or use another ledger ' +
   'with --state-dir DIR or VIMEO_TUS_STATE_DIR.';
 const CHOOSE_ANOTHER = 'Choose a writable location with --state-dir DIR or VIMEO_TUS_STATE_DIR.';
+// The same advice inside a sentence: only its first letter lowered (the variable's name is case-sensitive).
+const CHOOSE_ANOTHER_INLINE = `c${CHOOSE_ANOTHER.slice(1)}`;
 
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -21,7 +23,7 @@ function hintFor(code: string): string {
     return 'another vimeo-tus process kept the ledger locked for too long. Try again in a moment.';
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return `it is not writable by this user (${code}). Fix its permissions, or ${CHOOSE_ANOTHER.toLowerCase()}`;
+    return `it is not writable by this user (${code}). Fix its permissions, or ${CHOOSE_ANOTHER_INLINE}`;
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full. Free some space and try again.';
   if (code === 'ENOTDIR' || code === 'EEXIST') {
@@ -33,7 +35,7 @@ function hintFor(code: string): string {
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
     return `a disk read or write failed (${code}). Check the disk, then try again.`;
   }
-  return `${code || 'unexpected error'}. If it persists, use another ledger: ${CHOOSE_ANOTHER.toLowerCase()}`;
+  return `${code || 'unexpected error'}. If it persists, use another ledger: ${CHOOSE_ANOTHER_INLINE}`;
 }
 
 /**

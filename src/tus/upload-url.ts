@@ -1,7 +1,7 @@
 /**
  * Parsing the upload link once, without ever echoing it, and what of it must be redacted.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, uploadLinkSecrets } from '../errors.js';
 
 /**
  * The upload link as a URL.
@@ -20,7 +20,7 @@ export function parseUploadUrl(uploadUrl: string): URL {
   return url;
 }
 
-/** The secrets of an upload link: the whole URL and its path. */
+/** The secrets of an upload link: the whole URL, its path, its upload id, bare and URL-encoded. */
 export function linkSecrets(url: URL): string[] {
-  return [url.href, url.pathname, `${url.host}${url.pathname}`];
+  return uploadLinkSecrets(url.href);
 }

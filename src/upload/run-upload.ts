@@ -63,6 +63,8 @@ export async function runUpload(
       reporter.target(created),
     );
     reporter.target(target);
+    // Whatever the API host says next about this video may quote its link: never shown.
+    client.protectUploadLink(target.uploadLink);
     reporter.emit('created', {
       videoUri: target.videoUri,
       link: target.link,

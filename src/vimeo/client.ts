@@ -19,6 +19,7 @@ import {
   ConfigError,
   NetworkError,
   summarizeRequest,
+  uploadLinkSecrets,
   VimeoApiError,
   type VimeoTusError,
 } from '../errors.js';
@@ -57,6 +58,8 @@ export const VIMEO_ACCEPT = 'application/vnd.vimeo.*+json;version=3.4';
 const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const CREATE_FIELDS = ['uri', 'link', 'name', 'upload', 'transcode'] as const;
+/** What a version answer is read for (as Vimeo's SDKs ask: fields count against rate limits). */
+const VERSION_FIELDS = ['uri', 'upload'] as const;
 const LIST_FIELDS = ['uri', 'name', 'link', 'created_time', 'upload', 'transcode'] as const;
 
 /** Options of {@link VimeoClient}. */
@@ -115,6 +118,8 @@ export class VimeoClient {
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #probeUpload: UploadProbe | undefined;
   readonly #agents = createApiAgents();
+  /** The forms of every upload link this client has seen or was told of: redacted from errors. */
+  readonly #linkSecrets = new Set<string>();
   #rateLimit: RateLimitInfo | null = null;
 
   constructor(options: VimeoClientOptions) {
@@ -187,6 +192,7 @@ export class VimeoClient {
       json = await this.#send({
         method: 'POST',
         path,
+        fields: VERSION_FIELDS,
         body: { file_name: fileName, upload: { approach: 'tus', size: sizeBytes } },
         signal,
       });
@@ -303,6 +309,16 @@ export class VimeoClient {
     });
   }
 
+  /**
+   * Redacts `uploadLink` (whole, its upload id, bare and URL-encoded) from every later error of this
+   * client, as it does for the links it reads in answers. For a link known from elsewhere (a ledger,
+   * a resume target).
+   * @internal
+   */
+  protectUploadLink(uploadLink: string): void {
+    for (const secret of uploadLinkSecrets(uploadLink)) this.#linkSecrets.add(secret);
+  }
+
   #send(call: ApiCall): Promise<unknown> {
     const signal = combine(this.#signal, call.signal);
     return withRetries((attempt) => this.#once(call, signal, attempt > 1), {
@@ -323,7 +339,7 @@ export class VimeoClient {
       Authorization: `Bearer ${this.#token}`,
     };
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-    const secrets = [this.#token];
+    const secrets = [this.#token, ...this.#linkSecrets];
     let status: number;
     let responseHeaders: HeaderReader;
     let bodyText: string;
@@ -354,7 +370,11 @@ export class VimeoClient {
     }
     const rateLimit = parseRateLimitHeaders(responseHeaders);
     if (rateLimit) this.#rateLimit = rateLimit;
-    if (status >= 200 && status < 300) return parseJsonBody(bodyText, call, url, status);
+    if (status >= 200 && status < 300) {
+      const json = parseJsonBody(bodyText, call, url, status);
+      for (const link of uploadLinksIn(json)) this.protectUploadLink(link);
+      return json;
+    }
     if (isRetry && call.okOnRetry === status) return undefined;
     throw mapErrorAnswer({
       method: call.method,
@@ -389,6 +409,19 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
       request: summarizeRequest(call.method, url, status),
     });
   }
+}
+
+/** The `upload.upload_link` values of an answer (a resource, or a page of them in `data`). */
+function uploadLinksIn(json: unknown): string[] {
+  if (!isPlainObject(json)) return [];
+  const items = Array.isArray(json.data) ? json.data : [json];
+  const links: string[] = [];
+  for (const item of items) {
+    const upload = isPlainObject(item) ? item.upload : undefined;
+    const link = isPlainObject(upload) ? upload.upload_link : undefined;
+    if (typeof link === 'string' && link !== '') links.push(link);
+  }
+  return links;
 }
 
 function mayRetry(error: VimeoTusError, method: ApiMethod): boolean {

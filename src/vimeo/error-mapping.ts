@@ -107,6 +107,18 @@ export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
       { code: 'E_AUTH', request, ...details },
     );
   }
+  const missingScope = status === 403 ? missingScopeIn(body) : undefined;
+  if (missingScope !== undefined) {
+    return new VimeoApiError(
+      msg(
+        `Vimeo refused the token: ${where}${said}. The token lacks the \`${missingScope}\` scope. ` +
+          `Generate a new personal access token with the \`${missingScope}\` scope ` +
+          '(vimeo-tus needs `upload`, plus `edit` to replace videos and `delete` to clean up) at ' +
+          'https://developer.vimeo.com/apps, then pass it as VIMEO_TOKEN or with --token-file.',
+      ),
+      { code: 'E_AUTH', request, ...details },
+    );
+  }
   if (status === 403 && body.vimeoErrorCode !== undefined && QUOTA_ERROR_CODES.has(body.vimeoErrorCode)) {
     return new VimeoApiError(msg(`Vimeo upload quota used up: ${where}${said}`), {
       code: 'E_QUOTA',
@@ -134,6 +146,18 @@ export function mapErrorAnswer(answer: ErrorAnswer): VimeoTusError {
     });
   }
   return new VimeoApiError(msg(`Vimeo API error: ${where}${said}`), { request, ...details });
+}
+
+/**
+ * The scope a 403 says the token lacks: Vimeo words it 'Your access token does not have the
+ * "upload" scope' (in `error` or `developer_message`).
+ */
+function missingScopeIn(body: ParsedErrorBody): string | undefined {
+  for (const text of [body.error, body.developerMessage]) {
+    const match = text === undefined ? null : /does not have the "([a-z_]+)" scope/i.exec(text);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return undefined;
 }
 
 function describe(body: ParsedErrorBody): string {

@@ -371,3 +371,15 @@ describe('SqliteLedger stores no token', () => {
     expect(bytes.includes(Buffer.from(TOKEN, 'utf16le'))).toBe(false);
   });
 });
+
+describe('the advice names the real state-folder variable', () => {
+  it.each(['EACCES', 'EPERM', 'SQLITE_READONLY', 'ESOMETHINGELSE'])(
+    '%s: the advice spells VIMEO_TUS_STATE_DIR as the shell needs it',
+    async (code) => {
+      const { ledgerFailure } = await import('../../src/ledger/sqlite-errors.js');
+      const error = ledgerFailure('/x/ledger.db', 'open', Object.assign(new Error('boom'), { code }));
+      expect(error.message).toContain('VIMEO_TUS_STATE_DIR');
+      expect(error.message).not.toMatch(/vimeo_tus_state_dir/);
+    },
+  );
+});

@@ -12,6 +12,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
 import type { CliIo, EmbeddedSandbox } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
+import type { FileOutcome } from '../render/reporter.js';
 import { type BatchCommandState, batchBasics, batchConcurrency, runBatchCommand } from './batch-command.js';
 
 /** Vimeo's `privacy.view` values. */
@@ -122,7 +123,9 @@ async function runUpload(
       now: io.now,
       resumeHint: options.sandbox
         ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
-        : 'To continue: run the same command again, or `vimeo-tus resume`.',
+        : ledger
+          ? 'To continue: run the same command again, or `vimeo-tus resume`.'
+          : noLedgerHint,
     });
     state.summaryWritten = true;
     return summary.exitCode;
@@ -163,6 +166,24 @@ export function videoFields(options: UploadCommandOptions): VideoFields {
     fields.folder_uri = options.folder;
   }
   return fields;
+}
+
+/**
+ * After a failed or interrupted `--no-ledger` run: nothing recorded the upload, so a rerun cannot
+ * continue it and makes a new video. Names each unfinished video, so that it can be deleted.
+ */
+export function noLedgerHint(outcomes: readonly FileOutcome[]): string {
+  const unfinished = outcomes
+    .filter((o) => o.status !== 'verified' && o.videoUri !== null)
+    .map((o) => `${o.videoUri}${o.link ? ` (${o.link})` : ''}`);
+  const start =
+    'This run used --no-ledger, so nothing recorded it: running the same command again starts a NEW ' +
+    'video and sends the whole file again (run without --no-ledger to make uploads resumable).';
+  if (unfinished.length === 0) return start;
+  return (
+    `${start} Unfinished video${unfinished.length > 1 ? 's' : ''} left on Vimeo: ${unfinished.join(', ')}; ` +
+    'delete it on vimeo.com (or with DELETE /videos/{id}) if you start again.'
+  );
 }
 
 function defaultName(file: PlannedFile): string {

@@ -1,0 +1,140 @@
+/**
+ * Commands that must never do harm, and answers that must end in the right exit code (issue 11):
+ * runCli in this process with the real engine (createUpload) against a sandbox over real HTTP on
+ * 127.0.0.1.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StartUpload } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
+import { createUpload } from '../../src/entry/create-upload.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import { fakeIo } from './helpers/fake-io.js';
+
+let dir: string;
+let sandbox: Sandbox | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-trust-'));
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function start(options: SandboxOptions = {}): Promise<Sandbox> {
+  sandbox = await startSandbox({ uploadCompleteDelayMs: 10, transcodeDelayMs: 10, ...options });
+  return sandbox;
+}
+
+async function cli(
+  args: string[],
+  options: { env?: Record<string, string>; start?: StartUpload; signal?: AbortSignal } = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const s = sandbox;
+  const io = fakeIo({
+    env: {
+      VIMEO_TUS_STATE_DIR: path.join(dir, 'state'),
+      ...(s ? { VIMEO_API_URL: s.apiUrl, VIMEO_TOKEN: s.token } : {}),
+      ...options.env,
+    },
+    cwd: dir,
+    start: options.start ?? createUpload,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const code = await runCli(args, io, { version: '0.0.0-test' });
+  return { code, out: io.stdout.text(), err: io.stderr.text() };
+}
+
+async function file(name: string, sizeBytes: number): Promise<string> {
+  const full = path.join(dir, name);
+  await mkdir(path.dirname(full), { recursive: true });
+  await writeFile(full, randomBytes(sizeBytes));
+  return full;
+}
+
+describe('replace takes exactly one regular file', () => {
+  it('a directory: exit 2, nothing sent', async () => {
+    const s = await start();
+    await file('clip.mp4', 3000);
+    const first = await cli(['upload', 'clip.mp4', '--no-ledger']);
+    expect(first.code).toBe(0);
+    const videoUri = (await s.state()).videos[0]?.uri ?? '';
+    await file('folder/a.mp4', 1000);
+    await file('folder/b.mp4', 1000);
+    await file('folder/notes.txt', 10);
+    const before = (await s.state()).counters.requests;
+    const r = await cli(['replace', videoUri, 'folder']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('replace takes exactly one regular file');
+    expect(r.err).toContain('is a directory');
+    const after = await s.state();
+    expect(after.counters.requests).toEqual(before);
+    expect(after.videos[0]?.versions).toHaveLength(0);
+  });
+
+  it('several files: exit 2, nothing sent', async () => {
+    const s = await start();
+    await file('a.mp4', 1000);
+    await file('b.mp4', 1000);
+    const r = await cli(['replace', '/videos/123', 'a.mp4', 'b.mp4']);
+    expect(r.code).toBe(2);
+    expect((await s.state()).counters.requests).toEqual({});
+  });
+});
+
+describe('an interrupted or failed --no-ledger run', () => {
+  it('says a rerun starts a new video and names the unfinished one', async () => {
+    const s = await start({ faults: { status: [{ kind: 'patch', status: 400 }] } });
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4', '--no-ledger']);
+    expect(r.code).toBe(6);
+    const video = (await s.state()).videos[0];
+    expect(video?.storedBytes).toBe(0);
+    const all = r.out + r.err;
+    expect(all).toContain('starts a NEW video');
+    expect(all).toContain(video?.uri ?? 'no video');
+    expect(all).not.toContain('or `vimeo-tus resume`');
+  });
+
+  it('interrupted (Ctrl-C) after the create: the same advice', async () => {
+    const s = await start({ faults: { throttleBytesPerSecond: 20_000 } });
+    await file('clip.mp4', 200_000);
+    const stop = new AbortController();
+    const startAndStop: StartUpload = (filePath, options) => {
+      const upload = createUpload(filePath, options);
+      upload.on('created', () => setTimeout(() => stop.abort(), 50));
+      return upload;
+    };
+    const r = await cli(['upload', 'clip.mp4', '--no-ledger'], { start: startAndStop, signal: stop.signal });
+    expect(r.code).toBe(130);
+    const video = (await s.state()).videos[0];
+    expect(r.out + r.err).toContain('starts a NEW video');
+    expect(r.out + r.err).toContain(video?.uri ?? 'no video');
+  });
+
+  it('with the ledger the advice is still to run the same command again', async () => {
+    await start({ faults: { status: [{ kind: 'patch', status: 400 }] } });
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4']);
+    expect(r.code).toBe(6);
+    expect(r.out + r.err).toContain('run the same command again');
+    expect(r.out + r.err).not.toContain('starts a NEW video');
+  });
+});
+
+describe('a token without the upload scope', () => {
+  it('exit 3, naming the scope and where to get a token', async () => {
+    const s = await start({ scopes: ['public', 'private', 'edit'] });
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4']);
+    expect(r.code).toBe(3);
+    expect(r.out + r.err).toContain('`upload` scope');
+    expect(r.out + r.err).toContain('developer.vimeo.com');
+    expect((await s.state()).videos).toHaveLength(0);
+  });
+});
