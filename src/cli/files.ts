@@ -5,6 +5,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { isUrlSource, probeUrl, redactUrl } from '../sources/url-source.js';
 
 /** Extensions taken from directories when no `--include` is given. */
 export const DEFAULT_VIDEO_EXTENSIONS: readonly string[] = [
@@ -29,7 +30,7 @@ export const DEFAULT_VIDEO_EXTENSIONS: readonly string[] = [
 export interface PlannedFile {
   /** As shown to the user and in NDJSON: the path as typed, or joined under the typed directory. */
   readonly display: string;
-  /** Absolute path. */
+  /** Absolute path; for a URL source the URL itself, query string included (never shown). */
   readonly absolutePath: string;
   /** Size at planning time; null when the path could not be read (the upload reports why). */
   readonly sizeBytes: number | null;
@@ -72,6 +73,13 @@ export async function planFiles(
     planned.push(file);
   };
   for (const input of inputs) {
+    if (isUrlSource(input)) {
+      // Shown without its query string (a presigned URL's signature); an unreadable URL is
+      // reported by its upload (size 0 here), with the reason.
+      const probe = await probeUrl(input).catch(() => undefined);
+      await add({ display: redactUrl(input), absolutePath: input, sizeBytes: probe?.sizeBytes ?? 0 });
+      continue;
+    }
     const absolutePath = path.resolve(options.cwd, input);
     const info = await stat(absolutePath).catch(() => undefined);
     if (info?.isDirectory()) {

@@ -215,7 +215,100 @@ Examples:
   program.addCommand(sandbox);
 
   addLedgerCommands(program, context);
+  addQueueCommands(program, context);
   return program;
+}
+
+const QUEUE_HELP = 'the Redis of the queue: redis://host:port (default: VIMEO_TUS_QUEUE)';
+
+/** `queue add|work|status|retry|forget` (the fleet, docs/fleet.md); bullmq is loaded only when they run. */
+function addQueueCommands(program: Command, context: ProgramContext): void {
+  const { io } = context;
+  const queue = program
+    .command('queue')
+    .description('a fleet: many workers on many machines share one upload queue on Redis (docs/fleet.md)');
+  queue
+    .command('add')
+    .description(
+      'queue files, directories or http(s) URLs (one job per source; a queued source adds nothing)',
+    )
+    .argument('<sources...>', 'files, directories (walked for video files) or http(s) URLs')
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--name <name>', 'video title (one source only; default: the file name without extension)')
+    .option('--description <text>', 'video description')
+    .addOption(new Option('--privacy <view>', 'who can watch').choices(PRIVACY_VIEWS))
+    .option('--password <password>', 'the password of a password-protected video')
+    .option('--folder <uri>', 'put the video in this folder, e.g. /users/123/folders/456')
+    .option('--include <list>', 'for directories: extensions or globs, comma-separated')
+    .option('--json', 'one JSON object per source, then a summary', false)
+    .action(async (sources: string[], flags: QueueAddFlags) => {
+      const { queueAddCommand } = await import('./commands/queue.js');
+      context.exitCode = await queueAddCommand(sources, flags, io);
+    });
+  queue
+    .command('work')
+    .description(
+      'take jobs and upload them until SIGTERM (uploads stop at a resumable point and are requeued)',
+    )
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--concurrency <n>', 'uploads at the same time in this worker', intArg, DEFAULT_CONCURRENCY)
+    .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, sizeArg)
+    .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
+    .option('--json', 'NDJSON events on stdout', false)
+    .action(
+      async (flags: {
+        queue?: string;
+        concurrency: number;
+        chunkSize?: number;
+        tokenFile?: string;
+        json: boolean;
+      }) => {
+        const { queueWorkCommand } = await import('./commands/queue.js');
+        context.exitCode = await queueWorkCommand({ ...flags, chunkSizeBytes: flags.chunkSize }, io);
+      },
+    );
+  queue
+    .command('status')
+    .description(
+      'totals of the queue (total, waiting, active, verified, failed); --files: one line per source',
+    )
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--files', 'one line per source with its state and video link', false)
+    .option('--json', 'NDJSON; the last line is the totals object', false)
+    .action(async (flags: { queue?: string; files: boolean; json: boolean }) => {
+      const { queueStatusCommand } = await import('./commands/queue.js');
+      context.exitCode = await queueStatusCommand(flags, io);
+    });
+  queue
+    .command('retry')
+    .description('put the failed jobs back in the queue')
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--json', 'one JSON object', false)
+    .action(async (flags: { queue?: string; json: boolean }) => {
+      const { queueRetryCommand } = await import('./commands/queue.js');
+      context.exitCode = await queueRetryCommand(flags, io);
+    });
+  queue
+    .command('forget')
+    .description('drop the verified jobs (with --failed, the failed ones too); the ledger keeps its records')
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--failed', 'also drop the failed jobs', false)
+    .option('--json', 'one JSON object', false)
+    .action(async (flags: { queue?: string; failed: boolean; json: boolean }) => {
+      const { queueForgetCommand } = await import('./commands/queue.js');
+      context.exitCode = await queueForgetCommand(flags, io);
+    });
+}
+
+interface QueueAddFlags {
+  queue?: string;
+  name?: string;
+  description?: string;
+  privacy?: string;
+  password?: string;
+  folder?: string;
+  include?: string;
+  json: boolean;
 }
 
 /** `list`, `status`, `resume`, `forget`. */

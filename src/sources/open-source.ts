@@ -7,11 +7,12 @@ import { bufferSource } from './buffer-source.js';
 import { inspectFile } from './file-source.js';
 import type { UploadSource } from './source.js';
 import { type StreamInput, streamSource } from './stream-source.js';
+import { isUrlSource, openUrlSource } from './url-source.js';
 
 /**
- * What can be uploaded: a file path; the bytes themselves (a Buffer or Uint8Array); or a stream
+ * What can be uploaded: a file path or an http(s) URL (read with Range requests); the bytes themselves (a Buffer or Uint8Array); or a stream
  * with its exact size (`{ stream, sizeBytes, name? }`: a Node Readable, a web ReadableStream or any
- * async iterable of bytes). Only a file can be continued in a later run (the ledger).
+ * async iterable of bytes). Only a file or a URL can be continued in a later run (the ledger).
  */
 export type UploadInput = string | Uint8Array | StreamInput;
 
@@ -25,6 +26,8 @@ export async function openSource(
 ): Promise<UploadSource> {
   if (typeof input === 'string') {
     if (input === '') throw new ConfigError('The path of the file to upload is empty');
+    // An http(s) URL is read with Range requests (src/sources/url-source.ts).
+    if (isUrlSource(input)) return openUrlSource(input);
     return inspectFile(input);
   }
   if (input instanceof Uint8Array) return bufferSource(input);

@@ -21,8 +21,9 @@ const RANK: Readonly<Record<string, number>> = {
   upload: 4,
   resume: 5,
   entry: 6,
-  cli: 7,
-  index: 8,
+  queue: 7,
+  cli: 8,
+  index: 9,
 };
 
 /** The sandbox is a separate server: it imports nothing of the library; only the CLI and its own entry import it. */

@@ -1,0 +1,197 @@
+/**
+ * A fleet worker: a BullMQ worker that takes upload jobs and runs each with the engine under the
+ * Redis ledger, so that every step of every upload is recorded where any worker can continue it
+ * (on the same video, from the server's offset).
+ *
+ * - A worker that dies (SIGKILL, a lost machine) stops renewing its jobs' locks: BullMQ's stalled
+ *   check hands them to another worker, whose ledger lookup finds the record and continues it.
+ * - `stop()` (SIGTERM) takes no new job, aborts the running uploads at a resumable point (what the
+ *   server acknowledged is kept; the record says where), puts their jobs back in the waiting list
+ *   without spending an attempt, and resolves once the worker is closed.
+ * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time.
+ * - Permanent failures fail the job at once with their code; others are retried with backoff.
+ */
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createUpload } from '../entry/create-upload.js';
+import { AbortError } from '../errors.js';
+import type { Ledger } from '../ledger/types.js';
+import type { RetryPolicy, VideoFields } from '../upload/types.js';
+import { connectRedis, FLEET_LEDGER_PREFIX, QUEUE_NAME } from './connection.js';
+import { classifyFailure, failureReason } from './failure.js';
+import type { FleetJobData, FleetJobResult } from './job.js';
+
+/** How long a worker's hold on a job lasts without renewal (renewed at half of it). */
+export const DEFAULT_JOB_LOCK_MS = 20_000;
+/** How often each worker looks for jobs whose holder stopped renewing. */
+export const DEFAULT_STALLED_CHECK_MS = 15_000;
+/** How long a silent upload-lock holder is trusted in the ledger (every worker must agree). */
+export const DEFAULT_LEDGER_LOCK_STALE_MS = 30_000;
+
+/** What a worker tells about its jobs. */
+export type FleetWorkerEvent =
+  | { readonly type: 'started'; readonly jobId: string; readonly source: string; readonly attempt: number }
+  | {
+      readonly type: 'verified';
+      readonly jobId: string;
+      readonly source: string;
+      readonly videoUri: string;
+      readonly link: string;
+      readonly resumed: boolean;
+    }
+  | {
+      readonly type: 'failed';
+      readonly jobId: string;
+      readonly source: string;
+      readonly code: string;
+      readonly message: string;
+      /** True when BullMQ will try it again (after backoff); false when given up. */
+      readonly willRetry: boolean;
+    }
+  | { readonly type: 'rate-limited'; readonly jobId: string; readonly pauseMs: number }
+  | { readonly type: 'requeued'; readonly jobId: string; readonly source: string };
+
+/** Options of {@link startFleetWorker}. */
+export interface FleetWorkerOptions {
+  /** The queue's Redis URL (the ledger lives there too). */
+  readonly redisUrl: string;
+  /** The worker's Vimeo token (never stored in a job). */
+  readonly token: string;
+  readonly apiUrl?: string;
+  /** Uploads run at once by this worker. @default 2 */
+  readonly concurrency?: number;
+  readonly chunkSizeBytes?: number;
+  /** The engine's retry policy; `maxServerDelayMs` is always 0 (a server delay pauses the queue). */
+  readonly retry?: Omit<RetryPolicy, 'maxServerDelayMs'>;
+  /** @default DEFAULT_JOB_LOCK_MS */
+  readonly jobLockMs?: number;
+  /** @default DEFAULT_STALLED_CHECK_MS */
+  readonly stalledCheckMs?: number;
+  /** @default DEFAULT_LEDGER_LOCK_STALE_MS */
+  readonly ledgerLockStaleMs?: number;
+  readonly onEvent?: (event: FleetWorkerEvent) => void;
+}
+
+/** A running worker. */
+export interface FleetWorker {
+  /** Stops taking jobs, aborts the running uploads at a resumable point, requeues them, closes. */
+  stop(): Promise<void>;
+  /** Resolves once the worker is closed (after `stop()`). */
+  readonly closed: Promise<void>;
+}
+
+/** Starts a worker on the queue. Resolves once it is connected and taking jobs. */
+export async function startFleetWorker(options: FleetWorkerOptions): Promise<FleetWorker> {
+  const { Queue, Worker, UnrecoverableError, WaitingError } = await import('bullmq');
+  const { openRedisLedger } = await import('../ledger/redis-ledger.js');
+  const emit = options.onEvent ?? (() => undefined);
+  const connection: Redis = await connectRedis(options.redisUrl);
+  const ledger: Ledger = await openRedisLedger(options.redisUrl, {
+    keyPrefix: FLEET_LEDGER_PREFIX,
+    lockStaleAfterMs: options.ledgerLockStaleMs ?? DEFAULT_LEDGER_LOCK_STALE_MS,
+  });
+  const queue = new Queue<FleetJobData, FleetJobResult>(QUEUE_NAME, { connection });
+  const running = new Set<AbortController>();
+  let stopping = false;
+
+  const processor = async (job: Job<FleetJobData, FleetJobResult>, lockToken?: string) => {
+    const jobId = job.id ?? '';
+    const { source, display } = job.data;
+    const controller = new AbortController();
+    running.add(controller);
+    emit({ type: 'started', jobId, source: display, attempt: job.attemptsMade + 1 });
+    let lastProgressMs = 0;
+    try {
+      const upload = createUpload(source, {
+        token: options.token,
+        ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
+        ...(options.chunkSizeBytes !== undefined ? { chunkSizeBytes: options.chunkSizeBytes } : {}),
+        retry: { ...options.retry, maxServerDelayMs: 0 },
+        ledger,
+        video: job.data.video as VideoFields,
+        signal: controller.signal,
+      });
+      upload.on('error', () => undefined);
+      upload.on('progress', (progress) => {
+        const now = Date.now();
+        if (now - lastProgressMs < 1000) return;
+        lastProgressMs = now;
+        void job
+          .updateProgress({ bytesAcked: progress.bytesAcked, bytesTotal: progress.bytesTotal })
+          .catch(() => undefined);
+      });
+      const result = await upload.done;
+      const value: FleetJobResult = {
+        videoUri: result.videoUri,
+        link: result.link,
+        bytesTotal: result.bytesTotal,
+        resumed: result.resumed,
+      };
+      emit({ type: 'verified', jobId, source: display, ...value });
+      return value;
+    } catch (error) {
+      if (stopping && controller.signal.aborted) {
+        // Back to the waiting list as it is: the next worker continues it from the ledger.
+        await job.moveToWait(lockToken);
+        emit({ type: 'requeued', jobId, source: display });
+        throw new WaitingError();
+      }
+      const verdict = classifyFailure(error);
+      if (verdict.kind === 'rate-limited') {
+        // Every worker of the queue waits until the reset, not only this one.
+        await queue.rateLimit(Math.max(1, verdict.pauseMs));
+        emit({ type: 'rate-limited', jobId, pauseMs: verdict.pauseMs });
+        throw Worker.RateLimitError();
+      }
+      const reason = failureReason(verdict.code, verdict.message);
+      const attempts = job.opts.attempts ?? 1;
+      const willRetry = verdict.kind === 'transient' && job.attemptsMade + 1 < attempts;
+      emit({
+        type: 'failed',
+        jobId,
+        source: display,
+        code: verdict.code,
+        message: verdict.message,
+        willRetry,
+      });
+      if (verdict.kind === 'permanent') throw new UnrecoverableError(reason);
+      throw new Error(reason);
+    } finally {
+      running.delete(controller);
+    }
+  };
+
+  const worker = new Worker<FleetJobData, FleetJobResult>(QUEUE_NAME, processor, {
+    connection,
+    concurrency: options.concurrency ?? 2,
+    lockDuration: options.jobLockMs ?? DEFAULT_JOB_LOCK_MS,
+    stalledInterval: options.stalledCheckMs ?? DEFAULT_STALLED_CHECK_MS,
+    // A job whose worker died is handed on, again and again: the ledger makes each take-over safe.
+    maxStalledCount: 100,
+    // The queue-wide pause of a 429 (queue.rateLimit) is honoured only by a worker with a limiter;
+    // this one never limits by itself.
+    limiter: { max: 1_000_000, duration: 1000 },
+  });
+  worker.on('error', () => undefined);
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | undefined;
+  let resolveClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const stop = (): Promise<void> => {
+    closing ??= (async () => {
+      stopping = true;
+      const done = worker.close();
+      for (const controller of running) controller.abort(new AbortError('the worker is stopping'));
+      await done.catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      await ledger.close().catch(() => undefined);
+      connection.disconnect();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  return { stop, closed };
+}
