@@ -9,7 +9,7 @@
  * console.log(result.link, result.uploadStatus, result.transcodeStatus);
  */
 
-// 17 runtime names, each with its JSDoc; the rest are types. Adding a runtime name is an API
+// 20 runtime names, each with its JSDoc; the rest are types. Adding a runtime name is an API
 // change: review it in test/package/exports.test.ts and describe it in docs/api.md.
 
 /**
@@ -64,6 +64,21 @@ export type {
   UploadRecordPatch,
   UploadState,
 } from './ledger/types.js';
+export type { ConfirmUploadOptions } from './server/confirm-upload.js';
+/**
+ * Server side of a browser upload (`vimeo-tus/browser`): confirm on the server that the upload the
+ * page reports is complete, with the project's one verification.
+ */
+export { confirmUpload } from './server/confirm-upload.js';
+export type { TicketBody, TicketHandler, TicketHandlerOptions } from './server/ticket-handler.js';
+/**
+ * The endpoint a page asks for upload links: a web-standard `(Request) => Promise<Response>`
+ * handler (with `.node` for node:http and Express) that checks the body and calls your `authorize`.
+ */
+export { createTicketHandler } from './server/ticket-handler.js';
+export type { CreateUploadTicketOptions, UploadTicket } from './server/upload-ticket.js';
+/** Create a video (or a new version of one) for a browser to upload to; returns its upload link, no secret. */
+export { createUploadTicket } from './server/upload-ticket.js';
 export type { UploadInput } from './sources/open-source.js';
 export type { StreamInput } from './sources/stream-source.js';
 export type { ProcessingStatuses, WaitForProcessingOptions } from './upload/processing.js';

@@ -15,6 +15,7 @@ import {
 import { join } from 'node:path';
 import type { Server as TusServer } from '@tus/server';
 import type { SandboxContext } from './context.js';
+import { answerPreflight, CORS_ALLOWED_METHODS, isPreflight, setCorsHeaders } from './cors.js';
 import { type PatchBodyState, patchBody } from './patch-body.js';
 import { quoteUploadId } from './quoted-errors.js';
 import { linkExpired } from './status.js';
@@ -87,7 +88,8 @@ async function sendWeb(
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     // @tus/server marks some responses `Connection: close`; keep-alive is Node's business here.
-    if (name !== 'connection') headers[name] = value;
+    // Its CORS headers are replaced by the host's own (cors.ts).
+    if (name !== 'connection' && !name.startsWith('access-control-')) headers[name] = value;
   });
   for (const [name, value] of Object.entries(overrides)) {
     if (value === null) delete headers[name];
@@ -166,6 +168,12 @@ async function handle(
   const uploadId = uploadIdOf(req.url);
   const found = uploadId === undefined ? undefined : ctx.store.findUpload(uploadId);
   const text = (body: string): string => quoteUploadId(ctx, body, uploadId);
+  setCorsHeaders(req, res);
+  if (isPreflight(req)) {
+    // Answered before any fault, as a CDN in front of the host would.
+    answerPreflight(res);
+    return;
+  }
   if (found && req.headers.authorization !== undefined && !found.video.uploadHostSawToken) {
     found.video.uploadHostSawToken = true;
     await ctx.store.save();
@@ -196,7 +204,7 @@ async function handle(
     // Advertise only what this host serves: no creation, termination or expiration extension.
     await sendWeb(res, await tus.handleWeb(toWebRequest(req, null)), {
       'tus-extension': null,
-      'access-control-allow-methods': 'HEAD, PATCH, OPTIONS',
+      'access-control-allow-methods': CORS_ALLOWED_METHODS,
     });
     return;
   }

@@ -69,7 +69,15 @@ beforeAll(async () => {
   // A fresh clone: the sources, no dist/. node_modules is the repository's (the build's TypeScript).
   const clone = path.join(work, 'clone');
   await mkdir(clone);
-  for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'src', 'docs']) {
+  for (const entry of [
+    'package.json',
+    'README.md',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'src',
+    'scripts',
+    'docs',
+  ]) {
     await cp(path.join(ROOT, entry), path.join(clone, entry), { recursive: true });
   }
   await symlink(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
@@ -134,6 +142,8 @@ describe('the packed package', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli/bin.js',
+      'dist/browser.js',
+      'dist/browser/index.d.ts',
       'docs/api.md',
       'README.md',
     ]) {
@@ -154,9 +164,12 @@ console.log(typeof api.createUpload, typeof api.VimeoClient, typeof startSandbox
     await writeFile(
       path.join(scratch, 'imported.mjs'),
       `import { createUpload, openLedger } from 'vimeo-tus';
-console.log(typeof createUpload, typeof openLedger);`,
+import { uploadFile } from 'vimeo-tus/browser';
+console.log(typeof createUpload, typeof openLedger, typeof uploadFile);`,
     );
-    expect((await sh(process.execPath, ['imported.mjs'], scratch)).stdout.trim()).toBe('function function');
+    expect((await sh(process.execPath, ['imported.mjs'], scratch)).stdout.trim()).toBe(
+      'function function function',
+    );
   });
 
   it('uploads to its own sandbox, recorded in a ledger, from the installed copy', async () => {

@@ -14,6 +14,8 @@ import { promisify } from 'node:util';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The binary under test. */
 export const BIN = path.join(ROOT, 'dist/cli/bin.js');
+/** The browser module (`vimeo-tus/browser`), bundled by scripts/build-browser.mjs. */
+export const BROWSER_BUNDLE = path.join(ROOT, 'dist/browser.js');
 
 /**
  * Compiles src into dist (the same as `npm run build`) unless dist is newer than every source file.
@@ -34,13 +36,22 @@ export async function buildDist(): Promise<void> {
     }
   }
   try {
-    const builtMs = await stat(BIN).then(
-      (info) => info.mtimeMs,
-      () => 0,
+    const builtMs = Math.min(
+      ...(await Promise.all(
+        [BIN, BROWSER_BUNDLE].map((file) =>
+          stat(file).then(
+            (info) => info.mtimeMs,
+            () => 0,
+          ),
+        ),
+      )),
     );
     if (builtMs > (await newestMtimeMs(path.join(ROOT, 'src')))) return;
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/build-browser.mjs')], {
+      cwd: ROOT,
+    });
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
