@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: throughput, client CPU and client peak RSS of vimeo-tus next to its peers (curl
- * with one PATCH, tus-js-client 4) against the same plain @tus/server, plus memory scaling and a
- * batch of small files through the sandbox. Writes the `bench` section of docs/benchmarks.md, a
- * chart, and the raw results as JSON. Flags: see BENCH_USAGE (`--help`).
+ * `npm run bench`: throughput, client CPU, client peak RSS and where the time goes, for vimeo-tus
+ * (library and CLI) next to its peers (vimeo.js, Vimeo's own SDK; curl with one PATCH;
+ * tus-js-client 4), all uploading to the same sandbox: every client at its own defaults, then at
+ * several chunk sizes, then on several file sizes, plus a batch of small files. Writes the `bench`
+ * section of docs/benchmarks.md, an SVG chart, and the raw results as JSON. Flags: BENCH_USAGE.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { ChunkSetting } from './clients/client-io.js';
 import { runBatch } from './lib/batch.js';
 import { renderBenchSection } from './lib/bench-report.js';
 import { renderBarChart } from './lib/chart.js';
@@ -18,11 +20,10 @@ import { hasGnuTime } from './lib/measure.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './lib/options.js';
 import { writeSection } from './lib/report-file.js';
 import type { BenchResults, ConfigurationResult, ToolStatus } from './lib/results.js';
-import { runRotation } from './lib/rotation.js';
-import { type SandboxProcess, startSandboxProcess } from './lib/sandbox-process.js';
+import { chunkLabel, runRotation } from './lib/rotation.js';
+import { startSandboxProcess } from './lib/sandbox-process.js';
 import { spread } from './lib/stats.js';
 import { allTools, type Tool } from './lib/tools.js';
-import { startTusServer, type TusServerProcess } from './lib/tus-server-process.js';
 import { formatBytes } from './lib/units.js';
 
 const startedMs = performance.now();
@@ -63,101 +64,79 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   await mkdir(options.workDir, { recursive: true });
   const compiledDir = await compileChildScripts();
+  const hook = options.timeline ? join(compiledDir, 'clients', 'timeline-hook.js') : null;
   const machine = await describeMachine(REPO_DIR);
   log(`machine: ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAtStart.join(' ')}`);
   const { tools, status } = await selectTools(options, compiledDir);
   const filesDir = join(options.workDir, 'files');
-  const storeDir = join(options.workDir, 'store');
-  await rm(storeDir, { recursive: true, force: true });
-  await mkdir(storeDir, { recursive: true });
-
   const cliBin = join(REPO_DIR, 'dist', 'cli', 'bin.js');
-  const startSandbox = (): Promise<SandboxProcess> => startSandboxProcess(cliBin);
-  let server: TusServerProcess | null = null;
-  const stop = async (): Promise<void> => {
-    await server?.stop();
+  const rotate = async (
+    sizeBytes: number,
+    chunk: ChunkSetting,
+    rounds: number,
+    chosen: readonly Tool[],
+  ): Promise<ConfigurationResult> => {
+    const file = await ensureRandomFile(filesDir, sizeBytes);
+    log(
+      `-- ${formatBytes(sizeBytes)} file, ${chunkLabel(chunk)}, ${rounds} rounds × ${chosen.length} clients`,
+    );
+    const records = await runRotation({
+      tools: chosen,
+      file,
+      chunk,
+      rounds,
+      startSandbox: () => startSandboxProcess(cliBin),
+      workDir: options.workDir,
+      hook,
+      log,
+    });
+    return { sizeBytes, chunk, records };
   };
-  process.once('SIGINT', () => {
-    void stop().finally(() => process.exit(130));
-  });
-  let throughput: ConfigurationResult[] | null = null;
-  let memory: ConfigurationResult[] | null = null;
+
+  let defaults: ConfigurationResult | null = null;
+  let chunks: ConfigurationResult[] | null = null;
+  let scaling: ConfigurationResult[] | null = null;
   let batch: BenchResults['batch'] = null;
-  try {
-    const needsServer = options.sections.includes('throughput') || options.sections.includes('memory');
-    if (needsServer && tools.length > 0) {
-      server = await startTusServer(join(compiledDir, 'server', 'tus-server.js'), storeDir);
-      log(`reference @tus/server listening (pid ${server.pid})`);
+  if (tools.length > 0 && options.sections.includes('defaults')) {
+    defaults = await rotate(options.sizeBytes, 'default', options.runs, tools);
+  }
+  if (tools.length > 0 && options.sections.includes('chunks')) {
+    chunks = [];
+    for (const chunk of options.chunks) {
+      chunks.push(await rotate(options.sizeBytes, chunk, options.chunkRuns, tools));
     }
-    if (server !== null && options.sections.includes('throughput')) {
-      throughput = [];
-      log(
-        `throughput: ${formatBytes(options.sizeBytes)} file, ${options.runs} runs × ${tools.length} clients × ${options.chunkSizesBytes.length} chunk sizes`,
-      );
-      const file = await ensureRandomFile(filesDir, options.sizeBytes);
-      for (const chunkSizeBytes of options.chunkSizesBytes) {
-        const chunk = Number.isFinite(chunkSizeBytes) ? chunkSizeBytes : null;
-        log(`-- chunk size ${formatBytes(chunkSizeBytes)}`);
-        const records = await runRotation({
-          tools,
-          file,
-          chunkSizeBytes: chunk,
-          rounds: options.runs,
-          serverUrl: server.url,
-          storeDir,
-          startSandbox,
-          workDir: options.workDir,
-          log,
-        });
-        throughput.push({ sizeBytes: file.sizeBytes, chunkSizeBytes: chunk, records });
-      }
+  }
+  if (tools.length > 0 && options.sections.includes('scaling')) {
+    scaling = [];
+    for (const sizeBytes of options.scalingSizesBytes) {
+      scaling.push(await rotate(sizeBytes, 'default', options.scalingRuns, tools));
     }
-    if (server !== null && options.sections.includes('memory')) {
-      memory = [];
-      for (const sizeBytes of options.memorySizesBytes) {
-        log(`-- memory: ${formatBytes(sizeBytes)} file, ${formatBytes(options.memoryChunkSizeBytes)} chunks`);
-        const file = await ensureRandomFile(filesDir, sizeBytes);
-        const records = await runRotation({
-          tools,
-          file,
-          chunkSizeBytes: options.memoryChunkSizeBytes,
-          rounds: options.memoryRuns,
-          serverUrl: server.url,
-          storeDir,
-          startSandbox,
-          workDir: options.workDir,
-          log,
-        });
-        memory.push({ sizeBytes, chunkSizeBytes: options.memoryChunkSizeBytes, records });
-      }
-    }
-    if (options.sections.includes('batch')) {
-      log(`-- batch: ${options.batchFiles} files of ${formatBytes(options.batchFileSizeBytes)}`);
-      batch = await runBatch({
-        files: options.batchFiles,
-        fileSizeBytes: options.batchFileSizeBytes,
-        concurrency: options.batchConcurrency,
-        workDir: options.workDir,
-        compiledDir,
-        distDir: join(REPO_DIR, 'dist'),
-        log,
-      });
-    }
-  } finally {
-    await stop();
+  }
+  if (options.sections.includes('batch')) {
+    log(`-- batch: ${options.batchFiles} files of ${formatBytes(options.batchFileSizeBytes)}`);
+    batch = await runBatch({
+      files: options.batchFiles,
+      fileSizeBytes: options.batchFileSizeBytes,
+      concurrency: options.batchConcurrency,
+      workDir: options.workDir,
+      compiledDir,
+      distDir: join(REPO_DIR, 'dist'),
+      log,
+    });
   }
 
   let chartFile: string | null = null;
-  if (throughput !== null && throughput.length > 0) {
-    const png = renderBarChart({
-      title: `Upload throughput, ${formatBytes(options.sizeBytes)} file over loopback`,
+  const charted = [...(defaults === null ? [] : [defaults]), ...(chunks ?? [])];
+  if (charted.length > 0) {
+    const svg = renderBarChart({
+      title: `Upload throughput, ${formatBytes(options.sizeBytes)} file over loopback (sandbox)`,
       yLabel: 'MiB/s',
-      groups: throughput.map((configuration) =>
-        formatBytes(configuration.chunkSizeBytes ?? Number.POSITIVE_INFINITY),
+      groups: charted.map((configuration) =>
+        configuration.chunk === 'default' ? 'each at its defaults' : chunkLabel(configuration.chunk),
       ),
       series: tools.map((tool) => ({
         label: tool.id,
-        values: throughput.map((configuration) =>
+        values: charted.map((configuration) =>
           spread(
             configuration.records
               .filter((record) => record.tool === tool.id && record.ok && record.mibPerS !== null)
@@ -167,7 +146,7 @@ async function main(): Promise<void> {
       })),
     });
     await mkdir(dirname(options.chartPath), { recursive: true });
-    await writeFile(options.chartPath, png);
+    await writeFile(options.chartPath, svg);
     chartFile = relative(dirname(options.outPath), options.chartPath);
   }
   const results: BenchResults = {
@@ -176,12 +155,14 @@ async function main(): Promise<void> {
     machine,
     loadAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
     measurement: (await hasGnuTime())
-      ? 'each client is its own process under GNU time (`/usr/bin/time -f "%e %U %S %M"`): CPU = user + sys seconds and peak RSS = ru_maxrss of that process, from the kernel at its exit. Throughput = file size ÷ the transfer time the client measured itself (curl: `%{time_total}`; Node clients: from the first call to the end, after module loading). Before every run the file is read once, so each client reads it from the page cache.'
-      : 'GNU time not found: Node clients report their own process.resourceUsage() at exit (CPU user + sys, maxRSS); curl has no figures. Throughput = file size ÷ the transfer time the client measured itself.',
-    runs: options.runs,
+      ? 'each client is its own process under GNU time (`/usr/bin/time -f "%e %U %S %M"`): CPU = user + sys seconds and peak RSS = ru_maxrss of that process (start-up included), from the kernel at its exit. Throughput = file size ÷ the upload time the client measured itself, after its modules loaded: curl `%{time_total}` of its one PATCH; vimeo.js from `upload()` to its completion callback (create + PATCH); tus-js-client from `start()` to success; vimeo-tus library from `uploadVideo()` to its result (create + PATCHes + verify); the CLI the `durationMs` of its `verified` event (create to verified). Before every run the file is read once, so each client reads it from the page cache. Every client uploads to the same sandbox process (`vimeo-tus sandbox`), whose upload host is @tus/server + @tus/file-store; curl and tus-js-client continue a video the harness created. Node clients run with a small preloaded hook that timestamps their HTTP requests (bench/clients/timeline-hook.ts; nothing per byte).'
+      : 'GNU time not found: Node clients report their own process.resourceUsage() at exit (CPU user + sys, maxRSS); curl has no figures. Throughput = file size ÷ the upload time the client measured itself.',
+    profile: options.profile,
+    rounds: { defaults: options.runs, chunks: options.chunkRuns, scaling: options.scalingRuns },
     tools: status,
-    throughput,
-    memory,
+    defaults,
+    chunks,
+    scaling,
     batch,
     chartFile,
   };
@@ -195,8 +176,8 @@ async function main(): Promise<void> {
   log(
     `wrote ${relative(process.cwd(), options.outPath)}, ${relative(process.cwd(), options.jsonPath)}${chartFile === null ? '' : `, ${relative(process.cwd(), options.chartPath)}`}`,
   );
-  const failed = [...(throughput ?? []), ...(memory ?? [])]
-    .flatMap((configuration) => configuration.records)
+  const failed = [defaults, ...(chunks ?? []), ...(scaling ?? [])]
+    .flatMap((configuration) => configuration?.records ?? [])
     .filter((record) => !record.ok);
   if (failed.length > 0) {
     log(`${failed.length} run(s) failed or were not verified`);

@@ -3,19 +3,21 @@
  * JSON line on stdout, last). Shared by every Node client script of the benchmark.
  */
 
+/** Bytes per PATCH: a number, one PATCH for the whole file, or the client's own default. */
+export type ChunkSetting = number | 'unlimited' | 'default';
+
 /** The job of one client run. */
 export interface ClientJob {
   readonly filePath: string;
   readonly sizeBytes: number;
-  /** A pre-created tus upload (Upload-Length = sizeBytes, offset 0); empty for sandbox clients. */
+  /** A video the harness created for clients that only send bytes (curl, tus-js-client); else empty. */
   readonly uploadUrl: string;
-  /** Bytes per PATCH; `null` means unlimited (one PATCH for the whole file). */
-  readonly chunkSizeBytes: number | null;
+  readonly chunk: ChunkSetting;
+  /** The sandbox's API and token (clients that create their own video). */
+  readonly apiUrl: string;
+  readonly token: string;
   /** Folder of the built library (dist/) for the vimeo-tus clients. */
   readonly distDir?: string;
-  /** For clients that create their own video (the CLI): the sandbox's API and token. */
-  readonly apiUrl?: string;
-  readonly token?: string;
   /** A fresh, empty state (ledger) folder for this run. */
   readonly stateDir?: string;
 }
@@ -23,8 +25,10 @@ export interface ClientJob {
 /** The client's own account of its run. */
 export interface ClientReport {
   readonly ok: boolean;
-  /** From just before the first request to the end of the transfer. */
+  /** From just before the first request to the end of the upload. */
   readonly transferMs: number;
+  /** The video the client created, when it created one. */
+  readonly videoUri?: string;
   readonly error?: string;
   /** process.resourceUsage() at the end: a cross-check of the harness's own measurement. */
   readonly selfUserCpuMs: number;
@@ -40,7 +44,7 @@ export function readJob(): ClientJob {
 }
 
 /** Prints the report line and sets the exit code; the process then ends on its own. */
-export function finish(result: { ok: boolean; transferMs: number; error?: string }): void {
+export function finish(result: { ok: boolean; transferMs: number; videoUri?: string; error?: string }): void {
   const usage = process.resourceUsage();
   const report: ClientReport = {
     ...result,

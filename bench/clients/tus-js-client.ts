@@ -1,6 +1,7 @@
 /**
  * Peer client: tus-js-client 4 in Node, reading the file through fs.createReadStream(path) (which
- * tus-js-client turns into a re-openable file source), continuing a pre-created upload.
+ * tus-js-client turns into a re-openable file source), continuing an upload link the harness made.
+ * At 'default' it passes no chunkSize (tus-js-client's default: the whole file in one PATCH).
  */
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,9 @@ const source = createReadStream(job.filePath);
 const upload = new Upload(source as unknown as Buffer, {
   uploadUrl: job.uploadUrl,
   uploadSize: job.sizeBytes,
-  chunkSize: job.chunkSizeBytes ?? Number.POSITIVE_INFINITY,
+  ...(job.chunk === 'default'
+    ? {}
+    : { chunkSize: job.chunk === 'unlimited' ? Number.POSITIVE_INFINITY : job.chunk }),
   retryDelays: null,
   storeFingerprintForResuming: false,
   onSuccess: () => {

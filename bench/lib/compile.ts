@@ -1,5 +1,5 @@
 /**
- * Turns the benchmark's child scripts (bench/clients, bench/server) into plain ES modules under
+ * Turns the benchmark's child scripts (bench/clients) into plain ES modules under
  * bench/.work/js, so that every measured process runs on bare `node`: tsx's loader would add its
  * own start-up CPU and memory to the figures of the client it hosts.
  */
@@ -13,13 +13,13 @@ export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The repository root (parent of bench/). */
 export const REPO_DIR = join(BENCH_DIR, '..');
 
-const CHILD_DIRS = ['clients', 'server'] as const;
+const CHILD_DIRS = ['clients'] as const;
 
 /** Where the compiled child scripts go: inside the checkout, so that node_modules resolves from there. */
 export const COMPILED_DIR = join(BENCH_DIR, '.work', 'js');
 
 /**
- * Transpiles every `.ts` file of bench/clients and bench/server (types are checked by the project's
+ * Transpiles every `.ts` file of bench/clients (types are checked by the project's
  * `tsc`, not here) into `bench/.work/js/<dir>/<name>.js`. Each file is replaced atomically, so
  * concurrent bench runs can share the output. Returns the output root.
  */

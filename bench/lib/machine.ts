@@ -42,7 +42,13 @@ async function packageVersion(repoDir: string, name: string): Promise<string> {
 /** Collects the machine description. */
 export async function describeMachine(repoDir: string): Promise<MachineInfo> {
   const own = JSON.parse(await readFile(join(repoDir, 'package.json'), 'utf8')) as { version?: string };
-  const names = ['@tus/server', '@tus/file-store', 'tus-js-client'];
+  const names = [
+    '@tus/server',
+    '@tus/file-store',
+    'tus-js-client',
+    '@vimeo/vimeo',
+    '@vimeo/vimeo/node_modules/tus-js-client',
+  ];
   const packages: Record<string, string> = { 'vimeo-tus': own.version ?? '?' };
   for (const name of names) packages[name] = await packageVersion(repoDir, name);
   return {

@@ -1,24 +1,28 @@
 /** Command-line options of `npm run bench` (bench/run.ts). */
 import { parseArgs } from 'node:util';
-import { MIB, parseBytes } from './units.js';
+import type { ChunkSetting } from '../clients/client-io.js';
+import { parseBytes } from './units.js';
 
 /** The sections a bench run can do. */
-export type BenchSection = 'throughput' | 'memory' | 'batch';
+export type BenchSection = 'defaults' | 'chunks' | 'scaling' | 'batch';
+const SECTIONS: readonly BenchSection[] = ['defaults', 'chunks', 'scaling', 'batch'];
 
 /** Resolved options of one bench run. */
 export interface BenchOptions {
+  readonly profile: 'full' | 'publication' | 'quick';
   readonly runs: number;
+  readonly chunkRuns: number;
+  readonly scalingRuns: number;
   readonly sizeBytes: number;
-  /** `Infinity` = unlimited (one PATCH). */
-  readonly chunkSizesBytes: readonly number[];
+  readonly chunks: readonly ChunkSetting[];
   readonly tools: readonly string[] | null;
   readonly sections: readonly BenchSection[];
-  readonly memorySizesBytes: readonly number[];
-  readonly memoryChunkSizeBytes: number;
-  readonly memoryRuns: number;
+  readonly scalingSizesBytes: readonly number[];
   readonly batchFiles: number;
   readonly batchFileSizeBytes: number;
   readonly batchConcurrency: readonly number[];
+  /** Preload the timeline hook into Node clients (the time breakdown). */
+  readonly timeline: boolean;
   readonly outPath: string;
   readonly chartPath: string;
   readonly jsonPath: string;
@@ -28,19 +32,23 @@ export interface BenchOptions {
 /** Usage text of bench/run.ts. */
 export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/run.ts [options])
 
-  --runs N              runs per tool and configuration, alternating tools (default 5)
-  --size SIZE           file size of the throughput runs (default 1GiB)
-  --chunks LIST         chunk sizes (default 5MiB,128MiB,512MiB,unlimited)
-  --tools LIST          subset of curl,tus-js-client,vimeo-tus,vimeo-tus-cli (default: all available)
-  --only LIST           sections: throughput,memory,batch (default: all)
-  --memory-sizes LIST   file sizes of the memory-scaling runs (default 256MiB,1GiB,4GiB)
-  --memory-runs N       runs per tool and size in the memory section (default 1)
+  --profile NAME        full (default), publication (fewer rounds, ~20 min on 2 busy cores), quick
+  --runs N              rounds of the defaults section, clients alternating (full 5, publication 5)
+  --chunk-runs N        rounds per chunk size (full 5, publication 3)
+  --scaling-runs N      rounds per file size of the scaling section (full 3, publication 2)
+  --size SIZE           file size of the defaults and chunk sections (default 1GiB)
+  --chunks LIST         chunk sizes (default 128MiB,256MiB,512MiB,unlimited)
+  --tools LIST          subset of curl,tus-js-client,vimeo.js,vimeo-tus,vimeo-tus-cli (default: all)
+  --only LIST           sections: defaults,chunks,scaling,batch (default: all)
+  --scaling-sizes LIST  file sizes of the scaling section, each client at its defaults
+                        (default 256MiB,1GiB,4GiB)
   --batch-files N       files in the batch section (default 200)
   --batch-file-size S   size of each batch file (default 1MiB)
   --concurrency LIST    batch concurrencies (default 1,4,8)
-  --quick               64MiB, 2 runs, memory 16MiB,64MiB,256MiB, batch of 40 files
+  --no-timeline         do not preload the timeline hook (no time breakdown)
+  --quick               = --profile quick: 64MiB, 2 rounds, scaling 16MiB,64MiB,256MiB, 40 batch files
   --out PATH            markdown report to update (default docs/benchmarks.md)
-  --chart PATH          chart image (default: docs/benchmarks-throughput.png next to --out)
+  --chart PATH          chart (default: docs/benchmarks-throughput.svg next to --out)
   --json PATH           raw results (default bench/.work/results.json)
   --work-dir DIR        test files and scratch (default bench/.work)
   --help`;
@@ -57,6 +65,27 @@ function positiveInt(text: string, name: string): number {
   return value;
 }
 
+/** `default`, `unlimited` or a byte size. */
+export function parseChunk(text: string): ChunkSetting {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'default') return 'default';
+  const bytes = parseBytes(trimmed);
+  return Number.isFinite(bytes) ? bytes : 'unlimited';
+}
+
+const PROFILES = {
+  full: { runs: 5, chunkRuns: 5, scalingRuns: 3, size: '1GiB', scaling: '256MiB,1GiB,4GiB', batch: 200 },
+  publication: {
+    runs: 5,
+    chunkRuns: 3,
+    scalingRuns: 2,
+    size: '1GiB',
+    scaling: '256MiB,1GiB,4GiB',
+    batch: 200,
+  },
+  quick: { runs: 2, chunkRuns: 2, scalingRuns: 1, size: '64MiB', scaling: '16MiB,64MiB,256MiB', batch: 40 },
+} as const;
+
 /** Parses argv (without node and script); returns `null` for --help. */
 export function parseBenchOptions(
   argv: readonly string[],
@@ -65,16 +94,19 @@ export function parseBenchOptions(
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      profile: { type: 'string' },
       runs: { type: 'string' },
+      'chunk-runs': { type: 'string' },
+      'scaling-runs': { type: 'string' },
       size: { type: 'string' },
       chunks: { type: 'string' },
       tools: { type: 'string' },
       only: { type: 'string' },
-      'memory-sizes': { type: 'string' },
-      'memory-runs': { type: 'string' },
+      'scaling-sizes': { type: 'string' },
       'batch-files': { type: 'string' },
       'batch-file-size': { type: 'string' },
       concurrency: { type: 'string' },
+      'no-timeline': { type: 'boolean' },
       quick: { type: 'boolean' },
       out: { type: 'string' },
       chart: { type: 'string' },
@@ -85,33 +117,33 @@ export function parseBenchOptions(
     strict: true,
   });
   if (values.help === true) return null;
-  const quick = values.quick === true;
-  const sections = (values.only === undefined ? ['throughput', 'memory', 'batch'] : list(values.only)).map(
-    (section) => {
-      if (section !== 'throughput' && section !== 'memory' && section !== 'batch') {
-        throw new Error(`unknown section: ${section}`);
-      }
-      return section as BenchSection;
-    },
-  );
+  const profileName = values.quick === true ? 'quick' : (values.profile ?? 'full');
+  if (profileName !== 'full' && profileName !== 'publication' && profileName !== 'quick') {
+    throw new Error(`unknown profile: ${profileName} (full, publication, quick)`);
+  }
+  const profile = PROFILES[profileName];
+  const sections = (values.only === undefined ? [...SECTIONS] : list(values.only)).map((section) => {
+    if (!SECTIONS.includes(section as BenchSection)) throw new Error(`unknown section: ${section}`);
+    return section as BenchSection;
+  });
   const outPath = values.out ?? `${defaults.repoDir}/docs/benchmarks.md`;
   const outDir = outPath.includes('/') ? outPath.slice(0, outPath.lastIndexOf('/')) : '.';
   return {
-    runs: positiveInt(values.runs ?? (quick ? '2' : '5'), 'runs'),
-    sizeBytes: parseBytes(values.size ?? (quick ? '64MiB' : '1GiB')),
-    chunkSizesBytes: list(values.chunks ?? '5MiB,128MiB,512MiB,unlimited').map(parseBytes),
+    profile: profileName,
+    runs: positiveInt(values.runs ?? String(profile.runs), 'runs'),
+    chunkRuns: positiveInt(values['chunk-runs'] ?? String(profile.chunkRuns), 'chunk-runs'),
+    scalingRuns: positiveInt(values['scaling-runs'] ?? String(profile.scalingRuns), 'scaling-runs'),
+    sizeBytes: parseBytes(values.size ?? profile.size),
+    chunks: list(values.chunks ?? '128MiB,256MiB,512MiB,unlimited').map(parseChunk),
     tools: values.tools === undefined ? null : list(values.tools),
     sections,
-    memorySizesBytes: list(values['memory-sizes'] ?? (quick ? '16MiB,64MiB,256MiB' : '256MiB,1GiB,4GiB')).map(
-      parseBytes,
-    ),
-    memoryChunkSizeBytes: 512 * MIB,
-    memoryRuns: positiveInt(values['memory-runs'] ?? '1', 'memory-runs'),
-    batchFiles: positiveInt(values['batch-files'] ?? (quick ? '40' : '200'), 'batch-files'),
+    scalingSizesBytes: list(values['scaling-sizes'] ?? profile.scaling).map(parseBytes),
+    batchFiles: positiveInt(values['batch-files'] ?? String(profile.batch), 'batch-files'),
     batchFileSizeBytes: parseBytes(values['batch-file-size'] ?? '1MiB'),
     batchConcurrency: list(values.concurrency ?? '1,4,8').map((item) => positiveInt(item, 'concurrency')),
+    timeline: values['no-timeline'] !== true,
     outPath,
-    chartPath: values.chart ?? `${outDir}/benchmarks-throughput.png`,
+    chartPath: values.chart ?? `${outDir}/benchmarks-throughput.svg`,
     jsonPath: values.json ?? `${defaults.repoDir}/bench/.work/results.json`,
     workDir: values['work-dir'] ?? `${defaults.repoDir}/bench/.work`,
   };

@@ -1,4 +1,5 @@
 /** The raw results of one `npm run bench`, as written to the JSON file and rendered to markdown. */
+import type { ChunkSetting } from '../clients/client-io.js';
 import type { MachineInfo } from './machine.js';
 import type { RunRecord } from './runs.js';
 
@@ -9,11 +10,10 @@ export interface ToolStatus {
   readonly unavailableReason: string | null;
 }
 
-/** All runs of one configuration (file size × chunk size). */
+/** All runs of one configuration (file size × chunk setting). */
 export interface ConfigurationResult {
   readonly sizeBytes: number;
-  /** `null` = unlimited (one PATCH). */
-  readonly chunkSizeBytes: number | null;
+  readonly chunk: ChunkSetting;
   readonly records: readonly RunRecord[];
 }
 
@@ -43,10 +43,16 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly loadAtEnd: readonly number[];
   readonly measurement: string;
-  readonly runs: number;
+  /** `--profile` and the rounds of each section. */
+  readonly profile: string;
+  readonly rounds: { readonly defaults: number; readonly chunks: number; readonly scaling: number };
   readonly tools: readonly ToolStatus[];
-  readonly throughput: readonly ConfigurationResult[] | null;
-  readonly memory: readonly ConfigurationResult[] | null;
+  /** Every client at its own defaults, on the main file size. */
+  readonly defaults: ConfigurationResult | null;
+  /** The chunked clients at each chunk size (curl and vimeo.js alongside as they are). */
+  readonly chunks: readonly ConfigurationResult[] | null;
+  /** Every client at its defaults on several file sizes. */
+  readonly scaling: readonly ConfigurationResult[] | null;
   readonly batch: readonly BatchResult[] | Pending | null;
   /** Where the chart was written, relative to the report. */
   readonly chartFile: string | null;

@@ -1,6 +1,9 @@
 /**
- * The clients the throughput benchmark compares, each one adapter: how to start it for a job, and
- * how to read its account of the run. Adding a client means adding one entry here.
+ * The clients the benchmark compares, each one adapter: how to start it for a job, and how to read
+ * its account of the run. Adding a client means adding one entry here. Every client uploads to the
+ * same sandbox (a Vimeo imitation whose upload host is @tus/server + @tus/file-store): those that
+ * make their own video (vimeo.js, vimeo-tus) call its API; curl and tus-js-client get an upload
+ * link the harness created, since they only speak tus.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +16,14 @@ export interface ToolCommand {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Timings a client reported about itself (curl's `-w` phases), in ms from the start of its call. */
+export interface SelfTimings {
+  /** The connection was up and the request about to be sent. */
+  readonly firstRequestMs: number;
+  /** The first byte of the answer came. */
+  readonly firstAnswerByteMs: number;
+}
+
 /** What the harness reads back from a client's stdout. */
 export interface ToolOutcome {
   readonly ok: boolean;
@@ -21,26 +32,26 @@ export interface ToolOutcome {
   readonly error: string | null;
   /** The client's own resourceUsage() (Node clients only). */
   readonly self: { readonly cpuS: number; readonly maxRssKiB: number } | null;
-  /** The video the client created (sandbox clients). */
+  /** The video the client created (clients that create one). */
   readonly videoUri?: string;
+  readonly selfTimings?: SelfTimings;
 }
 
 /** One client under test. */
 export interface Tool {
-  /** Stable id used in flags and JSON (`curl`, `tus-js-client`, `vimeo-tus`, `vimeo-tus-cli`). */
+  /** Stable id used in flags and JSON. */
   readonly id: string;
   /** Label for tables. */
   readonly label: string;
   /** False when the client always sends one PATCH (the chunk size does not apply). */
   readonly chunked: boolean;
-  /**
-   * `tus-server`: continues an upload pre-created on the reference @tus/server. `sandbox`: creates
-   * its own video through the sandbox's API (create, PATCH, verify), as a user's command does.
-   */
-  readonly target: 'tus-server' | 'sandbox';
+  /** True when the client creates its video through the API; false: the harness makes the link. */
+  readonly createsVideo: boolean;
+  /** A Node process that can take the timeline hook (`--import`). */
+  readonly node: boolean;
   /** `null` when the tool can run here, else why not. */
   unavailableReason(): Promise<string | null>;
-  command(job: ClientJob): ToolCommand;
+  command(job: ClientJob, hook: string | null): ToolCommand;
   parse(stdout: string, exitCode: number | null): ToolOutcome;
 }
 
@@ -74,13 +85,16 @@ function parseNodeReport(stdout: string, exitCode: number | null): ToolOutcome {
       cpuS: (report.selfUserCpuMs + report.selfSystemCpuMs) / 1000,
       maxRssKiB: report.selfMaxRssKiB,
     },
+    ...(report.videoUri === undefined ? {} : { videoUri: report.videoUri }),
   };
 }
 
-function nodeClient(context: ToolContext, script: string, job: ClientJob): ToolCommand {
+const hookArgs = (hook: string | null): string[] => (hook === null ? [] : ['--import', hook]);
+
+function nodeClient(context: ToolContext, script: string, job: ClientJob, hook: string | null): ToolCommand {
   return {
     command: process.execPath,
-    args: [join(context.compiledDir, 'clients', script), JSON.stringify(job)],
+    args: [...hookArgs(hook), join(context.compiledDir, 'clients', script), JSON.stringify(job)],
   };
 }
 
@@ -90,7 +104,8 @@ export function curlTool(): Tool {
     id: 'curl',
     label: 'curl, one PATCH',
     chunked: false,
-    target: 'tus-server',
+    createsVideo: false,
+    node: false,
     async unavailableReason() {
       return (await exists('/usr/bin/curl')) || (await exists('/usr/local/bin/curl'))
         ? null
@@ -116,19 +131,28 @@ export function curlTool(): Tool {
           '-o',
           '/dev/null',
           '-w',
-          '%{http_code} %{time_total}\\n',
+          '%{http_code} %{time_total} %{time_pretransfer} %{time_starttransfer}\\n',
           job.uploadUrl,
         ],
       };
     },
     parse(stdout, exitCode) {
-      const [status, seconds] = stdout.trim().split(' ');
+      const [status, total, pretransfer, starttransfer] = stdout.trim().split(' ');
       const ok = exitCode === 0 && status === '204';
+      const seconds = (text: string | undefined): number => Number(text) * 1000;
       return {
         ok,
-        transferMs: seconds === undefined ? null : Number(seconds) * 1000,
+        transferMs: total === undefined ? null : seconds(total),
         error: ok ? null : `curl exit ${exitCode}, HTTP ${status ?? '?'}`,
         self: null,
+        ...(pretransfer === undefined || starttransfer === undefined
+          ? {}
+          : {
+              selfTimings: {
+                firstRequestMs: seconds(pretransfer),
+                firstAnswerByteMs: seconds(starttransfer),
+              },
+            }),
       };
     },
   };
@@ -138,34 +162,49 @@ export function curlTool(): Tool {
 export function tusJsClientTool(context: ToolContext): Tool {
   return {
     id: 'tus-js-client',
-    label: 'tus-js-client 4, createReadStream',
+    label: 'tus-js-client 4.3, createReadStream',
     chunked: true,
-    target: 'tus-server',
+    createsVideo: false,
+    node: true,
     async unavailableReason() {
       return null;
     },
-    command: (job) => nodeClient(context, 'tus-js-client.js', job),
+    command: (job, hook) => nodeClient(context, 'tus-js-client.js', job, hook),
     parse: parseNodeReport,
   };
 }
 
-/** vimeo-tus as a library: runTransfer() from the built dist/. */
+/** vimeo.js 3.0.3, Vimeo's official Node SDK: create + one PATCH. */
+export function vimeoJsTool(context: ToolContext): Tool {
+  return {
+    id: 'vimeo.js',
+    label: 'vimeo.js 3.0.3 (create + one PATCH)',
+    chunked: false,
+    createsVideo: true,
+    node: true,
+    async unavailableReason() {
+      return (await exists(join(context.compiledDir, '..', '..', '..', 'node_modules', '@vimeo', 'vimeo')))
+        ? null
+        : '@vimeo/vimeo not installed (npm install)';
+    },
+    command: (job, hook) => nodeClient(context, 'vimeo-js.js', job, hook),
+    parse: parseNodeReport,
+  };
+}
+
+/** vimeo-tus as a library: uploadVideo() from the built dist/ (create + PATCHes + verify). */
 export function vimeoTusLibraryTool(context: ToolContext): Tool {
   return {
     id: 'vimeo-tus',
-    label: 'vimeo-tus library (runTransfer)',
+    label: 'vimeo-tus library, uploadVideo (create + PATCH + verify)',
     chunked: true,
-    target: 'tus-server',
+    createsVideo: true,
+    node: true,
     async unavailableReason() {
-      const needed = ['tus/transfer.js', 'sources/file-source.js'];
-      for (const relative of needed) {
-        if (!(await exists(join(context.distDir, relative)))) {
-          return `dist/${relative} not built (engine not merged yet, or run npm run build)`;
-        }
-      }
-      return null;
+      return (await exists(join(context.distDir, 'index.js'))) ? null : 'dist/ not built (npm run build)';
     },
-    command: (job) => nodeClient(context, 'vimeo-tus-lib.js', { ...job, distDir: context.distDir }),
+    command: (job, hook) =>
+      nodeClient(context, 'vimeo-tus-lib.js', { ...job, distDir: context.distDir }, hook),
     parse: parseNodeReport,
   };
 }
@@ -175,43 +214,43 @@ interface CliEvent {
   readonly type?: string;
   readonly video?: string;
   readonly durationMs?: number;
-  readonly uploadOffset?: number;
-  readonly uploadLength?: number;
   readonly code?: string;
   readonly message?: string;
 }
 
 /**
- * The vimeo-tus CLI (`node dist/cli/bin.js upload FILE --json`) against the sandbox: the whole
- * user command, create + PATCHes + verify, with a fresh state dir per run.
+ * The vimeo-tus CLI (`node dist/cli/bin.js upload FILE --json`): the whole user command, create +
+ * PATCHes + verify, with its SQLite ledger in a fresh state dir per run.
  */
 export function vimeoTusCliTool(context: ToolContext): Tool {
   const bin = join(context.distDir, 'cli', 'bin.js');
   return {
     id: 'vimeo-tus-cli',
-    label: 'vimeo-tus CLI → sandbox (create + PATCH + verify)',
+    label: 'vimeo-tus CLI (create + PATCH + verify, SQLite ledger)',
     chunked: true,
-    target: 'sandbox',
+    createsVideo: true,
+    node: true,
     async unavailableReason() {
       return (await exists(bin)) ? null : 'dist/cli/bin.js not built';
     },
-    command(job) {
-      const chunk = job.chunkSizeBytes === null ? 'unlimited' : String(job.chunkSizeBytes);
+    command(job, hook) {
+      const chunk =
+        job.chunk === 'default'
+          ? []
+          : ['--chunk-size', job.chunk === 'unlimited' ? 'unlimited' : String(job.chunk)];
       return {
         command: process.execPath,
         args: [
+          ...hookArgs(hook),
           bin,
           'upload',
           job.filePath,
           '--json',
-          '--concurrency',
-          '1',
-          '--chunk-size',
-          chunk,
+          ...chunk,
           '--state-dir',
           job.stateDir ?? '',
         ],
-        env: { ...process.env, VIMEO_API_URL: job.apiUrl ?? '', VIMEO_TOKEN: job.token ?? '', NO_COLOR: '1' },
+        env: { ...process.env, VIMEO_API_URL: job.apiUrl, VIMEO_TOKEN: job.token, NO_COLOR: '1' },
       };
     },
     parse(stdout, exitCode) {
@@ -245,5 +284,11 @@ export function vimeoTusCliTool(context: ToolContext): Tool {
 
 /** Every known tool, in table order. */
 export function allTools(context: ToolContext): Tool[] {
-  return [curlTool(), tusJsClientTool(context), vimeoTusLibraryTool(context), vimeoTusCliTool(context)];
+  return [
+    curlTool(),
+    tusJsClientTool(context),
+    vimeoJsTool(context),
+    vimeoTusLibraryTool(context),
+    vimeoTusCliTool(context),
+  ];
 }

@@ -1,8 +1,9 @@
-/** Unit tests of the benchmark's pure helpers: units, statistics, report sections, PNG, targets. */
-import { inflateSync } from 'node:zlib';
+/** Unit tests of the benchmark's pure helpers: units, statistics, report sections, SVG chart, time breakdown, targets. */
 import { describe, expect, it } from 'vitest';
-import { checkTargets } from '../../bench/lib/bench-report.js';
-import { Raster } from '../../bench/lib/png.js';
+import type { Timeline } from '../../bench/clients/timeline-hook.js';
+import { checkBatchTargets, checkTargets } from '../../bench/lib/bench-report.js';
+import { breakdownOf } from '../../bench/lib/breakdown.js';
+import { niceStep, renderBarChart } from '../../bench/lib/chart.js';
 import { readSection, replaceSection } from '../../bench/lib/report-file.js';
 import type { BenchResults, ConfigurationResult } from '../../bench/lib/results.js';
 import type { RunRecord } from '../../bench/lib/runs.js';
@@ -51,36 +52,106 @@ describe('report sections', () => {
   });
 });
 
-describe('PNG encoder', () => {
-  it('writes a PNG whose pixel data inflates to the image size', () => {
-    const image = new Raster(7, 5);
-    image.fillRect(1, 1, 2, 2, [255, 0, 0]);
-    const png = image.toPng();
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(png.toString('ascii', 12, 16)).toBe('IHDR');
-    expect(png.readUInt32BE(16)).toBe(7);
-    expect(png.readUInt32BE(20)).toBe(5);
-    const idatAt = png.indexOf('IDAT');
-    const length = png.readUInt32BE(idatAt - 4);
-    const raw = inflateSync(png.subarray(idatAt + 4, idatAt + 4 + length));
-    expect(raw.length).toBe(5 * (7 * 3 + 1));
-    // Row 1, pixel 1 is red (after the row's filter byte).
-    const at = 1 * (7 * 3 + 1) + 1 + 3;
-    expect([...raw.subarray(at, at + 3)]).toEqual([255, 0, 0]);
+describe('SVG chart', () => {
+  it('draws one bar per value, escapes labels and leaves missing values out', () => {
+    const svg = renderBarChart({
+      title: 'Speed <&> test',
+      yLabel: 'MiB/s',
+      groups: ['default', '128 MiB'],
+      series: [
+        { label: 'curl', values: [{ median: 300, min: 250, max: 320 }, null] },
+        {
+          label: 'vimeo-tus',
+          values: [
+            { median: 280, min: 270, max: 290 },
+            { median: 260, min: 250, max: 270 },
+          ],
+        },
+      ],
+    });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('Speed &lt;&amp;&gt; test');
+    expect(svg.match(/<title>/g)?.length).toBe(3);
+    expect(svg).toContain('<title>vimeo-tus, 128 MiB: median 260 (250–270) MiB/s</title>');
+  });
+  it('picks round grid steps', () => {
+    expect(niceStep(480)).toBe(100);
+    expect(niceStep(90)).toBe(20);
   });
 });
 
-describe('targets', () => {
-  const record = (
-    tool: string,
-    round: number,
-    mibPerS: number,
-    cpuSPerGiB: number,
-    rss: number,
-  ): RunRecord => ({
+describe('time breakdown', () => {
+  const timeline: Timeline = {
+    hookMs: 40,
+    exitMs: 2000,
+    requests: [
+      { method: 'GET', path: '/me', startMs: 100, bodyDoneMs: 101, responseMs: 110, endMs: 112, status: 200 },
+      {
+        method: 'POST',
+        path: '/me/videos',
+        startMs: 120,
+        bodyDoneMs: 121,
+        responseMs: 140,
+        endMs: 141,
+        status: 200,
+      },
+      {
+        method: 'PATCH',
+        path: '/u/1',
+        startMs: 150,
+        bodyDoneMs: 900,
+        responseMs: 910,
+        endMs: 912,
+        status: 204,
+      },
+      {
+        method: 'PATCH',
+        path: '/u/1',
+        startMs: 915,
+        bodyDoneMs: 1800,
+        responseMs: 1808,
+        endMs: 1810,
+        status: 204,
+      },
+      {
+        method: 'HEAD',
+        path: '/u/1',
+        startMs: 1812,
+        bodyDoneMs: 1812,
+        responseMs: 1815,
+        endMs: 1815,
+        status: 200,
+      },
+    ],
+  };
+  it("splits a Node client's run into start-up, calls, bodies, answers and boundary idle", () => {
+    const breakdown = breakdownOf({ ...record('vimeo-tus', 0, 300, 1, 60), timeline });
+    expect(breakdown).toEqual({
+      nodeStartMs: 40,
+      loadMs: 60,
+      callsBeforePatch: 2,
+      callsBeforePatchMs: 12 + 21,
+      workBeforePatchMs: 50 - 33,
+      patches: 2,
+      bodyMs: 750 + 885,
+      answerWaitMs: 12 + 10,
+      boundaryIdleMs: 3,
+      boundaryIdleMaxMs: 3,
+      afterLastPatchMs: 190,
+      processMs: 2000,
+    });
+  });
+  it('gives nothing for a run without a timeline', () => {
+    expect(breakdownOf(record('vimeo-tus', 0, 300, 1, 60))).toBeNull();
+  });
+});
+
+function record(tool: string, round: number, mibPerS: number, cpuSPerGiB: number, rss: number): RunRecord {
+  return {
     tool,
     sizeBytes: 1024 * MIB,
-    chunkSizeBytes: 128 * MIB,
+    chunk: 'default',
     round,
     ok: true,
     verified: true,
@@ -91,16 +162,25 @@ describe('targets', () => {
     cpuS: cpuSPerGiB,
     cpuSPerGiB,
     maxRssMiB: rss,
-    requests: { head: 1, patch: 8, other: 0 },
+    requests: { create: 1, patch: 8 },
     measuredBy: 'gnu-time',
+    timeline: null,
+    selfTimings: null,
     error: null,
-  });
-  const configuration = (records: RunRecord[]): ConfigurationResult => ({
-    sizeBytes: 1024 * MIB,
-    chunkSizeBytes: 128 * MIB,
+  };
+}
+
+describe('targets', () => {
+  const configuration = (records: RunRecord[], sizeBytes = 1024 * MIB): ConfigurationResult => ({
+    sizeBytes,
+    chunk: 'default',
     records,
   });
-  const results = (throughput: ConfigurationResult[]): BenchResults => ({
+  const results = (
+    defaults: ConfigurationResult | null,
+    scaling: ConfigurationResult[] | null = null,
+    batch: BenchResults['batch'] = null,
+  ): BenchResults => ({
     startedAt: '',
     finishedAt: '',
     machine: {
@@ -116,33 +196,57 @@ describe('targets', () => {
     },
     loadAtEnd: [],
     measurement: '',
-    runs: 2,
+    profile: 'full',
+    rounds: { defaults: 2, chunks: 2, scaling: 1 },
     tools: [],
-    throughput,
-    memory: null,
-    batch: null,
+    defaults,
+    chunks: null,
+    scaling,
+    batch,
     chartFile: null,
   });
 
   it('judges the ratios pair by pair and the CPU and RSS limits', () => {
     const checks = checkTargets(
-      results([
+      results(
         configuration([
           record('curl', 0, 300, 0.5, 11),
           record('vimeo-tus', 0, 290, 0.8, 60),
-          record('tus-js-client', 0, 200, 2, 90),
+          record('vimeo.js', 0, 270, 1.4, 90),
           record('curl', 1, 200, 0.5, 11),
           record('vimeo-tus', 1, 190, 0.9, 62),
-          record('tus-js-client', 1, 185, 2, 90),
+          record('vimeo.js', 1, 185, 1.4, 90),
         ]),
-      ]),
+        [
+          configuration([record('vimeo-tus', 0, 1, 1, 58)], 256 * MIB),
+          configuration([record('vimeo-tus', 0, 1, 1, 70)], 4096 * MIB),
+        ],
+      ),
     );
-    expect(checks.map((check) => check.verdict)).toEqual(['met', 'not met', 'met', 'met', 'not measured']);
-    expect(checks[1]?.measured).toMatch(/^1\.2\d/);
+    expect(checks.map((check) => check.verdict)).toEqual(['met', 'met', 'met', 'met', 'not met']);
+    expect(checks[0]?.measured).toMatch(/^1\.0[4-7]/);
+    expect(checks[4]?.measured).toBe('256 MiB: 58, 4 GiB: 70');
   });
 
   it('says "not measured" when vimeo-tus did not run', () => {
-    const checks = checkTargets(results([configuration([record('curl', 0, 300, 0.5, 11)])]));
+    const checks = checkTargets(results(configuration([record('curl', 0, 300, 0.5, 11)])));
     expect(checks.every((check) => check.verdict === 'not measured')).toBe(true);
+  });
+
+  it('counts the batch requests beyond the PATCH at concurrency 8', () => {
+    const level = (concurrency: number, filesPerS: number) => ({
+      concurrency,
+      files: 200,
+      fileSizeBytes: MIB,
+      verifiedFiles: 200,
+      wallMs: 1000,
+      filesPerS,
+      requestsPerFile: { create: 1, head: 1, patch: 1, 'get-video': 1 },
+      videosCreated: 200,
+      error: null,
+    });
+    const checks = checkBatchTargets(results(null, null, [level(4, 70), level(8, 45)]));
+    expect(checks.map((check) => check.verdict)).toEqual(['not met', 'met']);
+    expect(checks[1]?.measured).toBe('3.00');
   });
 });

@@ -9,27 +9,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breakdownOf } from '../../bench/lib/breakdown.js';
 import { readSection } from '../../bench/lib/report-file.js';
 import type { BenchResults } from '../../bench/lib/results.js';
+import { MIB } from '../../bench/lib/units.js';
 
 const run = promisify(execFile);
 const repoDir = join(import.meta.dirname, '..', '..');
 
-/** Splits a markdown table into rows of trimmed cells (header and separator removed). */
+/** Splits every markdown table with this first header cell into rows of trimmed cells (header and separator removed). */
 function tableRows(markdown: string, firstHeaderCell: string): string[][] {
   const lines = markdown.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`| ${firstHeaderCell} |`));
-  if (start === -1) return [];
   const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    );
-  }
+  lines.forEach((header, start) => {
+    if (!header.startsWith(`| ${firstHeaderCell} |`)) return;
+    for (const line of lines.slice(start + 2)) {
+      if (!line.startsWith('|')) break;
+      rows.push(
+        line
+          .slice(1, -1)
+          .split('|')
+          .map((cell) => cell.trim()),
+      );
+    }
+  });
   return rows;
 }
 
@@ -64,11 +67,13 @@ describe('bench smoke', () => {
         '3MiB',
         '--runs',
         '2',
+        '--chunk-runs',
+        '1',
         '--chunks',
         '1MiB,unlimited',
-        '--memory-sizes',
+        '--scaling-sizes',
         '1MiB,2MiB',
-        '--memory-runs',
+        '--scaling-runs',
         '1',
         '--batch-files',
         '4',
@@ -92,37 +97,70 @@ describe('bench smoke', () => {
   });
 
   it('verifies every upload, with a SHA-256 check per client and configuration', () => {
-    const configurations = [...(results.throughput ?? []), ...(results.memory ?? [])];
-    expect(configurations.length).toBe(4);
+    const configurations = [results.defaults, ...(results.chunks ?? []), ...(results.scaling ?? [])];
+    expect(configurations.map((configuration) => configuration?.chunk)).toEqual([
+      'default',
+      MIB,
+      'unlimited',
+      'default',
+      'default',
+    ]);
     const ran = results.tools.filter((tool) => tool.unavailableReason === null).map((tool) => tool.id);
     // curl is skipped (and reported) only where it is not installed.
-    expect(ran).toEqual(expect.arrayContaining(['tus-js-client', 'vimeo-tus', 'vimeo-tus-cli']));
+    expect(ran).toEqual(expect.arrayContaining(['tus-js-client', 'vimeo.js', 'vimeo-tus', 'vimeo-tus-cli']));
     for (const configuration of configurations) {
       for (const tool of ran) {
-        const records = configuration.records.filter((record) => record.tool === tool);
+        const records = configuration?.records.filter((record) => record.tool === tool) ?? [];
         expect(records.length).toBeGreaterThan(0);
         for (const record of records) {
           expect(record.error).toBeNull();
           expect(record.ok && record.verified).toBe(true);
           expect(record.cpuS).toBeGreaterThanOrEqual(0);
           expect(record.maxRssMiB).toBeGreaterThan(0);
+          expect(record.requests.patch).toBeGreaterThanOrEqual(1);
         }
         expect(records.some((record) => record.hashChecked)).toBe(true);
       }
     }
   });
 
+  it('makes the clients that create a video create exactly one, and times their requests', () => {
+    for (const record of results.defaults?.records ?? []) {
+      const creates = record.tool === 'vimeo.js' || record.tool.startsWith('vimeo-tus');
+      expect(record.requests.create ?? 0).toBe(creates ? 1 : 0);
+      if (record.tool === 'curl') continue;
+      expect(record.timeline?.requests.some((request) => request.method === 'PATCH')).toBe(true);
+      // The hook saw exactly the requests the sandbox counted for this run.
+      const counted = Object.values(record.requests).reduce((sum, count) => sum + count, 0);
+      expect(record.timeline?.requests.length).toBe(counted);
+      const breakdown = breakdownOf(record);
+      expect(breakdown?.patches).toBe(record.requests.patch);
+      expect(breakdown?.callsBeforePatch).toBeGreaterThanOrEqual(creates ? 1 : 0);
+    }
+    // The 1 MiB chunk size makes three PATCHes of a 3 MiB file for the chunked clients only.
+    const chunked = results.chunks?.[0]?.records ?? [];
+    for (const record of chunked) {
+      const single = record.tool === 'curl' || record.tool === 'vimeo.js';
+      expect(record.requests.patch).toBe(single ? 1 : 3);
+    }
+  });
+
   it('writes a bench section whose tables parse and match the results', () => {
     const section = readSection(report, 'bench');
     expect(section).not.toBeNull();
-    const rows = tableRows(section ?? '', 'chunk size').filter((row) => row.length === 7);
     const ran = results.tools.filter((tool) => tool.unavailableReason === null);
-    expect(rows.length).toBe(2 * ran.length);
-    for (const row of rows) {
-      expect(row[2]).toBe('2/2');
+    const defaultsRows = tableRows(section ?? '', 'file size').filter((row) => row.length === 7);
+    // The defaults table and the scaling table (two sizes).
+    expect(defaultsRows.length).toBe(3 * ran.length);
+    const chunkRows = tableRows(section ?? '', 'chunk size').filter((row) => row.length === 7);
+    expect(chunkRows.length).toBe(2 * ran.length);
+    for (const row of [...defaultsRows, ...chunkRows]) {
+      expect(row[2]).toMatch(/^(\d)\/\1$/);
       expect(Number.parseFloat(row[3] ?? '')).toBeGreaterThan(0);
     }
-    expect(tableRows(section ?? '', 'target').length).toBe(5);
+    // The time breakdown: the defaults' file and the largest scaling file, every client.
+    expect(tableRows(section ?? '', 'file').length).toBe(2 * ran.length);
+    expect(tableRows(section ?? '', 'target').length).toBe(12);
     expect(readSection(report, 'chaos')).toBe('');
   });
 
@@ -141,9 +179,10 @@ describe('bench smoke', () => {
     expect(tableRows(section, 'concurrency').map((row) => row[1])).toEqual(['4/4', '4/4']);
   });
 
-  it('writes the chart as a PNG next to the report', async () => {
-    const png = await readFile(join(dir, 'benchmarks-throughput.png'));
-    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
-    expect(results.chartFile).toBe('benchmarks-throughput.png');
+  it('writes the chart as SVG next to the report', async () => {
+    const svg = await readFile(join(dir, 'benchmarks-throughput.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(results.chartFile).toBe('benchmarks-throughput.svg');
+    expect(report).toContain('](benchmarks-throughput.svg)');
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * Preloaded into a measured Node client (`node --import timeline-hook.js …`) when
+ * BENCH_TIMELINE_FILE is set: records when each HTTP request of the process started, when its body
+ * was handed to the kernel, when its answer's headers and its end came, and when the process
+ * exited, all in ms since the process started (performance.now()). Written once, synchronously, at
+ * exit. It listens on Node's http diagnostics channels, so it sees any client (vimeo-tus, vimeo.js,
+ * tus-js-client) without touching it, and costs a few listeners per request, nothing per byte.
+ * Paths are kept without their query string (presigned parts stay out of the file).
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** One request as the client saw it. */
+export interface TimelineRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly startMs: number;
+  /** The whole request (headers and body) was handed to the kernel. */
+  bodyDoneMs: number | null;
+  /** The answer's headers arrived. */
+  responseMs: number | null;
+  /** The answer's body ended (or the request failed). */
+  endMs: number | null;
+  status: number | null;
+}
+
+/** The file the hook writes. */
+export interface Timeline {
+  /** When this hook ran: Node's own start-up before any of the client's code. */
+  readonly hookMs: number;
+  exitMs: number | null;
+  readonly requests: TimelineRequest[];
+}
+
+const file = process.env.BENCH_TIMELINE_FILE;
+if (file !== undefined && file !== '') {
+  const timeline: Timeline = { hookMs: performance.now(), exitMs: null, requests: [] };
+  const byRequest = new WeakMap<ClientRequest, TimelineRequest>();
+  subscribe('http.client.request.start', (message) => {
+    const { request } = message as { request: ClientRequest };
+    const entry: TimelineRequest = {
+      method: request.method,
+      path: request.path.split('?')[0] ?? '',
+      startMs: performance.now(),
+      bodyDoneMs: null,
+      responseMs: null,
+      endMs: null,
+      status: null,
+    };
+    timeline.requests.push(entry);
+    byRequest.set(request, entry);
+    request.once('finish', () => {
+      entry.bodyDoneMs = performance.now();
+    });
+    request.once('close', () => {
+      entry.endMs ??= performance.now();
+    });
+  });
+  subscribe('http.client.response.finish', (message) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    const entry = byRequest.get(request);
+    if (entry === undefined) return;
+    entry.responseMs = performance.now();
+    entry.status = response.statusCode ?? null;
+    response.once('end', () => {
+      entry.endMs = performance.now();
+    });
+  });
+  process.once('exit', () => {
+    timeline.exitMs = performance.now();
+    writeFileSync(file, JSON.stringify(timeline));
+  });
+}
