@@ -5,11 +5,15 @@
  * exited, all in ms since the process started (performance.now()). Written once, synchronously, at
  * exit. It listens on Node's http diagnostics channels, so it sees any client (vimeo-tus, vimeo.js,
  * tus-js-client) without touching it, and costs a few listeners per request, nothing per byte.
+ * Node 20 publishes `http.client.request.start` only when the request is ended (after a streamed
+ * body), so the moment a request was made is taken by wrapping `http.request` and `https.request`
+ * (what every client here calls); a request made another way falls back to the channel's time.
  * Paths are kept without their query string (presigned parts stay out of the file).
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 
 /** One request as the client saw it. */
@@ -38,12 +42,22 @@ const file = process.env.BENCH_TIMELINE_FILE;
 if (file !== undefined && file !== '') {
   const timeline: Timeline = { hookMs: performance.now(), exitMs: null, requests: [] };
   const byRequest = new WeakMap<ClientRequest, TimelineRequest>();
+  const madeAt = new WeakMap<ClientRequest, number>();
+  for (const module of [http, https]) {
+    const original = module.request;
+    module.request = ((...args: Parameters<typeof http.request>): ClientRequest => {
+      const startMs = performance.now();
+      const request = original(...args);
+      madeAt.set(request, startMs);
+      return request;
+    }) as typeof http.request;
+  }
   subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
     const entry: TimelineRequest = {
       method: request.method,
       path: request.path.split('?')[0] ?? '',
-      startMs: performance.now(),
+      startMs: madeAt.get(request) ?? performance.now(),
       bodyDoneMs: null,
       responseMs: null,
       endMs: null,
@@ -51,9 +65,13 @@ if (file !== undefined && file !== '') {
     };
     timeline.requests.push(entry);
     byRequest.set(request, entry);
-    request.once('finish', () => {
-      entry.bodyDoneMs = performance.now();
-    });
+    // Already flushed when the channel spoke (a short request): the body was done by now.
+    if (request.writableFinished) entry.bodyDoneMs = performance.now();
+    else {
+      request.once('finish', () => {
+        entry.bodyDoneMs = performance.now();
+      });
+    }
     request.once('close', () => {
       entry.endMs ??= performance.now();
     });

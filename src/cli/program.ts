@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
 import { sandboxCommand } from '../sandbox/command.js';
-import { DEFAULT_CHUNK_SIZE_BYTES } from '../tus/constants.js';
+import { DEFAULT_CHUNK_SIZE_BYTES, MAX_GROWN_CHUNK_SIZE_BYTES } from '../tus/constants.js';
 import { DEFAULT_CONCURRENCY } from './commands/batch-command.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
@@ -30,7 +30,7 @@ export interface ProgramContext {
 }
 
 /** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
-const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB)`;
+const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB, doubling up to ${MAX_GROWN_CHUNK_SIZE_BYTES / 1e6}MB while PATCHes succeed)`;
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
 
 /** The docs folder as the help names it. */

@@ -28,6 +28,12 @@ export interface UploadSource {
    * @throws FileError E_FILE_CHANGED (or E_FILE_NOT_FOUND) when they are not.
    */
   assertUnchanged(): Promise<void>;
+  /**
+   * The largest PATCH this source serves without holding more than it should: a stream keeps the
+   * bytes of the PATCH in flight in memory, so the default chunk policy grows no further. Absent:
+   * no limit (a file, a buffer).
+   */
+  readonly maxChunkBytes?: number;
   /** Present when a later run can read the same bytes again (a file): what the ledger keys and compares. */
   readonly identity?: SourceIdentity;
   /** Releases what the source holds (a stream it reads). Called once, when the upload ends. */

@@ -102,6 +102,7 @@ export function streamSource(input: StreamInput, chunkSizeBytes: number): Upload
   };
 
   return {
+    maxChunkBytes: chunkSizeBytes,
     name: input.name,
     description: DESCRIPTION,
     sizeBytes,

@@ -51,19 +51,30 @@ export interface AttemptContext {
 export async function runAttempt(context: AttemptContext, known?: UploadState): Promise<UploadState> {
   const state = known ?? (await context.ports.probe(context.signal));
   checkServerState(state, context.sizeBytes, context.url);
-  await acknowledge(context, state.offset);
+  // Each acknowledgement (the caller's onAcked: the ledger's write) runs while the next PATCH goes
+  // out, so the connection never waits for it at a chunk boundary. They stay in order (each waits
+  // for the one before), one that fails aborts the PATCH in flight (the counters keep its error,
+  // which ends the transfer), and the last is awaited before the try ends.
+  let pending = acknowledgeAside(context, state.offset);
   let offset = state.offset;
   while (offset < state.length) {
     const endBytes = Math.min(state.length, offset + context.chunkSizer.sizeBytes);
-    offset = await patch(context, { offsetBytes: offset, endBytes });
-    await acknowledge(context, offset);
+    const range = { offsetBytes: offset, endBytes };
+    offset = await patch(context, range);
+    if (offset === endBytes) context.chunkSizer.completed(endBytes - range.offsetBytes);
+    await pending;
+    pending = acknowledgeAside(context, offset);
   }
+  await pending;
   return { offset, length: state.length };
 }
 
-async function acknowledge(context: AttemptContext, offset: number): Promise<void> {
+/** Starts acknowledging `offset`; a failure is also recorded at once, aborting the PATCH in flight. */
+function acknowledgeAside(context: AttemptContext, offset: number): Promise<void> {
   context.onServerOffset(offset);
-  await context.counters.acknowledged(offset);
+  const acknowledged = context.counters.acknowledged(offset);
+  acknowledged.catch((failure: unknown) => context.counters.failedAside(failure));
+  return acknowledged;
 }
 
 /** One PATCH of the range; returns the server's new offset. */
@@ -75,6 +86,7 @@ async function patch(context: AttemptContext, range: ChunkRange): Promise<number
       context.counters.written(deltaBytes),
     );
   } catch (error) {
+    context.chunkSizer.failed();
     const code = (error as Partial<VimeoTusError>).code;
     if (code === 'E_NETWORK' || code === 'E_STALLED') {
       // The same PATCH cut again and again without progress: send less at a time.

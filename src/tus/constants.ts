@@ -25,8 +25,17 @@ export const TUS_STATUS = {
   tooManyRequests: 429,
 } as const;
 
-/** Default PATCH size: Vimeo advises 128 MiB or more for chunked tus clients. */
+/**
+ * The default chunk policy's first PATCH, and the size it returns to after a failed PATCH. Vimeo
+ * advises PATCHes of 128 to 512 MB for chunked tus clients.
+ */
 export const DEFAULT_CHUNK_SIZE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The default policy doubles the PATCH after each one the server acknowledged whole, up to this:
+ * 512 MB, the top of Vimeo's advice (128 MiB, 256 MiB, then 512 MB).
+ */
+export const MAX_GROWN_CHUNK_SIZE_BYTES = 512_000_000;
 
 /** Smallest accepted PATCH size (Vimeo is very slow below ~10 MB; below 1 MiB is refused). */
 export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;

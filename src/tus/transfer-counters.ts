@@ -54,10 +54,19 @@ export class TransferCounters {
     try {
       this.#callbacks.onProgress?.({ bytesSent: this.bytesSent, bytesAcked: this.bytesAcked });
     } catch (error) {
-      if (this.#failure) return;
-      this.#failure = new CallbackFailure(error);
-      this.#onFailure();
+      this.failedAside(new CallbackFailure(error));
     }
+  }
+
+  /**
+   * A callback failed outside the request in flight (in a socket callback, or an acknowledgement
+   * running beside the next PATCH): the first such failure is kept and `onFailure` aborts the
+   * request. Never throws.
+   */
+  failedAside(failure: unknown): void {
+    if (this.#failure) return;
+    this.#failure = failure instanceof CallbackFailure ? failure : new CallbackFailure(failure);
+    this.#onFailure();
   }
 
   /**

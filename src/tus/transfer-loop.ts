@@ -21,11 +21,13 @@ export type { TransferProgress } from './transfer-counters.js';
 /** The caller's part of a transfer, the same on every platform. */
 export interface TransferSettings {
   /**
-   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. When the same PATCH is cut twice in a
-   * row without the server's offset moving, the transfer halves it (not below 1 MiB).
-   * @default 134217728 (128 MiB)
+   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. Unset: the default policy, 128 MiB
+   * first, doubled after each PATCH acknowledged whole up to 512 MB, back to 128 MiB after a failed
+   * one. When the same PATCH is cut twice in a row without the server's offset moving, the transfer
+   * halves it (not below 1 MiB).
+   * @default 128 MiB growing to 512 MB
    */
-  readonly chunkSizeBytes?: number;
+  readonly chunkSizeBytes?: number | undefined;
   readonly signal?: AbortSignal;
   readonly retry?: RetryPolicy;
   /**
@@ -70,7 +72,8 @@ export interface TransferResult {
 
 /** The checked PATCH size and stall timeout of a transfer. */
 export interface TransferLimits {
-  readonly chunkSizeBytes: number;
+  /** `undefined`: the default policy (see {@link TransferSettings.chunkSizeBytes}). */
+  readonly chunkSizeBytes: number | undefined;
   readonly stallTimeoutMs: number;
 }
 
@@ -79,7 +82,8 @@ export interface TransferLimits {
  * @throws ConfigError naming the bad value.
  */
 export function checkTransferSettings(settings: TransferSettings, sizeBytes: number): TransferLimits {
-  const chunkSizeBytes = checkChunkSizeBytes(settings.chunkSizeBytes);
+  const chunkSizeBytes =
+    settings.chunkSizeBytes === undefined ? undefined : checkChunkSizeBytes(settings.chunkSizeBytes);
   const stallTimeoutMs = settings.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   if (!Number.isFinite(stallTimeoutMs) || stallTimeoutMs <= 0) {
     throw new ConfigError(`stallTimeoutMs must be a finite number > 0 (got ${stallTimeoutMs})`);
@@ -104,6 +108,8 @@ export interface TransferLoopOptions extends TransferSettings {
   readonly sizeBytes: number;
   /** From {@link checkTransferSettings}. */
   readonly limits: TransferLimits;
+  /** The source's largest PATCH (`UploadSource.maxChunkBytes`); the default policy grows no further. */
+  readonly maxChunkBytes?: number | undefined;
   readonly ports: TransferPorts;
 }
 
@@ -128,7 +134,7 @@ export async function runTransferLoop(options: TransferLoopOptions): Promise<Tra
     sizeBytes: options.sizeBytes,
     ports: options.ports,
     signal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
-    chunkSizer: new ChunkSizer(options.limits.chunkSizeBytes),
+    chunkSizer: new ChunkSizer(options.limits.chunkSizeBytes, options.maxChunkBytes),
     counters,
     onServerOffset: (offset) => budget.observed(offset),
   };

@@ -58,6 +58,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       url,
       sizeBytes: source.sizeBytes,
       limits,
+      maxChunkBytes: source.maxChunkBytes,
       ports: {
         probe: (signal) => probeOffset(url, { signal, stallTimeoutMs, agent }),
         beforeSend: () => source.assertUnchanged(),

@@ -14,10 +14,11 @@ export const DEFAULT_PROCESSING_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
 /** The options with every default filled in. */
-export interface ResolvedUploadOptions extends EngineOptions {
+export interface ResolvedUploadOptions extends Omit<EngineOptions, 'chunkSizeBytes'> {
   /** Checked and complete; passed as is to the REST client, the transfer and the verify step. */
   readonly retry: ResolvedRetryPolicy;
-  readonly chunkSizeBytes: number;
+  /** `undefined`: the default chunk policy (src/tus/chunk-sizer.ts). */
+  readonly chunkSizeBytes: number | undefined;
   readonly stallTimeoutMs: number;
   readonly progressIntervalMs: number;
   readonly processing: Required<ProcessingWaitOptions> | null;
@@ -28,7 +29,8 @@ export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOpti
   if (typeof options.token !== 'string' || options.token.trim() === '') {
     throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
   }
-  const chunkSizeBytes = checkChunkSizeBytes(options.chunkSizeBytes);
+  const chunkSizeBytes =
+    options.chunkSizeBytes === undefined ? undefined : checkChunkSizeBytes(options.chunkSizeBytes);
   const stallTimeoutMs = positive('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
   const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {

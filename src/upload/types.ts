@@ -171,7 +171,11 @@ export interface UploadSettings {
   readonly apiUrl?: string;
   /** Fields passed through to the create body (`name` defaults to the file's name). */
   readonly video?: VideoFields;
-  /** Bytes per PATCH. 1 MiB to `Infinity` (one PATCH for the rest). @default 134_217_728 (128 MiB) */
+  /**
+   * Bytes per PATCH, fixed: 1 MiB to `Infinity` (one PATCH for the rest). Unset: 128 MiB first,
+   * doubled after each PATCH acknowledged whole up to 512 MB, back to 128 MiB after a failed one.
+   * @default 128 MiB growing to 512 MB
+   */
   readonly chunkSizeBytes?: number;
   /** Aborts the upload; what the server acknowledged stays resumable. */
   readonly signal?: AbortSignal;

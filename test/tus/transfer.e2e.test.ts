@@ -2,7 +2,7 @@
  * The transfer engine against plain @tus/server over real HTTP on 127.0.0.1, with faults injected
  * by a wrapping handler or a connection-cutting proxy. Every upload is checked byte for byte.
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, FileError, type NetworkError, TusError } from '../../src/errors.js';
 import { inspectFile } from '../../src/sources/file-source.js';
@@ -358,8 +358,10 @@ describe('runTransfer against @tus/server', () => {
         chunkSizeBytes: MiB,
         retry: fastRetry,
         ...rec,
-        onAcked: async (offset) => {
-          if (offset === MiB) await appendFile(changing.path, 'more');
+        // onAcked runs beside the next PATCH: a change made inside it, synchronously, is made
+        // before that PATCH's check of the file.
+        onAcked: (offset) => {
+          if (offset === MiB) appendFileSync(changing.path, 'more');
         },
       });
       const error = await run.catch((e: unknown) => e);
@@ -477,5 +479,66 @@ describe('runTransfer against @tus/server', () => {
     }).catch((e: unknown) => e);
     expect(error).toBe(boom);
     expect(rec.retries).toEqual([]);
+  });
+
+  it('sends the next PATCH while onAcked is still busy: a chunk boundary does not wait for the ledger', async () => {
+    const url = await server.createUpload(3 * MiB);
+    const changing = await makeRandomFile(3 * MiB);
+    try {
+      const patchesSeen: number[] = [];
+      let patchArrived: (() => void) | undefined;
+      server.setFault((req) => {
+        if (req.method === 'PATCH') {
+          patchesSeen.push(Number(req.headers['upload-offset']));
+          patchArrived?.();
+        }
+        return false;
+      });
+      const acked: number[] = [];
+      const result = await runTransfer({
+        uploadUrl: url,
+        source: await inspectFile(changing.path),
+        chunkSizeBytes: MiB,
+        retry: fastRetry,
+        // The acknowledgement of the first PATCH finishes only once the second PATCH has reached the
+        // server: awaited before that PATCH, this would never end.
+        onAcked: async (offset) => {
+          if (offset === MiB) {
+            await new Promise<void>((resolve) => {
+              patchArrived = resolve;
+              if (patchesSeen.includes(MiB)) resolve();
+            });
+          }
+          acked.push(offset);
+        },
+      });
+      expect(result.uploadOffset).toBe(3 * MiB);
+      expect(acked).toEqual([0, MiB, 2 * MiB, 3 * MiB]);
+      expect(await server.storedSha256(url)).toBe(await sha256File(changing.path));
+    } finally {
+      await changing.dispose();
+    }
+  });
+
+  it('ends with the error of an onAcked that fails beside the next PATCH, aborting that PATCH', async () => {
+    const url = await server.createUpload(SOURCE_BYTES);
+    const boom = new Error('ledger is full');
+    const rec = recorder();
+    const error = await runTransfer({
+      uploadUrl: url,
+      source: await inspectFile(source.path),
+      chunkSizeBytes: MiB,
+      retry: fastRetry,
+      ...rec,
+      onAcked: async (offset) => {
+        if (offset === MiB) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw boom;
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(boom);
+    expect(rec.retries).toEqual([]);
+    expect((await probeOffset(url)).offset).toBeLessThan(SOURCE_BYTES);
   });
 });
