@@ -158,56 +158,63 @@ export function curlTool(): Tool {
   };
 }
 
-/** tus-js-client 4 reading through fs.createReadStream(path). */
-export function tusJsClientTool(context: ToolContext): Tool {
+/** A Node client script of bench/clients that prints a ClientReport. */
+function nodeTool(
+  context: ToolContext,
+  tool: Pick<Tool, 'id' | 'label' | 'chunked' | 'createsVideo'> & {
+    readonly script: string;
+    /** A file that must exist, and what to say when it does not. */
+    readonly needs?: { readonly path: string; readonly reason: string };
+    readonly extra?: Partial<ClientJob>;
+  },
+): Tool {
+  const { script, needs, extra, ...described } = tool;
   return {
+    ...described,
+    node: true,
+    async unavailableReason() {
+      return needs === undefined || (await exists(needs.path)) ? null : needs.reason;
+    },
+    command: (job, hook) => nodeClient(context, script, { ...job, ...extra }, hook),
+    parse: parseNodeReport,
+  };
+}
+
+/** tus-js-client 4 reading through fs.createReadStream(path). */
+export const tusJsClientTool = (context: ToolContext): Tool =>
+  nodeTool(context, {
     id: 'tus-js-client',
     label: 'tus-js-client 4.3, createReadStream',
     chunked: true,
     createsVideo: false,
-    node: true,
-    async unavailableReason() {
-      return null;
-    },
-    command: (job, hook) => nodeClient(context, 'tus-js-client.js', job, hook),
-    parse: parseNodeReport,
-  };
-}
+    script: 'tus-js-client.js',
+  });
 
 /** vimeo.js 3.0.3, Vimeo's official Node SDK: create + one PATCH. */
-export function vimeoJsTool(context: ToolContext): Tool {
-  return {
+export const vimeoJsTool = (context: ToolContext): Tool =>
+  nodeTool(context, {
     id: 'vimeo.js',
     label: 'vimeo.js 3.0.3 (create + one PATCH)',
     chunked: false,
     createsVideo: true,
-    node: true,
-    async unavailableReason() {
-      return (await exists(join(context.compiledDir, '..', '..', '..', 'node_modules', '@vimeo', 'vimeo')))
-        ? null
-        : '@vimeo/vimeo not installed (npm install)';
+    script: 'vimeo-js.js',
+    needs: {
+      path: join(context.compiledDir, '..', '..', '..', 'node_modules', '@vimeo', 'vimeo', 'package.json'),
+      reason: '@vimeo/vimeo not installed (npm install)',
     },
-    command: (job, hook) => nodeClient(context, 'vimeo-js.js', job, hook),
-    parse: parseNodeReport,
-  };
-}
+  });
 
 /** vimeo-tus as a library: uploadVideo() from the built dist/ (create + PATCHes + verify). */
-export function vimeoTusLibraryTool(context: ToolContext): Tool {
-  return {
+export const vimeoTusLibraryTool = (context: ToolContext): Tool =>
+  nodeTool(context, {
     id: 'vimeo-tus',
     label: 'vimeo-tus library, uploadVideo (create + PATCH + verify)',
     chunked: true,
     createsVideo: true,
-    node: true,
-    async unavailableReason() {
-      return (await exists(join(context.distDir, 'index.js'))) ? null : 'dist/ not built (npm run build)';
-    },
-    command: (job, hook) =>
-      nodeClient(context, 'vimeo-tus-lib.js', { ...job, distDir: context.distDir }, hook),
-    parse: parseNodeReport,
-  };
-}
+    script: 'vimeo-tus-lib.js',
+    needs: { path: join(context.distDir, 'index.js'), reason: 'dist/ not built (npm run build)' },
+    extra: { distDir: context.distDir },
+  });
 
 /** One NDJSON event of the CLI's `--json` output (the fields used here). */
 interface CliEvent {
