@@ -299,6 +299,20 @@ export function checkBatchTargets(results: BenchResults): TargetCheck[] {
   ];
 }
 
+/** One plain sentence per verdict: which targets this run met, missed, or did not measure. */
+export function summarizeTargets(checks: readonly TargetCheck[]): string {
+  const lines: string[] = [];
+  for (const [verdict, title] of [
+    ['met', 'Met in this run'],
+    ['not met', 'Not met in this run'],
+    ['not measured', 'Not measured in this run'],
+  ] as const) {
+    const targets = checks.filter((check) => check.verdict === verdict).map((check) => check.target);
+    if (targets.length > 0) lines.push(`${title}: ${targets.join('; ')}.`);
+  }
+  return lines.join('\n\n');
+}
+
 /** The whole `bench` section. */
 export function renderBenchSection(results: BenchResults, commandLine: string): string {
   const labels = new Map(results.tools.map((tool) => [tool.id, tool.label]));
@@ -386,5 +400,7 @@ export function renderBenchSection(results: BenchResults, commandLine: string): 
   out.push('| --- | --- | --- |');
   const checks = [...OWN_TOOLS.flatMap((tool) => checkTargets(results, tool)), ...checkBatchTargets(results)];
   for (const check of checks) out.push(`| ${check.target} | ${check.measured} | ${check.verdict} |`);
+  out.push('');
+  out.push(summarizeTargets(checks));
   return out.join('\n');
 }

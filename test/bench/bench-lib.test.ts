@@ -1,7 +1,7 @@
 /** Unit tests of the benchmark's pure helpers: units, statistics, report sections, SVG chart, time breakdown, targets. */
 import { describe, expect, it } from 'vitest';
 import type { Timeline } from '../../bench/clients/timeline-hook.js';
-import { checkBatchTargets, checkTargets } from '../../bench/lib/bench-report.js';
+import { checkBatchTargets, checkTargets, summarizeTargets } from '../../bench/lib/bench-report.js';
 import { breakdownOf } from '../../bench/lib/breakdown.js';
 import { niceStep, renderBarChart } from '../../bench/lib/chart.js';
 import { readSection, replaceSection } from '../../bench/lib/report-file.js';
@@ -248,5 +248,8 @@ describe('targets', () => {
     const checks = checkBatchTargets(results(null, null, [level(4, 70), level(8, 45)]));
     expect(checks.map((check) => check.verdict)).toEqual(['not met', 'met']);
     expect(checks[1]?.measured).toBe('3.00');
+    expect(summarizeTargets(checks)).toBe(
+      `Met in this run: ${checks[1]?.target}.\n\nNot met in this run: ${checks[0]?.target}.`,
+    );
   });
 });
