@@ -68,6 +68,9 @@ async function main(): Promise<void> {
   const machine = await describeMachine(REPO_DIR);
   log(`machine: ${machine.nproc} cores, node ${machine.node}, load ${machine.loadAtStart.join(' ')}`);
   const { tools, status } = await selectTools(options, compiledDir);
+  // Ctrl-C or a kill ends the harness through process.exit, whose handler (lib/children.ts) stops
+  // the sandbox processes it started.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const filesDir = join(options.workDir, 'files');
   const cliBin = join(REPO_DIR, 'dist', 'cli', 'bin.js');
   const rotate = async (
