@@ -5,7 +5,7 @@
  * several chunk sizes, then on several file sizes, plus a batch of small files. Writes the `bench`
  * section of docs/benchmarks.md, an SVG chart, and the raw results as JSON. Flags: BENCH_USAGE.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
