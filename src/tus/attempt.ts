@@ -51,40 +51,73 @@ export interface AttemptContext {
 export async function runAttempt(context: AttemptContext, known?: UploadState): Promise<UploadState> {
   const state = known ?? (await context.ports.probe(context.signal));
   checkServerState(state, context.sizeBytes, context.url);
-  // Each acknowledgement (the caller's onAcked: the ledger's write) runs while the next PATCH goes
-  // out, so the connection never waits for it at a chunk boundary. They stay in order (each waits
-  // for the one before), one that fails aborts the PATCH in flight (the counters keep its error,
-  // which ends the transfer), and the last is awaited before the try ends.
-  let pending = acknowledgeAside(context, state.offset);
+  const acks = new Acknowledgements(context);
+  acks.report(state.offset);
   let offset = state.offset;
-  while (offset < state.length) {
-    const endBytes = Math.min(state.length, offset + context.chunkSizer.sizeBytes);
-    const range = { offsetBytes: offset, endBytes };
-    offset = await patch(context, range);
-    if (offset === endBytes) context.chunkSizer.completed(endBytes - range.offsetBytes);
-    await pending;
-    pending = acknowledgeAside(context, offset);
+  try {
+    while (offset < state.length) {
+      const endBytes = Math.min(state.length, offset + context.chunkSizer.sizeBytes);
+      const range = { offsetBytes: offset, endBytes };
+      offset = await patch(context, range, acks.persist);
+      if (offset === endBytes) context.chunkSizer.completed(endBytes - range.offsetBytes);
+      await acks.settle();
+      acks.report(offset);
+    }
+    await acks.settle();
+  } catch (error) {
+    // What the server acknowledged is still persisted (a failure there is kept by the counters).
+    await acks.settle().catch(() => undefined);
+    throw error;
   }
-  await pending;
   return { offset, length: state.length };
 }
 
-/** Starts acknowledging `offset`; a failure is also recorded at once, aborting the PATCH in flight. */
-function acknowledgeAside(context: AttemptContext, offset: number): Promise<void> {
-  context.onServerOffset(offset);
-  const acknowledged = context.counters.acknowledged(offset);
-  acknowledged.catch((failure: unknown) => context.counters.failedAside(failure));
-  return acknowledged;
+/**
+ * The acknowledgements of one try, in order. An offset the server reports moves `bytesAcked` and is
+ * reported as progress at once; the caller's onAcked for it (the ledger's write, which may hold the
+ * thread while SQLite syncs) waits until the next PATCH has handed its first bytes to the network,
+ * or no PATCH follows, and then runs beside that PATCH: it never delays the next request, so at a
+ * chunk boundary the client waits only for the server's answer. An onAcked that fails is recorded
+ * by the counters at once, which aborts the PATCH in flight and ends the transfer with its error.
+ */
+class Acknowledgements {
+  #pending: Promise<void> = Promise.resolve();
+  #owed: number | undefined;
+
+  constructor(private readonly context: AttemptContext) {}
+
+  /** The server reported `offset`: progress now, onAcked when the next PATCH starts or at `settle`. */
+  report(offset: number): void {
+    this.context.onServerOffset(offset);
+    if (this.context.counters.observe(offset)) this.#owed = offset;
+  }
+
+  /** Starts the owed onAcked, if any. Never throws (called from socket callbacks). */
+  readonly persist = (): void => {
+    const offset = this.#owed;
+    if (offset === undefined) return;
+    this.#owed = undefined;
+    const persisted = this.context.counters.persist(offset);
+    persisted.catch((failure: unknown) => this.context.counters.failedAside(failure));
+    this.#pending = persisted;
+  };
+
+  /** Starts what is owed and waits for every onAcked so far; rethrows a failed one. */
+  async settle(): Promise<void> {
+    this.persist();
+    await this.#pending;
+  }
 }
 
-/** One PATCH of the range; returns the server's new offset. */
-async function patch(context: AttemptContext, range: ChunkRange): Promise<number> {
+/** One PATCH of the range; returns the server's new offset. `started` runs at its first bytes out. */
+async function patch(context: AttemptContext, range: ChunkRange, started: () => void): Promise<number> {
   await context.ports.beforeSend?.();
   context.counters.requests += 1;
   try {
-    return await context.ports.send(range, context.signal, (deltaBytes) =>
-      context.counters.written(deltaBytes),
-    );
+    return await context.ports.send(range, context.signal, (deltaBytes) => {
+      context.counters.written(deltaBytes);
+      started();
+    });
   } catch (error) {
     context.chunkSizer.failed();
     const code = (error as Partial<VimeoTusError>).code;

@@ -70,18 +70,30 @@ export class TransferCounters {
   }
 
   /**
-   * The server reported `offset`. The first report, and every one beyond the last, is awaited
-   * through `onAcked` (the ledger persists it) and then reported as progress; a lower or equal one
-   * changes nothing, so bytesAcked never decreases.
-   * @throws CallbackFailure when onAcked or onProgress threw.
+   * The server reported `offset`. The first report, and every one beyond the last, moves
+   * bytesAcked and is reported as progress at once; a lower or equal one changes nothing, so
+   * bytesAcked never decreases. Returns true when it moved: `persist(offset)` is then owed.
+   * @throws CallbackFailure when onProgress threw.
    */
-  async acknowledged(offset: number): Promise<void> {
-    if (this.#ackedOnce && offset <= this.bytesAcked) return;
+  observe(offset: number): boolean {
+    if (this.#ackedOnce && offset <= this.bytesAcked) return false;
     this.#ackedOnce = true;
     this.bytesAcked = Math.max(this.bytesAcked, offset);
     try {
-      await this.#callbacks.onAcked?.(this.bytesAcked);
       this.#callbacks.onProgress?.({ bytesSent: this.bytesSent, bytesAcked: this.bytesAcked });
+    } catch (error) {
+      throw new CallbackFailure(error);
+    }
+    return true;
+  }
+
+  /**
+   * Awaits the caller's onAcked for an offset `observe` moved to (the ledger persists it).
+   * @throws CallbackFailure when onAcked threw.
+   */
+  async persist(offset: number): Promise<void> {
+    try {
+      await this.#callbacks.onAcked?.(offset);
     } catch (error) {
       throw new CallbackFailure(error);
     }

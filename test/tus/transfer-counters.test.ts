@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallbackFailure, TransferCounters } from '../../src/tus/transfer-counters.js';
 
 describe('TransferCounters', () => {
-  it('reports the first offset, then only offsets beyond the last, awaiting onAcked before progress', async () => {
+  it('reports the first offset, then only offsets beyond the last, and owes onAcked for each', async () => {
     const events: string[] = [];
     const counters = new TransferCounters(
       {
@@ -14,13 +14,15 @@ describe('TransferCounters', () => {
       },
       () => events.push('failure'),
     );
-    await counters.acknowledged(0);
+    expect(counters.observe(0)).toBe(true);
+    await counters.persist(0);
     counters.written(10);
-    await counters.acknowledged(10);
-    await counters.acknowledged(10);
-    await counters.acknowledged(4);
+    expect(counters.observe(10)).toBe(true);
+    expect(counters.observe(10)).toBe(false);
+    expect(counters.observe(4)).toBe(false);
+    await counters.persist(10);
     expect(counters.bytesAcked).toBe(10);
-    expect(events).toEqual(['acked 0', 'progress 0/0', 'progress 10/0', 'acked 10', 'progress 10/10']);
+    expect(events).toEqual(['progress 0/0', 'acked 0', 'progress 10/0', 'progress 10/10', 'acked 10']);
   });
 
   it('turns a throwing onAcked into a CallbackFailure carrying its error', async () => {
@@ -33,7 +35,7 @@ describe('TransferCounters', () => {
       },
       () => undefined,
     );
-    const caught = await counters.acknowledged(5).catch((error: unknown) => error);
+    const caught = await counters.persist(5).catch((error: unknown) => error);
     expect(caught).toBeInstanceOf(CallbackFailure);
     expect((caught as CallbackFailure).error).toBe(thrown);
   });

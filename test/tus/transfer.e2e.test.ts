@@ -358,8 +358,8 @@ describe('runTransfer against @tus/server', () => {
         chunkSizeBytes: MiB,
         retry: fastRetry,
         ...rec,
-        // onAcked runs beside the next PATCH: a change made inside it, synchronously, is made
-        // before that PATCH's check of the file.
+        // onAcked(1 MiB) runs once the second PATCH is on its way (its check of the file passed):
+        // the change is found before the third.
         onAcked: (offset) => {
           if (offset === MiB) appendFileSync(changing.path, 'more');
         },
@@ -367,7 +367,7 @@ describe('runTransfer against @tus/server', () => {
       const error = await run.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FileError);
       expect((error as FileError).code).toBe('E_FILE_CHANGED');
-      expect((await probeOffset(url)).offset).toBe(MiB);
+      expect((await probeOffset(url)).offset).toBe(2 * MiB);
     } finally {
       await changing.dispose();
     }
