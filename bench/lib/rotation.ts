@@ -59,9 +59,12 @@ export async function runRotation(spec: RotationSpec): Promise<RunRecord[]> {
   return records;
 }
 
-/** `default`, `unlimited` or `128 MiB`. */
-export const chunkLabel = (chunk: ChunkSetting): string =>
-  typeof chunk === 'number' ? formatBytes(chunk) : chunk;
+/** `default`, `unlimited`, `128 MiB`, or `512 MB` for a size in decimal megabytes. */
+export const chunkLabel = (chunk: ChunkSetting): string => {
+  if (typeof chunk !== 'number') return chunk;
+  const decimal = chunk % 1_000_000 === 0 && chunk % (1024 * 1024) !== 0;
+  return decimal ? `${chunk / 1_000_000} MB` : formatBytes(chunk);
+};
 
 /** `tus-js-client 1 GiB file, 128 MiB, round 2: 243.1 MiB/s, 2.10 CPU-s/GiB, 91 MiB RSS, …`. */
 export function describeRun(record: RunRecord): string {
