@@ -52,7 +52,9 @@ export interface UploadFileOptions {
   readonly ticket: (request: TicketRequest) => Promise<Ticket>;
   /**
    * Bytes per PATCH (from 1 MiB up, or Infinity for one PATCH); each is a `Blob.slice` of the file.
-   * @default 134217728 (128 MiB)
+   * Unset: the engine's default policy, 128 MiB doubling after each PATCH acknowledged whole up to
+   * 512 MB, back to 128 MiB after a failed one.
+   * @default 128 MiB growing to 512 MB
    */
   readonly chunkSizeBytes?: number;
   /** Stops the upload; what the host acknowledged stays resumable. */
