@@ -229,7 +229,7 @@ export function checkTargets(results: BenchResults, tool: string = 'vimeo-tus'):
     const ratio = defaults === null ? null : ratioSpread(defaults, tool, reference);
     checks.push({
       target: `${tool}: throughput ≥ ${minimum} × ${reference} (defaults, median of pair ratios)`,
-      measured: cell(ratio, 2),
+      measured: cell(ratio, 3),
       verdict: judged(ratio?.median, (value) => value >= minimum),
     });
   }
