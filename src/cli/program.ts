@@ -184,14 +184,26 @@ Examples:
       Math.round(2.4 * 1024 ** 2),
     )
     .option('--json', 'NDJSON events on stdout', false)
+    .option(
+      '--web',
+      'serve a page that uploads from your browser (sandbox + ticket server); prints its URL',
+      false,
+    )
+    .option('--port <port>', 'port of the --web page (default: a free one)', intArg)
     .addHelpText(
       'after',
       `
 Examples:
   $ vimeo-tus demo
-  $ vimeo-tus demo --size 100MiB --rate 10MiB`,
+  $ vimeo-tus demo --size 100MiB --rate 10MiB
+  $ vimeo-tus demo --web --port 8080`,
     )
-    .action(async (flags: { size: number; rate: number; json: boolean }) => {
+    .action(async (flags: { size: number; rate: number; json: boolean; web: boolean; port?: number }) => {
+      if (flags.web) {
+        const { webDemoCommand } = await import('./commands/demo-web.js');
+        context.exitCode = await webDemoCommand({ port: flags.port, bytesPerSecond: flags.rate }, io);
+        return;
+      }
       context.exitCode = await demoCommand(
         { sizeBytes: flags.size, bytesPerSecond: flags.rate, json: flags.json },
         io,

@@ -65,7 +65,7 @@ export async function createUploadTicket(options: CreateUploadTicketOptions): Pr
         });
   let link = created.link;
   if (link === '') {
-    const info = await client.getVideo({ videoUri: created.videoUri, fields: ['link'], signal });
+    const info = await client.getVideo({ videoUri: created.videoUri, fields: ['uri', 'link'], signal });
     link = info.link ?? '';
   }
   return { uploadLink: created.uploadLink, videoUri: created.videoUri, link };

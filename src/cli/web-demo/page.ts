@@ -17,7 +17,7 @@ const STYLE = `
   .bar { position: relative; height: 1.1rem; background: #e6e6e6; border-radius: 4px; margin: .35rem 0; overflow: hidden; }
   .bar > div { position: absolute; inset: 0 auto 0 0; width: 0; }
   #sent { background: #9cc3f5; } #acked { background: #1a73e8; }
-  .row { display: grid; grid-template-columns: 7rem 1fr 9rem; gap: .6rem; align-items: center; }
+  .row { display: grid; grid-template-columns: 7rem 1fr 11rem; gap: .6rem; align-items: center; }
   .num { font-variant-numeric: tabular-nums; text-align: right; }
   button { font: inherit; padding: .3rem .9rem; margin-right: .4rem; }
   #result.ok { color: #137333; } #result.bad { color: #b3261e; }
@@ -107,7 +107,7 @@ async function confirm(done) {
   state.result = report;
   $('result').className = 'ok';
   $('result').textContent = 'Verified by the server: ' + report.uploadOffset + ' of ' + report.uploadLength +
-    ' bytes, upload ' + report.uploadStatus + ' — ';
+    ' bytes on the upload host; Vimeo says upload ' + report.uploadStatus.replace('_', ' ') + ' — ';
   const a = document.createElement('a');
   a.href = report.link;
   a.textContent = report.link;

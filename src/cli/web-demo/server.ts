@@ -32,6 +32,8 @@ export interface WebDemoOptions {
 export interface IssuedTicket {
   readonly body: TicketBody;
   readonly videoUri: string;
+  /** When this server had the answer (ms since the epoch): the link was issued just before. */
+  readonly issuedAtMs: number;
 }
 
 /** A running web demo. */
@@ -84,7 +86,7 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
       const body = asked.get(request);
       if (answer.status === 200 && body) {
         const { videoUri } = JSON.parse(text) as { videoUri: string };
-        tickets.push({ body, videoUri });
+        tickets.push({ body, videoUri, issuedAtMs: Date.now() });
         sizes.set(videoUri, body.size);
       }
       return send(res, answer.status, 'application/json; charset=utf-8', text);
