@@ -137,6 +137,7 @@ const BREAKDOWN_COLUMNS: readonly [string, (breakdown: Breakdown) => number | nu
   ['answer after last byte (sum)', (b) => b.answerWaitMs],
   ['idle between PATCHes (sum)', (b) => b.boundaryIdleMs],
   ['idle at one boundary (max)', (b) => b.boundaryIdleMaxMs],
+  ['one HEAD round trip', (b) => b.headRoundTripMs],
   ['after last PATCH → exit', (b) => b.afterLastPatchMs],
   ['process', (b) => b.processMs],
 ];
@@ -177,7 +178,7 @@ export function breakdownTable(
 }
 
 const BREAKDOWN_NOTE =
-  'From the timeline each Node client recorded (ms since its process started; curl from its own `-w` phases, where "client work before 1st PATCH" is its connect time). "PATCH bodies": first header to the last body byte handed to the kernel; "answer after last byte": from there to the end of the answer (the server drains the socket buffers, writes, answers); "idle between PATCHes": from one answer to the next PATCH, what the client itself waits for at a chunk boundary.';
+  'From the timeline each Node client recorded (ms since its process started; curl from its own `-w` phases, where "client work before 1st PATCH" is its connect time). "PATCH bodies": first header to the last body byte handed to the kernel; "answer after last byte": from there to the end of the answer (the server drains the socket buffers, writes, answers); "idle between PATCHes": from one answer to the next PATCH, what the client itself waits for at a chunk boundary, next to one round trip to the same host (a HEAD, request to answer) in the same run.';
 
 const beyondPatch = (result: BatchResult): number =>
   Object.entries(result.requestsPerFile)

@@ -25,6 +25,8 @@ export interface Breakdown {
   /** Sum and longest of the client's idle time between one PATCH's answer and the next PATCH. */
   readonly boundaryIdleMs: number;
   readonly boundaryIdleMaxMs: number;
+  /** One HTTP round trip to the upload host in the same run: the longest HEAD, request to answer. */
+  readonly headRoundTripMs: number | null;
   /** From the last PATCH's answer to the process's exit (verify, ledger, exit). */
   readonly afterLastPatchMs: number;
   /** The whole process as it saw itself (curl: its time_total). */
@@ -48,6 +50,7 @@ export function breakdownOf(record: RunRecord): Breakdown | null {
       answerWaitMs: 0,
       boundaryIdleMs: 0,
       boundaryIdleMaxMs: 0,
+      headRoundTripMs: null,
       afterLastPatchMs: 0,
       processMs: record.transferMs,
     };
@@ -92,6 +95,12 @@ export function breakdownOf(record: RunRecord): Breakdown | null {
     answerWaitMs,
     boundaryIdleMs,
     boundaryIdleMaxMs,
+    headRoundTripMs: requests
+      .filter((request) => request.method === 'HEAD' && request.endMs !== null)
+      .reduce<number | null>(
+        (longest, request) => Math.max(longest ?? 0, duration(request.startMs, request.endMs)),
+        null,
+      ),
     afterLastPatchMs: timeline.exitMs - (lastPatch.endMs ?? lastPatch.startMs),
     processMs: timeline.exitMs,
   };

@@ -138,6 +138,7 @@ describe('time breakdown', () => {
       answerWaitMs: 12 + 10,
       boundaryIdleMs: 3,
       boundaryIdleMaxMs: 3,
+      headRoundTripMs: 3,
       afterLastPatchMs: 190,
       processMs: 2000,
     });
