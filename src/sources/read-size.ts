@@ -3,7 +3,7 @@
  * between disk and socket, and when reads leave the event loop. Memory per transfer is
  * READ_BUFFER_COUNT × READ_SIZE_BYTES (1 MiB), whatever the chunk size.
  *
- * Why small synchronous reads (measured; docs/benchmarks.md, "Where the client's CPU goes"): reading
+ * Why small synchronous reads (measured; docs/benchmarks.md, "Findings", client CPU): reading
  * 1 GiB from the page cache costs ~0.14 s of kernel time in 64 KiB reads into a reused buffer, but
  * ~0.5-0.65 s in 4 MiB reads, because a 4 MiB destination no longer fits the CPU's L2 cache (and the
  * socket's copy then reads it back from far memory too). Small reads through the thread pool cost
