@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startWebDemo, type WebDemo, type WebDemoOptions } from '../../src/cli/web-demo/server.js';
 import { buildDist } from '../cli/helpers/spawn-cli.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -99,4 +101,52 @@ export async function settled(page: Page): Promise<PageState> {
 export async function openDemo(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
+}
+
+/** What a browser test file gets from {@link useBrowserFixture}. */
+export interface BrowserFixture {
+  /** A web demo server (sandbox, ticket endpoint, page), closed after the test. */
+  demo(options?: WebDemoOptions): Promise<WebDemo>;
+  /** A page in a fresh browser context (its own localStorage), closed after the test. */
+  page(options?: BrowserContextOptions): Promise<Page>;
+  /** A random file, removed after the test. */
+  file(sizeBytes: number, name?: string): Promise<SampleFile>;
+}
+
+/**
+ * One Chromium per test file (started in beforeAll), and per test the demo servers, pages and
+ * files it made, closed in afterEach. Call inside the `describe`.
+ */
+export function useBrowserFixture(): BrowserFixture {
+  let browser: Browser | undefined;
+  let cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    const pending = cleanups.reverse();
+    cleanups = [];
+    for (const cleanup of pending) await cleanup();
+  });
+  return {
+    demo: async (options) => {
+      const demo = await startWebDemo(options);
+      cleanups.push(() => demo.close());
+      return demo;
+    },
+    page: async (options) => {
+      if (!browser) throw new Error('Chromium did not start');
+      const context = await browser.newContext(options);
+      cleanups.push(() => context.close());
+      return context.newPage();
+    },
+    file: async (sizeBytes, name) => {
+      const file = await sampleFile(sizeBytes, name);
+      cleanups.push(() => file.remove());
+      return file;
+    },
+  };
 }

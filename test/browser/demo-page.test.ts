@@ -4,55 +4,23 @@
  * docs/browser-demo.png is taken here.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWebDemo, type WebDemo } from '../../src/cli/web-demo/server.js';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/helpers/spawn-cli.js';
-import {
-  chromiumAvailable,
-  launchChromium,
-  openDemo,
-  type SampleFile,
-  sampleFile,
-  settled,
-} from './chromium.js';
+import { chromiumAvailable, openDemo, settled, useBrowserFixture } from './chromium.js';
 
 const MiB = 1024 * 1024;
 const SCREENSHOT = path.join(ROOT, 'docs/browser-demo.png');
 
 describe.runIf(chromiumAvailable())('the web demo page in Chromium', () => {
-  let browser: Browser;
-  let demo: WebDemo | undefined;
-  let context: BrowserContext | undefined;
-  let file: SampleFile | undefined;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-    await file?.remove();
-    context = undefined;
-    demo = undefined;
-    file = undefined;
-  });
-
-  async function newPage(): Promise<Page> {
-    context = await browser.newContext({ viewport: { width: 760, height: 420 } });
-    return context.newPage();
-  }
+  const fx = useBrowserFixture();
 
   it('a picked file: both bars full, the server-confirmed result with its link, and a screenshot', async () => {
-    file = await sampleFile(12 * MiB, 'keynote.mp4');
-    demo = await startWebDemo({
+    const file = await fx.file(12 * MiB, 'keynote.mp4');
+    const demo = await fx.demo({
       chunkSizeBytes: 4 * MiB,
       sandbox: { faults: { throttleBytesPerSecond: 24 * MiB } },
     });
-    const page = await newPage();
+    const page = await fx.page({ viewport: { width: 760, height: 420 } });
     await openDemo(page, demo.url);
     await page.setInputFiles('#picker', file.path);
     const state = await settled(page);
@@ -77,8 +45,8 @@ describe.runIf(chromiumAvailable())('the web demo page in Chromium', () => {
   }, 120_000);
 
   it('a dropped file uploads as well', async () => {
-    demo = await startWebDemo({ chunkSizeBytes: 1 * MiB });
-    const page = await newPage();
+    const demo = await fx.demo({ chunkSizeBytes: 1 * MiB });
+    const page = await fx.page({ viewport: { width: 760, height: 420 } });
     await openDemo(page, demo.url);
     // A drop event carrying a File, as a drag from the desktop delivers it.
     const sha256 = await page.evaluate(async () => {

@@ -4,18 +4,9 @@
  * asks the ticket endpoint again with the old video, which gets a new version, not a second video.
  * Each ends with the sandbox's bytes compared to the file's.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWebDemo, type WebDemo } from '../../src/cli/web-demo/server.js';
-import {
-  chromiumAvailable,
-  launchChromium,
-  openDemo,
-  pageState,
-  type SampleFile,
-  sampleFile,
-  settled,
-} from './chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, openDemo, pageState, settled, useBrowserFixture } from './chromium.js';
 
 const MiB = 1024 * 1024;
 
@@ -39,38 +30,15 @@ function storedUploads(page: Page): Promise<string[]> {
 }
 
 describe.runIf(chromiumAvailable())('browser resume in Chromium', () => {
-  let browser: Browser;
-  let demo: WebDemo | undefined;
-  let context: BrowserContext | undefined;
-  let file: SampleFile | undefined;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-    await file?.remove();
-    context = undefined;
-    demo = undefined;
-    file = undefined;
-  });
-
-  async function newPage(): Promise<Page> {
-    context = await browser.newContext();
-    return context.newPage();
-  }
+  const fx = useBrowserFixture();
 
   it('a reload at about 40 % continues the same upload link, with no second ticket', async () => {
-    file = await sampleFile(24 * MiB);
-    demo = await startWebDemo({
+    const file = await fx.file(24 * MiB);
+    const demo = await fx.demo({
       chunkSizeBytes: 2 * MiB,
       sandbox: { faults: { throttleBytesPerSecond: 8 * MiB } },
     });
-    const page = await newPage();
+    const page = await fx.page();
     await openDemo(page, demo.url);
     await page.setInputFiles('#picker', file.path);
     await ackedAtLeast(page, Math.round(0.4 * file.sizeBytes));
@@ -106,12 +74,12 @@ describe.runIf(chromiumAvailable())('browser resume in Chromium', () => {
   }, 120_000);
 
   it('pause (abort) then resume continues the same link, byte for byte', async () => {
-    file = await sampleFile(24 * MiB);
-    demo = await startWebDemo({
+    const file = await fx.file(24 * MiB);
+    const demo = await fx.demo({
       chunkSizeBytes: 2 * MiB,
       sandbox: { faults: { throttleBytesPerSecond: 8 * MiB } },
     });
-    const page = await newPage();
+    const page = await fx.page();
     await openDemo(page, demo.url);
     await page.setInputFiles('#picker', file.path);
     await ackedAtLeast(page, 4 * MiB);
@@ -139,12 +107,12 @@ describe.runIf(chromiumAvailable())('browser resume in Chromium', () => {
   }, 120_000);
 
   it('a dead link asks for a new ticket naming the old video: a new version of it, not a second video', async () => {
-    file = await sampleFile(4 * MiB);
-    demo = await startWebDemo({
+    const file = await fx.file(4 * MiB);
+    const demo = await fx.demo({
       chunkSizeBytes: 1 * MiB,
       sandbox: { faults: { throttleBytesPerSecond: 1 * MiB } },
     });
-    const page = await newPage();
+    const page = await fx.page();
     await openDemo(page, demo.url);
     await page.setInputFiles('#picker', file.path);
     await ackedAtLeast(page, 1 * MiB);

@@ -3,54 +3,22 @@
  * endpoint, page, built module): the bytes go from the page straight to the sandbox's upload host
  * (another origin: CORS), and the sandbox's introspection checks them byte for byte.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWebDemo, type WebDemo } from '../../src/cli/web-demo/server.js';
-import {
-  chromiumAvailable,
-  launchChromium,
-  openDemo,
-  type SampleFile,
-  sampleFile,
-  settled,
-} from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, openDemo, settled, useBrowserFixture } from './chromium.js';
 
 const MiB = 1024 * 1024;
 
 describe.runIf(chromiumAvailable())('uploadFile in Chromium', () => {
-  let browser: Browser;
-  let demo: WebDemo | undefined;
-  let context: BrowserContext | undefined;
-  let file: SampleFile | undefined;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-    await file?.remove();
-    context = undefined;
-    demo = undefined;
-    file = undefined;
-  });
-
-  async function newPage(): Promise<Page> {
-    context = await browser.newContext();
-    return context.newPage();
-  }
+  const fx = useBrowserFixture();
 
   it('uploads 24 MiB through a connection reset, acknowledged bytes never going back, byte for byte', async () => {
-    file = await sampleFile(24 * MiB);
+    const file = await fx.file(24 * MiB);
     // The second PATCH is cut after 3 MiB of its body.
-    demo = await startWebDemo({
+    const demo = await fx.demo({
       chunkSizeBytes: 8 * MiB,
       sandbox: { faults: { resets: [{ nth: 2, afterBytes: 3 * MiB }] } },
     });
-    const page = await newPage();
+    const page = await fx.page();
     await openDemo(page, demo.url);
     await page.setInputFiles('#picker', file.path);
     const state = await settled(page);
