@@ -15,6 +15,8 @@ import { videoUriIn } from '../vimeo/video-uri.js';
 /** A writable text stream. */
 export interface CommandOutput {
   write(chunk: string): boolean;
+  /** Terminal width; absent when the output is not a terminal. */
+  readonly columns?: number | undefined;
 }
 
 /** What a ledger command may touch of the outside world (the CLI's `CliIo` fits it). */

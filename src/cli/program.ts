@@ -29,6 +29,9 @@ export interface ProgramContext {
   exitCode: ExitCodeValue | undefined;
 }
 
+/** The widest help line. */
+const HELP_WIDTH = 80;
+
 /** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
 const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB, doubling up to ${MAX_GROWN_CHUNK_SIZE_BYTES / 1e6}MB while PATCHes succeed)`;
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
@@ -52,29 +55,35 @@ export function buildProgram(context: ProgramContext): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Help fits 80 columns (and a narrower terminal): wider lines are hard to read and to quote.
+      getOutHelpWidth: () => Math.min(HELP_WIDTH, io.stdout.columns ?? HELP_WIDTH),
+      getErrHelpWidth: () => Math.min(HELP_WIDTH, io.stderr.columns ?? HELP_WIDTH),
     })
     .addHelpText(
       'after',
       `
-Credentials: VIMEO_TOKEN=... or --token-file FILE (a token with the "upload" scope, and "edit" for
-metadata: https://developer.vimeo.com/apps). API base: VIMEO_API_URL (default https://api.vimeo.com).
+Credentials: VIMEO_TOKEN=... or --token-file FILE (a token with the "upload"
+scope, and "edit" for metadata: https://developer.vimeo.com/apps).
+API base: VIMEO_API_URL (default https://api.vimeo.com).
 Try it without an account: vimeo-tus demo, or vimeo-tus upload --sandbox FILE.
 
 Examples:
   $ vimeo-tus demo
-  $ VIMEO_TOKEN=... vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted --wait
+  $ VIMEO_TOKEN=... vimeo-tus upload talk.mp4 --privacy unlisted --wait
   $ vimeo-tus upload ./videos --concurrency 3 --json > results.ndjson
   $ vimeo-tus replace /videos/123456 talk-v2.mp4
-  $ vimeo-tus resume                 # continue every unfinished upload (after Ctrl-C, a crash...)
+  $ vimeo-tus resume                 # continue every unfinished upload
   $ vimeo-tus list                   # what the ledger remembers
   $ vimeo-tus status talk.mp4        # ask the server how much of it arrived
 
-Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota, 5 some files failed,
-6 upload failed, 7 already being uploaded by another process, 130 interrupted.
+Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota,
+5 some files failed, 6 upload failed, 7 already being uploaded by another
+process, 130 interrupted.
 
-Documentation (shipped with the package): ${docs(context.docsDir)}
-  cli.md (commands, exit codes, --json events), errors.md (every error code and what to do),
-  api.md (the library), resume.md (the ledger), sandbox.md.`,
+Documentation (shipped with the package):
+  ${docs(context.docsDir)}
+  cli.md (commands, exit codes, --json events), errors.md (every error code and
+  what to do), api.md (the library), resume.md (the ledger), sandbox.md.`,
     );
 
   program
@@ -109,7 +118,7 @@ Documentation (shipped with the package): ${docs(context.docsDir)}
       `
 Examples:
   $ vimeo-tus upload talk.mp4 --name "My talk" --privacy unlisted
-  $ vimeo-tus upload talk.mp4 --new          # a second video, even if the ledger knows this file
+  $ vimeo-tus upload talk.mp4 --new   # a second video of a known file
   $ vimeo-tus upload ./footage --include mp4,mov --concurrency 4 --wait
   $ vimeo-tus upload big.mov --chunk-size 1GiB --token-file ~/.vimeo-token
   $ vimeo-tus upload --sandbox sample.mp4 --json`,
@@ -176,12 +185,15 @@ Examples:
   program
     .command('demo')
     .description('upload a generated sample file to an embedded, throttled sandbox and show the result')
-    .option('--size <size>', 'size of the sample file', sizeArg, 24 * 1024 ** 2)
-    .option(
-      '--rate <size>',
-      'bandwidth of the sandbox upload host per second',
-      sizeArg,
-      Math.round(2.4 * 1024 ** 2),
+    .addOption(
+      new Option('--size <size>', 'size of the sample file')
+        .argParser(sizeArg)
+        .default(24 * 1024 ** 2, '24MiB'),
+    )
+    .addOption(
+      new Option('--rate <size>', 'bandwidth of the sandbox upload host per second')
+        .argParser(sizeArg)
+        .default(Math.round(2.4 * 1024 ** 2), '2.4MiB'),
     )
     .option('--json', 'NDJSON events on stdout', false)
     .option(
@@ -220,9 +232,10 @@ Examples:
     'after',
     `
 Examples:
-  $ vimeo-tus sandbox                       # prints the API URL and token to use
+  $ vimeo-tus sandbox                  # prints the API URL and token to use
   $ vimeo-tus sandbox --port 8080 --throttle 1MiB --json
-  $ VIMEO_API_URL=http://127.0.0.1:8080 VIMEO_TOKEN=sandbox-token vimeo-tus upload clip.mp4`,
+  $ export VIMEO_API_URL=http://127.0.0.1:8080 VIMEO_TOKEN=sandbox-token
+  $ vimeo-tus upload clip.mp4`,
   );
   program.addCommand(sandbox);
 
@@ -360,7 +373,8 @@ Examples:
   $ vimeo-tus status /videos/123456 --json
   $ vimeo-tus status https://vimeo.com/123456 --token-file ~/.vimeo-token
 
-Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo reports an error.`,
+Exit code: 0 when the upload is complete, 6 when bytes are missing or Vimeo
+reports an error.`,
     )
     .action(async (target: string, flags: { json: boolean; tokenFile?: string; stateDir?: string }) => {
       const config = await resolveCliConfig({
@@ -392,7 +406,8 @@ Examples:
   $ vimeo-tus resume --concurrency 4 --wait
   $ vimeo-tus resume --json > resumed.ndjson
 
-Same exit codes as upload (7: a file is already being uploaded by another process).`,
+Same exit codes as upload (7: a file is already being uploaded by another
+process).`,
     )
     .action(
       async (flags: {
@@ -432,9 +447,10 @@ Examples:
   $ vimeo-tus forget old-cut.mp4
   $ vimeo-tus forget /videos/123456 --json
 
-Exit code 7 when the upload it would remove is running in another process (nothing is removed).
-Exit code 2 for an upload still "creating" (a video may exist that only \`vimeo-tus resume\` can
-find and adopt): run resume, or add --force to forget it anyway.`,
+Exit code 7 when the upload it would remove is running in another process
+(nothing is removed). Exit code 2 for an upload still "creating" (a video may
+exist that only \`vimeo-tus resume\` can find and adopt): run resume, or add
+--force to forget it anyway.`,
     )
     .action(async (target: string, flags: { json: boolean; force: boolean; stateDir?: string }) => {
       const { forgetCommand } = await import('./commands/forget.js');

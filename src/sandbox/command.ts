@@ -195,25 +195,21 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     .option('--expired-link-status <status>', 'what a dead link answers (default 404)', parsePositiveInt)
     .option('--drop-partial', 'drop all bytes of an interrupted PATCH (default: keep them)')
     .option('--link-dies-on-completion', 'upload links answer 404 once their upload is complete')
-    .option(
-      '--fail <kind:n:status[:retryAfterS][:after|:cut|:after-cut]>',
-      'answer STATUS to request N of KIND (N, N+COUNT or *); retryAfterS "none" sends no Retry-After',
-      collectStatusFault,
-    )
+    .option('--fail <spec>', 'answer a status to a request (SPEC below)', collectStatusFault)
     .option(
       '--reset-patch <n:bytes>',
       'reset PATCH N after BYTES of its body (N, N+COUNT or *)',
       collectResetFault,
     )
-    .option('--stall-patch <n:ms[:afterBytes]>', 'stop reading PATCH N for MS ms', collectStallFault)
+    .option('--stall-patch <n:ms[:bytes]>', 'stop reading PATCH N for MS ms', collectStallFault)
     .option(
       '--foreign-link <kind:n>',
       'create or version answer N names a link on a foreign tus host',
       collectForeignLinkFault,
     )
     .option(
-      '--lying-head <n[:afterBytes]>',
-      'HEAD N reports every byte once afterBytes are stored',
+      '--lying-head <n[:bytes]>',
+      'HEAD N reports every byte once BYTES are stored',
       collectLyingHeadFault,
     )
     .option('--quote-upload-id', 'error answers quote the upload id (bare and URL-encoded)')
@@ -235,7 +231,7 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
     .option('--rate-limit <n>', 'API requests allowed per window (default 10000)', parsePositiveInt)
     .option('--rate-limit-window-ms <ms>', 'rate-limit window (default 60000)', parsePositiveInt)
     .addOption(
-      new Option('--rate-limit-reset-format <format>', 'X-RateLimit-Reset style').choices(['iso', 'unix']),
+      new Option('--rate-limit-reset-format <f>', 'X-RateLimit-Reset style').choices(['iso', 'unix']),
     )
     .option('--quota-bytes <n>', 'storage quota in bytes (create beyond it → 403/4101)', parseNonNegativeInt)
     .option('--quota-videos <n>', 'video-count quota (create beyond it → 403/4102)', parseNonNegativeInt)
@@ -245,6 +241,15 @@ export function sandboxCommand(io: SandboxCommandIo = {}): Command {
         .argParser(Number),
     )
     .option('--require-version-header', 'answer 400/3116 to uploads without Accept ...;version=3.4')
+    .addHelpText(
+      'after',
+      `
+--fail SPEC: KIND:N:STATUS[:RETRY_AFTER_S|none][:after|cut|after-cut]
+  answers STATUS (4xx/5xx) to request N of KIND; N is N, N+COUNT or *; "none"
+  sends no Retry-After; after: handle the request first, cut: cut the
+  connection. KIND: create, version, get-video, edit-video, delete-video,
+  list-videos, me, head, patch, options, upload-other.`,
+    )
     .action(async (flags: SandboxFlags) => {
       // startOn loads the sandbox here, not at the top: every CLI command builds this command
       // object, and only this one needs @tus/server (start-up CPU and memory count in every upload).

@@ -36,11 +36,12 @@ afterEach(async () => {
   await scratch.cleanup();
 });
 
-function fakeIo(cwd: string): LedgerCommandIo & { out: () => string; err: () => string } {
+function fakeIo(cwd: string, columns?: number): LedgerCommandIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
     stdout: {
+      ...(columns === undefined ? {} : { columns }),
       write: (s: string) => {
         out += s;
         return true;
@@ -85,13 +86,32 @@ describe('list', () => {
 
     const io = fakeIo(scratch.dir);
     expect(await listCommand({ stateDir }, io)).toBe(0);
-    const lines = io.out().trim().split('\n');
-    expect(lines[0]).toBe('STATE\tPROGRESS\tVIDEO\tAGE\tFILE');
+    const lines = io.out().trimEnd().split('\n');
+    // Aligned columns, no tabs: every row's video starts under VIDEO, its file under FILE.
+    expect(io.out()).not.toContain('\t');
+    expect(lines[0]).toMatch(/^STATE\s+PROGRESS\s+VIDEO\s+AGE\s+FILE$/);
     expect(lines[1]).toMatch(
-      /^uploading \(E_ABORTED\)\t\d+(\.\d)?% of 3\.0 MiB\thttps:\/\/vimeo\.com\/\d+\t\d+ s\t/,
+      /^uploading \(E_ABORTED\)\s+\d+(\.\d)?% of 3\.0 MiB\s+https:\/\/vimeo\.com\/\d+\s+\d+ s\s+/,
     );
     expect(lines[1]?.endsWith(partial.path)).toBe(true);
-    expect(lines[2]).toContain(`verified\t100% of 1.0 MiB\t${verified.link}`);
+    expect(lines[2]).toMatch(new RegExp(`^verified\\s+100% of 1\\.0 MiB\\s+${verified.link}`));
+    for (const row of lines.slice(1)) {
+      expect(row.indexOf('https://')).toBe(lines[0]?.indexOf('VIDEO'));
+      expect(row.indexOf(scratch.dir)).toBe(lines[0]?.indexOf('FILE'));
+    }
+
+    // Narrower than the table: one block per record, the link whole on its own line.
+    const narrow = fakeIo(scratch.dir, 40);
+    await listCommand({ stateDir }, narrow);
+    const blocks = narrow.out().trimEnd().split('\n');
+    expect(blocks).toEqual([
+      partial.path,
+      expect.stringMatching(/^ {2}uploading \(E_ABORTED\), \d+(\.\d)?% of 3\.0 MiB, \d+ s ago$/),
+      expect.stringMatching(/^ {2}https:\/\/vimeo\.com\/\d+$/),
+      done.path,
+      expect.stringMatching(/^ {2}verified, 100% of 1\.0 MiB, \d+ s ago$/),
+      `  ${verified.link}`,
+    ]);
 
     const json = fakeIo(scratch.dir);
     await listCommand({ stateDir, json: true }, json);

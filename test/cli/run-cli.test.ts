@@ -215,6 +215,37 @@ describe('colour', () => {
 });
 
 describe('--help', () => {
+  it('fits 80 columns everywhere (the sandbox too) and gives defaults in human units', async () => {
+    for (const command of [
+      '',
+      'upload',
+      'replace',
+      'demo',
+      'sandbox',
+      'list',
+      'status',
+      'resume',
+      'forget',
+    ]) {
+      const io = fakeIo({ cwd: dir });
+      expect(await runCli(command === '' ? ['--help'] : [command, '--help'], io, { version: '1.0.0' })).toBe(
+        0,
+      );
+      const out = io.stdout.text();
+      for (const line of out.split('\n'))
+        expect([...line].length, `${command}: ${line}`).toBeLessThanOrEqual(80);
+      // No byte counts where a person reads a size: 256MiB, not 268435456.
+      expect(out, command).not.toMatch(/default:? \d{6,}/);
+    }
+    const demo = fakeIo({ cwd: dir });
+    await runCli(['demo', '--help'], demo, { version: '1.0.0' });
+    expect(demo.stdout.text()).toMatch(/--size <size>\s+size of the sample file \(default: 24MiB\)/);
+    expect(demo.stdout.text()).toMatch(/\(default:\s+2\.4MiB\)/);
+    const upload = fakeIo({ cwd: dir });
+    await runCli(['upload', '--help'], upload, { version: '1.0.0' });
+    expect(upload.stdout.text()).toMatch(/\(default:\s+128MiB\)/);
+  });
+
   it('every command (upload, replace, demo, sandbox, list, status, resume, forget) shows examples of itself', async () => {
     const help = async (args: string[]) => {
       const io = fakeIo({ cwd: dir });
@@ -237,7 +268,7 @@ describe('--help', () => {
     for (const command of ['upload', 'replace', 'resume', 'list', 'status']) {
       expect(top).toMatch(new RegExp(`\\$ .*vimeo-tus ${command}\\b`));
     }
-    expect(top).toContain('7 already being uploaded by another process');
+    expect(top).toMatch(/7 already being uploaded by another\s+process/);
   });
 });
 

@@ -55,13 +55,14 @@ export async function listCommand(options: ListCommandOptions, io: LedgerCommand
     io.stdout.write(`No uploads recorded (ledger in ${stripControl(stateDir, '?')}).\n`);
     return 0;
   }
-  io.stdout.write(`${['STATE', 'PROGRESS', 'VIDEO', 'AGE', 'FILE'].join('\t')}\n`);
-  for (const record of records) {
-    const progress = `${percentValue(record.ackedBytes, record.fileSize, 1)}% of ${formatBytes(record.fileSize)}`;
-    const state = record.errorCode ? `${record.state} (${record.errorCode})` : record.state;
-    const video = record.videoLink ?? record.videoUri ?? '-';
-    const age = formatAge(nowMs - record.createdAt);
-    io.stdout.write(`${[state, progress, video, age, stripControl(record.filePath, '?')].join('\t')}\n`);
-  }
+  const rows = records.map((record) => ({
+    state: record.errorCode ? `${record.state} (${record.errorCode})` : record.state,
+    progress: `${percentValue(record.ackedBytes, record.fileSize, 1)}% of ${formatBytes(record.fileSize)}`,
+    video: record.videoLink ?? record.videoUri ?? '-',
+    age: formatAge(nowMs - record.createdAt),
+    file: stripControl(record.filePath, '?'),
+  }));
+  const { renderRecords } = await import('../render/record-list.js');
+  io.stdout.write(`${renderRecords(rows, io.stdout.columns ?? null)}\n`);
   return 0;
 }

@@ -1,11 +1,10 @@
 /**
  * Chooses the reporter: NDJSON with `--json`, the live display on a terminal, plain lines otherwise.
- * The terminal display (log-update and its width/ANSI helpers) is imported only when it is used:
+ * The human reporters (log-update, string-width, wrap-ansi) are imported only when they are used:
  * loading it costs every other run start-up CPU and memory for nothing.
  */
 import { type CliIo, colorEnabled } from '../io.js';
 import { createJsonReporter } from './json-reporter.js';
-import { createPlainReporter } from './plain-reporter.js';
 import type { BatchReporter } from './reporter.js';
 
 /** The reporter for this run's output. */
@@ -18,5 +17,7 @@ export async function createReporter(io: CliIo, options: { readonly json: boolea
     const { createTtyReporter } = await import('./tty-reporter.js');
     return createTtyReporter({ output: io.stdout, color: colorEnabled(io), now: io.now });
   }
+  // Also on demand: the summary table measures text in terminal columns (string-width).
+  const { createPlainReporter } = await import('./plain-reporter.js');
   return createPlainReporter({ write, now: io.now });
 }

@@ -1,5 +1,6 @@
 /**
- * Small text helpers shared by the renderers: fixed-width cells, bars, colours, control-free text.
+ * Small text helpers shared by every command: bars, colours, percentages, control-free text. (Text
+ * measured in terminal columns is in columns.ts, loaded only by the renderers.)
  */
 
 /** ANSI colour helpers; identity functions when colour is off. */
@@ -60,33 +61,6 @@ export function bar(
     colors.sent(BAR_SENT.repeat(sentCells)) +
     colors.dim(BAR_TODO.repeat(todoCells))
   );
-}
-
-/** Cuts or pads `text` to exactly `width` characters (cutting with `…`). */
-export function padCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-  return align === 'left' ? text.padEnd(width) : text.padStart(width);
-}
-
-/**
- * Fits a path into `width` columns: whole if it fits, else its file name, else the end of the file
- * name (`…ay-01.mp4`): the end is the part that tells files apart.
- */
-export function fitPath(text: string, width: number): string {
-  if ([...text].length <= width) return text.padEnd(width);
-  const base = text.split(/[\\/]/).pop() ?? text;
-  const chars = [...base];
-  if (chars.length <= width) return base.padEnd(width);
-  if (width <= 1) return '…'.slice(0, width);
-  return `…${chars.slice(chars.length - width + 1).join('')}`;
-}
-
-/** Cuts `text` to at most `width` characters. */
-export function truncate(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
 /**

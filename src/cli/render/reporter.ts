@@ -12,8 +12,11 @@ import type {
 import type { ExitCodeValue } from '../exit-codes.js';
 import type { PlannedFile } from '../files.js';
 
-/** How one file of a batch ended. */
-export type FileStatus = 'verified' | 'failed' | 'interrupted' | 'not-started';
+/**
+ * How one file of a batch ended. `skipped`: nothing to upload (an empty file found in a folder);
+ * not a failure, and no video was made.
+ */
+export type FileStatus = 'verified' | 'failed' | 'interrupted' | 'not-started' | 'skipped';
 
 /** A file's error reduced to what may be shown: a stable code and a redacted message. */
 export interface ShownError {

@@ -5,7 +5,8 @@
  */
 import { formatBytes, formatDuration } from '../size.js';
 import { type BatchView, type FileView, isFinished } from './batch-view.js';
-import { bar, fitPath, type Palette, padCell, palette, percent, stripControl, truncate } from './format.js';
+import { displayWidth, fitPath, padCell, truncate, wrapWords } from './columns.js';
+import { bar, type Palette, palette, percent, stripControl } from './format.js';
 
 /** Layout of a frame. */
 export interface FrameOptions {
@@ -38,12 +39,12 @@ export function renderFrame(view: BatchView, options: FrameOptions): string {
   ].filter((part) => part !== '');
   // Until acknowledgements come, the rate is of bytes sent: the ETA counts from how far they reach.
   const eta = t.bytesPerSecond > 0 ? (t.bytesTotal - t.bytesSent) / t.bytesPerSecond : null;
-  const totalTail = `${pair(t.bytesAcked, t.bytesTotal)} ${rate(t.bytesPerSecond)} ETA ${formatDuration(eta)}`;
+  const totalMoving = `${rate(t.bytesPerSecond)} ETA ${formatDuration(eta)}`;
   const totalLine =
     `${padCell('Total', nameWidth)} ` +
     `${bar(barWidth, ratio(t.bytesAcked, t.bytesTotal), ratio(t.bytesSent, t.bytesTotal), colors)} ` +
     `${padCell(percent(t.bytesAcked, t.bytesTotal), 4, 'right')} ` +
-    truncate(totalTail, width - nameWidth - barWidth - 7);
+    fitTail(pair(t.bytesAcked, t.bytesTotal), totalMoving, width - nameWidth - barWidth - 7);
   return [...lines, colors.dim(truncate(counts.join(' · '), width)), totalLine].join('\n');
 }
 
@@ -58,17 +59,28 @@ export function finishedLine(file: FileView, width: number, color: boolean): str
       ? formatDuration((file.endedAtMs - file.startedAtMs) / 1000)
       : '';
   if (file.phase === 'verified') {
-    const text = truncate(
-      `${file.link ?? file.videoUri ?? ''}  ${formatBytes(file.bytesTotal)}  ${time}`,
-      w - nameWidth - 3,
-    );
-    return `${colors.ok('✔')} ${name} ${text}`;
+    // The link is never cut: what follows it goes when it does not fit, and a link that does not
+    // fit beside the name goes on its own line.
+    const link = file.link ?? file.videoUri ?? '';
+    const head = `${colors.ok('✔')} ${name} `;
+    const room = w - nameWidth - 3;
+    if (displayWidth(link) > room) return `${colors.ok('✔')} ${file.file.display}\n  ${link}`;
+    const facts = `  ${formatBytes(file.bytesTotal)}  ${time}`.trimEnd();
+    return head + (displayWidth(link + facts) <= room ? link + facts : link);
   }
   if (file.phase === 'interrupted') {
     return `${colors.dim('■')} ${name} stopped at ${percent(file.bytesAcked, file.bytesTotal)} (acknowledged ${formatBytes(file.bytesAcked)})`;
   }
   const error = file.error ? `${file.error.code}: ${stripControl(file.error.message)}` : file.phase;
   return `${colors.bad('✖')} ${name} ${truncate(error, w - nameWidth - 3)}`;
+}
+
+/**
+ * A notice persisted above the live frame: wrapped at word boundaries to the width (a number or a
+ * URI is never split), continuation lines indented.
+ */
+export function noticeBlock(text: string, width: number, color: boolean): string {
+  return wrapWords(`${palette(color).dim('ℹ')} ${text}`, Math.max(20, width) - 1, '  ');
 }
 
 function columns(width: number): { nameWidth: number; barWidth: number } {
@@ -87,7 +99,20 @@ function fileLine(
     `${fitPath(file.file.display, nameWidth)} ` +
     `${bar(barWidth, ratio(file.bytesAcked, file.bytesTotal), ratio(sent, file.bytesTotal), colors)} ` +
     `${padCell(percent(file.bytesAcked, file.bytesTotal), 4, 'right')} `;
-  return head + truncate(phaseText(file, layout.nowMs), width - nameWidth - barWidth - 7);
+  const room = width - nameWidth - barWidth - 7;
+  if (file.phase !== 'uploading') return head + truncate(phaseText(file, layout.nowMs), room);
+  const eta = file.etaSeconds === null ? '' : ` ETA ${formatDuration(file.etaSeconds)}`;
+  return head + fitTail(pair(file.bytesAcked, file.bytesTotal), `${rate(file.bytesPerSecond)}${eta}`, room);
+}
+
+/**
+ * Fits `amounts rate ETA` into `room` columns: when it does not fit, the amounts go first (the
+ * percentage and the bar show them), so that the rate and the ETA stay readable when narrow.
+ */
+function fitTail(amounts: string, moving: string, room: number): string {
+  const whole = `${amounts} ${moving}`;
+  if (displayWidth(whole) <= room) return whole;
+  return truncate(displayWidth(moving) <= room ? moving : whole, room);
 }
 
 /** What a file is doing, in a few words. */

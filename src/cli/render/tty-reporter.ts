@@ -14,11 +14,10 @@ import type {
 import type { PlannedFile } from '../files.js';
 import type { CliOutput } from '../io.js';
 import { BatchView } from './batch-view.js';
-import { palette } from './format.js';
 import { adoptedLine, isAdopted, noticeLine } from './notice-text.js';
 import type { BatchReporter, BatchSummary, ShownError } from './reporter.js';
 import { renderSummary } from './summary-table.js';
-import { finishedLine, renderFrame } from './tty-frame.js';
+import { finishedLine, noticeBlock, renderFrame } from './tty-frame.js';
 
 /** Options of the terminal reporter. */
 export interface TtyReporterOptions {
@@ -60,13 +59,13 @@ export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
     created(file: PlannedFile, event: CreatedEvent) {
       view?.created(file, event);
       if (isAdopted(event)) {
-        log.persist(`${palette(color).dim('ℹ')} ${adoptedLine(file.display, event.videoUri)}`);
+        log.persist(noticeBlock(adoptedLine(file.display, event.videoUri), width(), color));
         draw();
       }
     },
     notice(file: PlannedFile, event: NoticeEvent) {
-      // Persisted above the live frame, whole (a long sentence wraps rather than losing its end).
-      log.persist(`${palette(color).dim('ℹ')} ${noticeLine(file.display, event)}`);
+      // Persisted above the live frame, whole: wrapped at word boundaries, never cut.
+      log.persist(noticeBlock(noticeLine(file.display, event), width(), color));
       draw();
     },
     progress(file: PlannedFile, progress: UploadProgress) {
