@@ -200,7 +200,7 @@ try {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect((await sh(bin, ['--version'], scratch)).stdout.trim()).toBe(pkg.version);
     const help = (await sh(bin, ['--help'], scratch)).stdout;
-    const docs = /Documentation \(shipped with the package\): (\S+)/.exec(help)?.[1] ?? '';
+    const docs = /Documentation \(shipped with the package\):\s+(\S+)/.exec(help)?.[1] ?? '';
     expect(docs).toContain(path.join('node_modules', 'vimeo-tus', 'docs'));
     expect(await readFile(path.join(docs, 'cli.md'), 'utf8')).toContain('vimeo-tus');
   });
