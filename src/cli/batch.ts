@@ -51,21 +51,27 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   const onUserAbort = (): void => controller.abort(params.signal.reason);
   if (params.signal.aborted) onUserAbort();
   else params.signal.addEventListener('abort', onUserAbort, { once: true });
-  const outcomes: (FileOutcome | undefined)[] = files.map(() => undefined);
-  reporter.start(files, { concurrency: params.concurrency });
+  // A file with nothing to upload (an empty file found in a folder) is skipped: no video, no
+  // upload, its own line in the summary, and it does not count against exit code 0.
+  const outcomes: (FileOutcome | undefined)[] = files.map((file) =>
+    file.skip === undefined ? undefined : skippedOutcome(file),
+  );
+  const toUpload = files.filter((file) => file.skip === undefined);
+  reporter.start(toUpload, { concurrency: params.concurrency });
 
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!controller.signal.aborted && next < files.length) {
       const index = next++;
       const file = files[index] as PlannedFile;
+      if (file.skip !== undefined) continue;
       const outcome = await uploadOne(file, params, controller.signal);
       outcomes[index] = outcome;
       if (outcome.error?.code === 'E_AUTH')
         controller.abort(new AbortError('stopped: the token was rejected'));
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency, files.length)) }, worker);
+  const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency, toUpload.length)) }, worker);
   await Promise.all(workers);
   params.signal.removeEventListener('abort', onUserAbort);
 
@@ -88,7 +94,7 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   const interrupted = params.signal.aborted;
   const failedErrors = finalOutcomes.filter((o) => o.status === 'failed').map((o) => errorForExit(o));
   const exitCode = exitCodeForBatch({
-    total: finalOutcomes.length,
+    total: finalOutcomes.filter((o) => o.status !== 'skipped').length,
     verified: finalOutcomes.filter((o) => o.status === 'verified').length,
     interrupted,
     errors: failedErrors,
@@ -102,6 +108,22 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   };
   reporter.finish(summary);
   return summary;
+}
+
+function skippedOutcome(file: PlannedFile): FileOutcome {
+  return {
+    file,
+    status: 'skipped',
+    videoUri: null,
+    link: null,
+    bytesTotal: file.sizeBytes,
+    bytesAcked: 0,
+    durationMs: null,
+    result: null,
+    error: { code: 'E_FILE_EMPTY', message: 'empty file: nothing to upload' },
+    notices: [],
+    adopted: false,
+  };
 }
 
 async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSignal): Promise<FileOutcome> {

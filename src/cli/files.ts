@@ -34,7 +34,16 @@ export interface PlannedFile {
   readonly absolutePath: string;
   /** Size at planning time; null when the path could not be read (the upload reports why). */
   readonly sizeBytes: number | null;
+  /**
+   * Set for a file found in a folder that has nothing to upload (`empty`: 0 bytes): the batch
+   * reports it as skipped, with its own line in the summary, and makes no video. A file given
+   * explicitly is never skipped (an empty one is that file's error).
+   */
+  readonly skip?: 'empty';
 }
+
+/** What planning tells the user about inputs that give no file (an empty folder, a broken link). */
+export type PlanNotice = (message: string) => void;
 
 /**
  * Compiles `--include`: a comma-separated list of extensions (`mp4,mov`, `.mkv`) or globs on the
@@ -56,11 +65,17 @@ export function compileInclude(spec: string | undefined): (fileName: string) => 
 
 /**
  * Expands the inputs. A missing input is kept (with `sizeBytes: null`) so the batch reports it as
- * that file's error instead of silently dropping it. A directory without any match is an error.
+ * that file's error instead of silently dropping it. Symbolic links inside a folder are followed
+ * (a folder reached twice, e.g. through a link loop, is walked once). A folder without any match is
+ * a notice when `onNotice` is given (the other inputs still go), else an error.
  */
 export async function planFiles(
   inputs: readonly string[],
-  options: { readonly cwd: string; readonly include: (fileName: string) => boolean },
+  options: {
+    readonly cwd: string;
+    readonly include: (fileName: string) => boolean;
+    readonly onNotice?: PlanNotice;
+  },
 ): Promise<PlannedFile[]> {
   const planned: PlannedFile[] = [];
   const seen = new Set<string>();
@@ -83,9 +98,12 @@ export async function planFiles(
     const absolutePath = path.resolve(options.cwd, input);
     const info = await stat(absolutePath).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found = await walk(absolutePath, input, options.include);
+      const notice = options.onNotice ?? (() => {});
+      const found = await walk(absolutePath, input, { include: options.include, notice, walked: new Set() });
       if (found.length === 0) {
-        throw new ConfigError(`No video files in ${input} (use --include to choose extensions or patterns).`);
+        const message = `No video files in ${input} (use --include to choose extensions or patterns).`;
+        if (!options.onNotice) throw new ConfigError(message);
+        options.onNotice(`${message} Skipped.`);
       }
       for (const file of found) await add(file);
     } else {
@@ -98,8 +116,16 @@ export async function planFiles(
 async function walk(
   absoluteDir: string,
   displayDir: string,
-  include: (fileName: string) => boolean,
+  context: { include: (fileName: string) => boolean; notice: PlanNotice; walked: Set<string> },
 ): Promise<PlannedFile[]> {
+  // A folder reached a second time (a link to an ancestor, two links to one folder) is not walked
+  // again: this is the loop protection.
+  const real = await realpath(absoluteDir).catch(() => absoluteDir);
+  if (context.walked.has(real)) {
+    context.notice(`${displayDir}: a link to a folder already walked (${real}); not walked again.`);
+    return [];
+  }
+  context.walked.add(real);
   const entries = await readdir(absoluteDir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: PlannedFile[] = [];
@@ -107,11 +133,15 @@ async function walk(
     if (entry.name.startsWith('.')) continue;
     const absolutePath = path.join(absoluteDir, entry.name);
     const display = path.join(displayDir, entry.name);
-    if (entry.isDirectory()) {
-      out.push(...(await walk(absolutePath, display, include)));
-    } else if (entry.isFile() && include(entry.name)) {
-      const info = await stat(absolutePath).catch(() => undefined);
-      out.push({ display, absolutePath, sizeBytes: info?.size ?? null });
+    // A symbolic link is followed: `stat` gives what it points at.
+    const info = entry.isSymbolicLink() ? await stat(absolutePath).catch(() => undefined) : entry;
+    if (info === undefined) {
+      context.notice(`${display}: a symbolic link to nothing (broken); skipped.`);
+    } else if (info.isDirectory()) {
+      out.push(...(await walk(absolutePath, display, context)));
+    } else if (info.isFile() && context.include(entry.name)) {
+      const size = (await stat(absolutePath).catch(() => undefined))?.size ?? null;
+      out.push({ display, absolutePath, sizeBytes: size, ...(size === 0 ? { skip: 'empty' as const } : {}) });
     }
   }
   return out;

@@ -12,6 +12,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
 import type { CliIo, EmbeddedSandbox } from '../io.js';
 import { createReporter } from '../render/create-reporter.js';
+import { stripControl } from '../render/format.js';
 import type { FileOutcome } from '../render/reporter.js';
 import { type BatchCommandState, batchBasics, batchConcurrency, runBatchCommand } from './batch-command.js';
 
@@ -73,7 +74,15 @@ async function runUpload(
   const concurrency = batchConcurrency(options.concurrency);
   checkChunkSizeBytes(options.chunkSizeBytes, '--chunk-size');
   const baseFields = videoFields(options);
-  const files = await planFiles(inputs, { cwd: io.cwd, include: compileInclude(options.include) });
+  const files = await planFiles(inputs, {
+    cwd: io.cwd,
+    include: compileInclude(options.include),
+    // An empty folder or a broken link is told, and the other inputs still go.
+    onNotice: (message) => io.stderr.write(`vimeo-tus: ${stripControl(message, '?')}\n`),
+  });
+  if (files.length === 0) {
+    throw new ConfigError('Nothing to upload: no video file in the given folders (see above).');
+  }
   if (options.name !== undefined && files.length > 1) {
     throw new ConfigError(
       '--name applies to one file; this command has several (drop --name to use file names).',

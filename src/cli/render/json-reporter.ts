@@ -133,6 +133,7 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
         verified: count('verified'),
         failed: count('failed'),
         notFinished: count('interrupted') + count('not-started'),
+        skipped: count('skipped'),
         durationMs: summary.durationMs,
         resumeHint: summary.resumeHint,
         files: summary.outcomes.map((o) => ({

@@ -141,7 +141,7 @@ function resultText(outcome: FileOutcome): string {
     case 'not-started':
       return 'not started';
     case 'skipped':
-      return outcome.error ? `skipped: ${stripControl(outcome.error.message)}` : 'skipped';
+      return 'skipped (empty)';
     case 'interrupted': {
       const total = outcome.bytesTotal ?? 0;
       const pct = total > 0 ? Math.floor((outcome.bytesAcked / total) * 100) : 0;
@@ -163,7 +163,7 @@ function footer(summary: BatchSummary): string {
   const bytes = summary.outcomes
     .filter((o) => o.status === 'verified')
     .reduce((sum, o) => sum + (o.bytesTotal ?? 0), 0);
-  const parts = [`${verified} of ${summary.outcomes.length} verified (${formatBytes(bytes)})`];
+  const parts = [`${verified} of ${summary.outcomes.length - skipped} verified (${formatBytes(bytes)})`];
   if (failed > 0) parts.push(`${failed} failed`);
   if (stopped > 0) parts.push(`${stopped} stopped`);
   if (notStarted > 0) parts.push(`${notStarted} not started`);
