@@ -1,25 +1,35 @@
 /**
- * The account a token belongs to (`GET /me` → `/users/123`), asked once per process and token: a
- * batch of uploads makes one `GET /me`, not one per file. A token's account never changes (a
- * revoked token fails its next call anyway), so the answer is kept for the life of the process.
- * The token itself is never kept: entries are keyed by the API URL and a SHA-256 of the token.
- * A failed lookup is not kept.
+ * The account a token belongs to (`GET /me` → `/users/123`), asked once per API, token and half
+ * minute: a batch of uploads makes one `GET /me`, not one per file. The answer is kept only that
+ * long because the account behind an API URL can change under a long-lived process: a sandbox
+ * restarted on a new data folder is another instance with another user id (and reuses video ids),
+ * and records of another account or instance must not be trusted. The token itself is never kept:
+ * entries are keyed by the API URL and a SHA-256 of the token. A failed lookup is not kept.
  */
 import { createHash } from 'node:crypto';
 import type { VimeoClient } from '../vimeo/client.js';
 
-const accounts = new Map<string, Promise<string>>();
+/** How long an answer of `GET /me` is reused. */
+export const ACCOUNT_CACHE_MS = 30_000;
+
+const accounts = new Map<string, { readonly atMs: number; readonly uri: Promise<string> }>();
 
 /** The account URI behind `token` on `client.apiUrl`. */
-export function accountUriOf(client: VimeoClient, token: string, signal?: AbortSignal): Promise<string> {
+export function accountUriOf(
+  client: Pick<VimeoClient, 'apiUrl' | 'getMe'>,
+  token: string,
+  signal?: AbortSignal,
+  now: () => number = Date.now,
+): Promise<string> {
   const key = `${client.apiUrl}\n${createHash('sha256').update(token).digest('hex')}`;
-  let entry = accounts.get(key);
-  if (!entry) {
-    entry = client.getMe({ signal }).then((me) => me.uri);
-    accounts.set(key, entry);
-    entry.catch(() => {
-      if (accounts.get(key) === entry) accounts.delete(key);
-    });
-  }
-  return entry;
+  const nowMs = now();
+  const cached = accounts.get(key);
+  if (cached && nowMs - cached.atMs < ACCOUNT_CACHE_MS) return cached.uri;
+  const uri = client.getMe({ signal }).then((me) => me.uri);
+  const entry = { atMs: nowMs, uri };
+  accounts.set(key, entry);
+  uri.catch(() => {
+    if (accounts.get(key) === entry) accounts.delete(key);
+  });
+  return uri;
 }

@@ -3,7 +3,7 @@
  * persisted as one JSON file in the data dir, written atomically (temp file + rename) after every
  * change. The uploaded bytes themselves live in the tus FileStore next to it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -35,6 +35,12 @@ export interface VideoRecord {
 }
 
 interface PersistedState {
+  /**
+   * This instance's user id: drawn when its data folder is new, kept across restarts on the same
+   * folder. `GET /me` answers `/users/<id>`, so a client can tell a sandbox started on a new data
+   * folder (whose video ids start again at 100000001) from the one it uploaded to before.
+   */
+  userId?: number;
   nextVideoId: number;
   nextVersionId: number;
   apiPort: number | null;
@@ -74,7 +80,13 @@ export class StateStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    if (state.userId === undefined) state.userId = 10_000_000 + randomInt(89_999_999);
     return new StateStore(file, state);
+  }
+
+  /** This instance's user: `/users/<id>`, the same after a restart on the same data folder. */
+  get userId(): string {
+    return String(this.#state.userId);
   }
 
   get ports(): { apiPort: number | null; uploadPort: number | null } {

@@ -6,8 +6,10 @@ import type { UploadRecord, VersionRecord, VideoRecord } from './state-store.js'
 import { currentUpload } from './state-store.js';
 import { uploadStatuses } from './status.js';
 
-/** The sandbox's single user. */
-export const USER_URI = '/users/12345';
+/** The sandbox's single user: one per instance (per data folder). */
+export function userUriOf(ctx: SandboxContext): string {
+  return `/users/${ctx.store.userId}`;
+}
 
 /** The upload link of an upload record. */
 export function uploadLinkOf(ctx: SandboxContext, upload: Pick<UploadRecord, 'uploadId'>): string {
@@ -37,7 +39,7 @@ export function videoResource(ctx: SandboxContext, video: VideoRecord): Record<s
     created_time: isoSeconds(video.createdAtMs),
     status: statuses.video,
     privacy: video.metadata.privacy ?? { view: 'anybody' },
-    user: { uri: USER_URI },
+    user: { uri: userUriOf(ctx) },
     upload: uploadObject(ctx, upload),
     transcode: { status: statuses.transcode },
   };

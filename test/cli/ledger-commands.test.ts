@@ -224,7 +224,7 @@ describe('forget', () => {
     const io = fakeIo(scratch.dir);
     expect(await forgetCommand({ target: done.path, stateDir }, io)).toBe(0);
     expect(io.out()).toContain(
-      `Forgot the verified upload of ${done.path} (${verified.videoUri} stays on Vimeo).`,
+      `Removed the ledger's record of ${done.path}, uploaded and verified as ${verified.videoUri}: the video stays on Vimeo.`,
     );
     expect(await ledger.findByFile(done.path)).toEqual([]);
     expect(await ledger.list()).toHaveLength(1);
@@ -319,7 +319,7 @@ describe('forget', () => {
 
     const io = fakeIo(scratch.dir);
     expect(await forgetCommand({ target: file.path, stateDir, force: true }, io)).toBe(0);
-    expect(io.out()).toContain('Forgot the creating upload of');
+    expect(io.out()).toContain("Removed the ledger's record of");
     expect(await ledger.get(record.id)).toBeUndefined();
   });
 });

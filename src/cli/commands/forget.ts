@@ -60,10 +60,7 @@ export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCom
           `${JSON.stringify({ type: 'forgotten', id: record.id, file: record.filePath, state: record.state, videoUri: record.videoUri })}\n`,
         );
       } else {
-        const video = record.videoUri ? ` (${record.videoUri} stays on Vimeo)` : '';
-        io.stdout.write(
-          `Forgot the ${record.state} upload of ${stripControl(record.filePath, '?')}${video}.\n`,
-        );
+        io.stdout.write(`${forgottenSentence(record)}\n`);
       }
     }
     return 0;
@@ -71,6 +68,30 @@ export async function forgetCommand(options: ForgetCommandOptions, io: LedgerCom
     for (const lock of held) await lock.release().catch(() => undefined);
     await ledger.close();
   }
+}
+
+/**
+ * What was forgotten, in words a person reads: what the record was, and what stays on Vimeo only
+ * when the ledger knows a video holds this upload (an upload link was answered, or it was verified).
+ * A failed replace whose version call never answered made nothing, and says so.
+ */
+export function forgottenSentence(record: UploadRecord): string {
+  const file = stripControl(record.filePath, '?');
+  const video = record.videoUri === null ? null : stripControl(record.videoUri);
+  const made = record.uploadLink !== null || record.state === 'verified' || record.state === 'processed';
+  if (record.state === 'verified' || record.state === 'processed') {
+    return `Removed the ledger's record of ${file}, uploaded and verified as ${video ?? 'a video'}: the video stays on Vimeo.`;
+  }
+  if (video !== null && made) {
+    return (
+      `Removed the ledger's record of the unfinished upload of ${file} to ${video}: the video stays on ` +
+      'Vimeo, and a new upload of this file will not continue it.'
+    );
+  }
+  if (video !== null) {
+    return `Removed the ledger's record of ${file}: its upload to ${video} never started (nothing was sent for it).`;
+  }
+  return `Removed the ledger's record of ${file}: no video was made for it.`;
 }
 
 async function lockOrThrow(

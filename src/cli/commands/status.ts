@@ -5,9 +5,11 @@
  */
 import { ConfigError } from '../../errors.js';
 import type { UploadRecord } from '../../ledger/types.js';
+import { accountUriOf } from '../../resume/account-cache.js';
 import type { VerifyReport } from '../../upload/types.js';
 import { verifyUpload } from '../../upload/verify.js';
 import { DEFAULT_API_URL, normaliseApiUrl } from '../../vimeo/api-url.js';
+import { VimeoClient } from '../../vimeo/client.js';
 import {
   type LedgerCommandIo,
   openExistingLedger,
@@ -44,7 +46,26 @@ export const STATUS_INCOMPLETE = 6;
 export async function statusCommand(options: StatusCommandOptions, io: LedgerCommandIo): Promise<0 | 6> {
   const target = await parseTarget(options.target, io.cwd ?? process.cwd());
   const apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
-  const record = await latestRecord(target, apiUrl, stateDirOf(options.stateDir, io));
+  const records = await recordsFor(target, apiUrl, stateDirOf(options.stateDir, io));
+  // A record is trusted only for the account the token belongs to now: another account's, or
+  // another sandbox instance's (a new data folder reuses video ids), would name someone else's video.
+  let record: UploadRecord | undefined;
+  if (records.length > 0) {
+    const client = new VimeoClient({
+      token: options.token,
+      apiUrl,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    const account = await accountUriOf(client, options.token, io.signal);
+    record = records.find((r) => r.accountUri === account);
+    if (!record && target.kind === 'file') {
+      throw new ConfigError(
+        `The ledger's record of ${stripControl(target.path, '?')} on ${apiUrl} belongs to another account ` +
+          `or sandbox instance (${stripControl(records[0]?.accountUri ?? '?')}, not ${stripControl(account)}): ` +
+          'not trusted. Upload the file again, or give a video URI (/videos/123).',
+      );
+    }
+  }
   if (!record && target.kind === 'file') {
     throw new ConfigError(
       `No upload of ${stripControl(target.path, '?')} to ${apiUrl} is recorded; give its video URI (/videos/123) instead.`,
@@ -65,16 +86,12 @@ export async function statusCommand(options: StatusCommandOptions, io: LedgerCom
   return report(options, io, target, record, verified);
 }
 
-async function latestRecord(
-  target: Target,
-  apiUrl: string,
-  stateDir: string,
-): Promise<UploadRecord | undefined> {
+async function recordsFor(target: Target, apiUrl: string, stateDir: string): Promise<UploadRecord[]> {
   const ledger = await openExistingLedger(stateDir);
-  if (!ledger) return undefined;
+  if (!ledger) return [];
   try {
     const records = await recordsOf(ledger, target);
-    return records.find((r) => r.apiUrl === apiUrl);
+    return records.filter((r) => r.apiUrl === apiUrl);
   } finally {
     await ledger.close();
   }

@@ -112,7 +112,10 @@ async function runUpload(
     const basics = batchBasics(config, options);
     // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
     if ((options.ledger ?? true) && !sandbox) ledger = await openStateLedger(config.stateDir);
-    const reporter = await createReporter(io, { json: options.json ?? false });
+    const reporter = await createReporter(io, {
+      json: options.json ?? false,
+      ...(options.replace !== undefined ? { replacing: options.replace } : {}),
+    });
     const summary = await runBatch({
       ...basics,
       files,

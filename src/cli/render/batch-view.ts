@@ -4,6 +4,7 @@
  */
 import type {
   CreatedEvent,
+  NoticeEvent,
   RetryEvent,
   UploadPhase,
   UploadProgress,
@@ -34,6 +35,11 @@ export interface FileView {
   etaSeconds: number | null;
   videoUri: string | null;
   link: string | null;
+  /**
+   * What is being done before the bytes move, in a few words: `replacing /videos/1`, `resuming`,
+   * `already verified`...; null until known (the ledger's notice or the create call tells).
+   */
+  action: string | null;
   /** Set while waiting to retry. */
   retry: { readonly reason: string; readonly code: string; readonly untilMs: number } | null;
   startedAtMs: number | null;
@@ -65,6 +71,7 @@ export class BatchView {
         etaSeconds: null,
         videoUri: null,
         link: null,
+        action: null,
         retry: null,
         startedAtMs: null,
         endedAtMs: null,
@@ -86,6 +93,13 @@ export class BatchView {
     const view = this.get(file);
     view.phase = 'creating';
     view.startedAtMs = this.now();
+    return view;
+  }
+
+  /** What the ledger decided for the file (`resumed`, `already-verified`...): the words of its action. */
+  noticed(file: PlannedFile, kind: NoticeEvent['kind']): FileView {
+    const view = this.get(file);
+    view.action = ACTION_OF_NOTICE[kind] ?? view.action;
     return view;
   }
 
@@ -185,6 +199,18 @@ export class BatchView {
     return { bytesTotal, bytesAcked, bytesSent, bytesPerSecond, done, failed, queued, active };
   }
 }
+
+/** What a notice means the file's upload is doing now. */
+const ACTION_OF_NOTICE: Partial<Record<NoticeEvent['kind'], string>> = {
+  resumed: 'resuming',
+  'already-verified': 'already verified',
+  'new-version': 'sending again as a new version',
+  adopted: 'adopting the video of a lost create',
+  'deleted-placeholder': 'creating a new video',
+  'no-placeholder': 'creating a new video',
+  superseded: 'creating a new video',
+  restarted: 'creating a new video',
+};
 
 /** True once a file will not change any more. */
 export function isFinished(phase: ViewPhase): boolean {

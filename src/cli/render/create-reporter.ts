@@ -8,16 +8,24 @@ import { createJsonReporter } from './json-reporter.js';
 import type { BatchReporter } from './reporter.js';
 
 /** The reporter for this run's output. */
-export async function createReporter(io: CliIo, options: { readonly json: boolean }): Promise<BatchReporter> {
+export async function createReporter(
+  io: CliIo,
+  options: {
+    readonly json: boolean;
+    /** `replace`: the video whose file is replaced, so that the words say so. */
+    readonly replacing?: string;
+  },
+): Promise<BatchReporter> {
+  const replacing = options.replacing !== undefined ? { replacing: options.replacing } : {};
   const write = (text: string): void => {
     io.stdout.write(text);
   };
   if (options.json) return createJsonReporter({ write, now: io.now });
   if (io.isTTY) {
     const { createTtyReporter } = await import('./tty-reporter.js');
-    return createTtyReporter({ output: io.stdout, color: colorEnabled(io), now: io.now });
+    return createTtyReporter({ output: io.stdout, color: colorEnabled(io), now: io.now, ...replacing });
   }
   // Also on demand: the summary table measures text in terminal columns (string-width).
   const { createPlainReporter } = await import('./plain-reporter.js');
-  return createPlainReporter({ write, now: io.now });
+  return createPlainReporter({ write, now: io.now, ...replacing });
 }

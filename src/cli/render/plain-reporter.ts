@@ -2,6 +2,8 @@
  * Output for pipes and CI logs: whole lines only, no control characters, no colour. A file's
  * progress is printed at each phase change and otherwise at most every `intervalMs`.
  */
+
+import type { CreatedEvent } from '../../upload/types.js';
 import { formatBytes, formatDuration } from '../size.js';
 import { BatchView, type FileView } from './batch-view.js';
 import { percent, stripControl } from './format.js';
@@ -15,6 +17,8 @@ export interface PlainReporterOptions {
   readonly now: () => number;
   /** @default 5000 */
   readonly intervalMs?: number;
+  /** `replace`: the video whose file is replaced. */
+  readonly replacing?: string;
 }
 
 /** Creates the plain-lines reporter. */
@@ -45,23 +49,25 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
       if (!view) return;
       const entry = view.began(file);
       lastPrinted.set(file.absolutePath, { atMs: options.now(), phase: entry.phase });
-      line(entry, 'creating video');
+      // What happens is said as soon as it is known: here for a replace; otherwise by the ledger's
+      // notice (resumed, already verified...) and the created line.
+      if (options.replacing !== undefined) line(entry, `replacing the file of ${options.replacing}`);
     },
     created(file, event) {
       if (!view) return;
       const entry = view.created(file, event);
-      const verb = isAdopted(event) ? 'adopted' : event.created ? 'created' : 'continuing';
-      line(entry, `${verb} ${event.videoUri} ${event.link}`);
+      line(entry, `${createdVerb(event, entry.action, options.replacing)} ${event.videoUri} ${event.link}`);
     },
     notice(file, event) {
       if (!view) return;
-      line(view.get(file), `${event.kind}: ${event.message}`);
+      line(view.noticed(file, event.kind), `${event.kind}: ${event.message}`);
     },
     progress(file, progress) {
       if (!view) return;
       const entry = view.progress(file, progress);
-      // 'done' is followed by the 'verified' line, 'retrying' by the retry line with its reason.
-      if (progress.phase === 'done' || progress.phase === 'retrying') return;
+      // 'done' is followed by the 'verified' line, 'retrying' by the retry line with its reason,
+      // 'creating' by the notice or the created line that say what happens.
+      if (progress.phase === 'done' || progress.phase === 'retrying' || progress.phase === 'creating') return;
       const last = lastPrinted.get(file.absolutePath);
       const nowMs = options.now();
       if (!last || last.phase !== entry.phase || nowMs - last.atMs >= intervalMs) {
@@ -99,6 +105,14 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
       options.write(`\n${stripControlLines(renderSummary(summary, { width: null, color: false }))}\n`);
     },
   };
+}
+
+/** The created line's verb: what was done to get an upload target. */
+function createdVerb(event: CreatedEvent, action: string | null, replacing: string | undefined): string {
+  if (isAdopted(event)) return 'adopted';
+  if (action === 'already verified') return 'already verified:';
+  if (event.created) return replacing !== undefined ? 'new version of' : 'created video';
+  return 'continuing';
 }
 
 function stripControlLines(text: string): string {

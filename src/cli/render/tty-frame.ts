@@ -121,7 +121,7 @@ export function phaseText(file: FileView, nowMs: number): string {
     case 'queued':
       return 'queued';
     case 'creating':
-      return 'creating video…';
+      return `${file.action ?? 'starting'}…`;
     case 'uploading': {
       const eta = file.etaSeconds === null ? '' : ` ETA ${formatDuration(file.etaSeconds)}`;
       return `${pair(file.bytesAcked, file.bytesTotal)} ${rate(file.bytesPerSecond)}${eta}`;

@@ -26,6 +26,8 @@ export interface TtyReporterOptions {
   readonly now: () => number;
   /** @default 200 */
   readonly refreshIntervalMs?: number;
+  /** `replace`: the video whose file is replaced. */
+  readonly replacing?: string;
 }
 
 /** Creates the terminal reporter. */
@@ -53,7 +55,9 @@ export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
       draw();
     },
     began(file) {
-      view?.began(file);
+      const entry = view?.began(file);
+      if (entry && options.replacing !== undefined)
+        entry.action = `replacing the file of ${options.replacing}`;
       draw();
     },
     created(file: PlannedFile, event: CreatedEvent) {
@@ -64,6 +68,7 @@ export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
       }
     },
     notice(file: PlannedFile, event: NoticeEvent) {
+      view?.noticed(file, event.kind);
       // Persisted above the live frame, whole: wrapped at word boundaries, never cut.
       log.persist(noticeBlock(noticeLine(file.display, event), width(), color));
       draw();

@@ -1,16 +1,18 @@
 /**
- * `GET /me`: the sandbox's single user, with its upload quota.
+ * `GET /me`: the sandbox's single user (its id is this instance's, see StateStore.userId), with its
+ * upload quota.
  */
 import { uploadQuota } from '../quota.js';
-import { USER_URI } from '../video-view.js';
+import { userUriOf } from '../video-view.js';
 import type { Route, RouteHandler } from './route.js';
 
 const getMe: RouteHandler = async (ctx) => ({
   status: 200,
   body: {
-    uri: USER_URI,
+    // Per instance: a sandbox started on a new data folder is another account to its clients.
+    uri: userUriOf(ctx),
     name: 'Sandbox User',
-    link: 'https://vimeo.com/user12345',
+    link: `https://vimeo.com/user${ctx.store.userId}`,
     account: 'sandbox',
     upload_quota: uploadQuota(ctx),
   },

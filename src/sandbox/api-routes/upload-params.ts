@@ -47,7 +47,7 @@ export async function createTusUpload(
       id: record.uploadId,
       size: record.sizeBytes,
       offset: 0,
-      metadata: { filename: fileName, user: '12345', upload_attempt_id: record.uploadId },
+      metadata: { filename: fileName, user: ctx.store.userId, upload_attempt_id: record.uploadId },
       creation_date: new Date(record.issuedAtMs).toISOString(),
     }),
   );
