@@ -140,7 +140,7 @@ describe('plain output', () => {
     expect(summary.exitCode).toBe(5);
     const text = out.text();
     expect(text).not.toMatch(CONTROL_CHARS);
-    expect(text).toMatch(/a\.mp4\] created \/videos\/\d+/);
+    expect(text).toMatch(/a\.mp4\] created video \/videos\/\d+/);
     expect(text).toMatch(/b\.mov\] retrying in 0\.0s/);
     expect(text).not.toMatch(/\] retrying \d+%/);
     expect(text).toMatch(/a\.mp4\] verified: offset 4000 of 4000/);
