@@ -216,21 +216,12 @@ describe('colour', () => {
 
 describe('--help', () => {
   it('fits 80 columns everywhere (the sandbox too) and gives defaults in human units', async () => {
-    for (const command of [
-      '',
-      'upload',
-      'replace',
-      'demo',
-      'sandbox',
-      'list',
-      'status',
-      'resume',
-      'forget',
-    ]) {
+    const commands = ['', 'upload', 'replace', 'demo', 'sandbox', 'list', 'status', 'resume', 'forget'];
+    for (const sub of ['', 'add', 'work', 'status', 'retry', 'forget']) commands.push(`queue ${sub}`.trim());
+    for (const command of commands) {
       const io = fakeIo({ cwd: dir });
-      expect(await runCli(command === '' ? ['--help'] : [command, '--help'], io, { version: '1.0.0' })).toBe(
-        0,
-      );
+      const args = [...command.split(' ').filter((word) => word !== ''), '--help'];
+      expect(await runCli(args, io, { version: '1.0.0' })).toBe(0);
       const out = io.stdout.text();
       for (const line of out.split('\n'))
         expect([...line].length, `${command}: ${line}`).toBeLessThanOrEqual(80);
