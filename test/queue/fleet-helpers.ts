@@ -3,10 +3,11 @@
  * built binary (`queue work`), the queue's totals as `queue status --json` prints them, and the
  * end check: every source is exactly one video holding exactly its bytes.
  */
-import { expect } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { type CliRun, parseEvents, runBin } from '../cli/helpers/spawn-cli.js';
-import type { TestFile } from '../e2e/helpers/engine-helpers.js';
+import { afterEach, beforeAll, expect } from 'vitest';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import { buildDist, type CliRun, parseEvents, runBin } from '../cli/helpers/spawn-cli.js';
+import { randomFile, sandboxFor, scratchDir, type TestFile } from '../e2e/helpers/engine-helpers.js';
+import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 
 /** Worker timings short enough for a test: a dead worker's jobs move on within a few seconds. */
 export const FAST_TAKEOVER_ENV: Readonly<Record<string, string>> = {
@@ -85,4 +86,94 @@ export async function expectOneVideoPerSource(sandbox: Sandbox, files: readonly 
 /** The JSON events a worker printed so far. */
 export function workerEvents(output: string): Record<string, unknown>[] {
   return parseEvents(output).filter((event) => typeof event.type === 'string');
+}
+
+/** One test's fleet: its scratch folder, redis-server, sandbox and worker processes. */
+export interface Fleet {
+  readonly dir: string;
+  readonly redis: RedisServer;
+  readonly sandbox: Sandbox;
+  /** The environment of a CLI process on this fleet. */
+  readonly env: Record<string, string>;
+  /** `count` random files `<prefix>-<i>.mp4` of `sizeBytes + i` bytes in the scratch folder. */
+  files(count: number, sizeBytes: number, prefix?: string): Promise<TestFile[]>;
+  /** A worker process, ready (killed after the test if still running). */
+  worker(args?: readonly string[]): Promise<CliRun>;
+  /** Stops one worker with SIGTERM, expects exit 0, returns its output. */
+  stop(run: CliRun): Promise<string>;
+  /** Kills one worker with SIGKILL (nothing runs at exit) and returns its output. */
+  kill(run: CliRun): Promise<string>;
+  /** Stops every running worker that way and returns their events. */
+  stopAll(): Promise<Record<string, unknown>[][]>;
+}
+
+/**
+ * Registers the hooks of the fleet tests (the built binary; everything stopped and removed after
+ * each test) and returns `start`, which sets up one test's fleet.
+ */
+export function useFleet(): (options?: {
+  readonly appendOnly?: boolean;
+  readonly sandbox?: SandboxOptions;
+}) => Promise<Fleet> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const workers = new Set<CliRun>();
+  beforeAll(async () => {
+    await buildDist();
+  }, 180_000);
+  afterEach(async () => {
+    for (const run of workers) run.child.kill('SIGKILL');
+    await Promise.all([...workers].map((run) => run.done));
+    workers.clear();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return async (options = {}) => {
+    const scratch = await scratchDir();
+    cleanups.push(scratch.cleanup);
+    const redis = await startRedis({ appendOnly: options.appendOnly ?? false });
+    cleanups.push(() => redis.close());
+    const sandbox = await sandboxFor(options.sandbox ?? {});
+    cleanups.push(() => sandbox.close());
+    const env = fleetEnv(sandbox, redis.url, scratch.dir);
+    const stop = async (run: CliRun): Promise<string> => {
+      run.child.kill('SIGTERM');
+      const ended = await run.done;
+      workers.delete(run);
+      expect(ended.code, ended.stderr).toBe(0);
+      return ended.stdout;
+    };
+    return {
+      dir: scratch.dir,
+      redis,
+      sandbox,
+      env,
+      files: async (count, sizeBytes, prefix = 'clip') => {
+        const made: TestFile[] = [];
+        for (let i = 0; i < count; i++)
+          made.push(await randomFile(scratch.dir, `${prefix}-${i}.mp4`, sizeBytes + i));
+        return made;
+      },
+      worker: async (args = []) => {
+        const run = await startWorker(env, scratch.dir, args);
+        workers.add(run);
+        return run;
+      },
+      stop,
+      kill: async (run) => {
+        run.child.kill('SIGKILL');
+        const ended = await run.done;
+        workers.delete(run);
+        return ended.stdout;
+      },
+      stopAll: async () => {
+        const outputs = await Promise.all([...workers].map(stop));
+        return outputs.map(workerEvents);
+      },
+    };
+  };
+}
+
+/** True once some video of the sandbox holds part, not all, of its bytes. */
+export async function someUploadHalfway(sandbox: Sandbox): Promise<boolean> {
+  const state = await sandbox.state({ hashes: false });
+  return state.videos.some((video) => video.storedBytes > 0 && video.storedBytes < video.sizeBytes);
 }
