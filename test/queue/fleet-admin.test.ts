@@ -1,0 +1,64 @@
+/**
+ * The queue's failure and housekeeping paths with the built binary: a source that vanished fails
+ * its job at once with its code (no retry spent on it); `queue retry` requeues it once it is back;
+ * `queue forget` drops the finished jobs, and a source queued again afterwards is only re-checked
+ * through the ledger, never sent to a second video.
+ */
+import { rename } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parseEvents } from '../cli/helpers/spawn-cli.js';
+import { MiB } from '../e2e/helpers/engine-helpers.js';
+import { SKIP_REDIS } from '../helpers/redis-server.js';
+import { cli, expectOneVideoPerSource, totals, useFleet, waitUntil, workerEvents } from './fleet-helpers.js';
+
+const startFleet = useFleet();
+
+describe.skipIf(SKIP_REDIS)('queue status / retry / forget', () => {
+  it('a missing source fails at once with its code; retry requeues it; forget drops finished jobs without a second video', async () => {
+    const fleet = await startFleet();
+    const { env, dir, sandbox } = fleet;
+    const files = await fleet.files(2, 1 * MiB);
+    const [kept, moved] = files;
+    if (!kept || !moved) throw new Error('two files expected');
+    expect((await cli(['queue', 'add', dir], env, dir)).code).toBe(0);
+    await rename(moved.path, `${moved.path}.away`);
+
+    const worker = await fleet.worker();
+    await waitUntil(
+      async () => {
+        const t = await totals(env, dir);
+        return t.verified === 1 && t.failed === 1;
+      },
+      60_000,
+      'one verified, one failed',
+    );
+    const status = await cli(['queue', 'status', '--files', '--json'], env, dir);
+    const failed = parseEvents(status.stdout).find((e) => e.state === 'failed');
+    expect(failed).toMatchObject({ source: moved.path, errorCode: 'E_FILE_NOT_FOUND', attempts: 1 });
+    const plain = await cli(['queue', 'status', '--files'], env, dir);
+    expect(plain.stdout).toContain('E_FILE_NOT_FOUND');
+    expect(plain.stdout).toMatch(
+      /2 jobs: 1 verified, 0 active, 0 waiting, 0 delayed \(retry later\), 1 failed/,
+    );
+
+    await rename(`${moved.path}.away`, moved.path);
+    const retried = await cli(['queue', 'retry', '--json'], env, dir);
+    expect(parseEvents(retried.stdout)).toEqual([{ type: 'retried', count: 1 }]);
+    await waitUntil(async () => (await totals(env, dir)).verified === 2, 60_000, 'both verified');
+    await expectOneVideoPerSource(sandbox, files);
+
+    const forgotten = await cli(['queue', 'forget', '--json'], env, dir);
+    expect(parseEvents(forgotten.stdout)).toEqual([{ type: 'forgotten', count: 2 }]);
+    expect(await totals(env, dir)).toMatchObject({ total: 0 });
+    // Queued again: new jobs, but the ledger knows both uploads: re-checked, nothing sent, no new video.
+    const again = await cli(['queue', 'add', dir, '--json'], env, dir);
+    expect(parseEvents(again.stdout).at(-1)).toEqual({ type: 'summary', added: 2, alreadyQueued: 0 });
+    await waitUntil(async () => (await totals(env, dir)).verified === 2, 60_000, 'both re-checked');
+    await expectOneVideoPerSource(sandbox, files);
+    const events = workerEvents(await fleet.stop(worker));
+    expect(events.filter((e) => e.type === 'verified')).toHaveLength(4);
+    expect(events.filter((e) => e.type === 'failed')).toMatchObject([
+      { code: 'E_FILE_NOT_FOUND', willRetry: false },
+    ]);
+  }, 150_000);
+});
