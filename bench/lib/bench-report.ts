@@ -113,7 +113,7 @@ const RATIO_PAIRS: readonly [string, string][] = [
   ['vimeo.js', 'curl'],
 ];
 
-function ratioTable(configurations: readonly ConfigurationResult[]): string {
+function ratioTable(configurations: readonly ConfigurationResult[], bySize = false): string {
   const present = toolsIn(configurations);
   const pairs = RATIO_PAIRS.filter(([a, b]) => present.includes(a) && present.includes(b));
   if (pairs.length === 0) return '(fewer than two clients ran)';
@@ -123,7 +123,8 @@ function ratioTable(configurations: readonly ConfigurationResult[]): string {
   ];
   for (const configuration of configurations) {
     const cells = pairs.map(([a, b]) => cell(ratioSpread(configuration, a, b), 2));
-    lines.push(`| ${chunkLabel(configuration.chunk)} | ${cells.join(' | ')} |`);
+    const label = bySize ? formatBytes(configuration.sizeBytes) : chunkLabel(configuration.chunk);
+    lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -389,6 +390,8 @@ export function renderBenchSection(results: BenchResults, commandLine: string): 
     out.push('### File sizes (each client at its defaults)');
     out.push('');
     out.push(runsTable(results.scaling, labels, 'size'));
+    out.push('');
+    out.push(ratioTable(results.scaling, true));
     out.push('');
   }
   out.push('### Batch of small files (uploadVideo, sandbox in the harness process)');
