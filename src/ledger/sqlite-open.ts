@@ -48,10 +48,25 @@ function tightenFiles(path: string): void {
   }
 }
 
+/**
+ * The three facts that say whose file this is, read in one transaction: read one by one, another
+ * process's first migration could commit between them (version 0 and no application id read
+ * before it, its tables after it), and a brand-new ledger would be refused as a stranger's.
+ */
+function readIdentity(db: Database.Database): { version: number; applicationId: number; userTables: number } {
+  return db.transaction(() => ({
+    version: db.pragma('user_version', { simple: true }) as number,
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    userTables: db
+      .prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .get() as number,
+  }))();
+}
+
 /** Refuses files that are not a ledger this version can use. Reads only; writes nothing. */
 function checkIdentity(db: Database.Database, path: string): number {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const { version, applicationId, userTables } = readIdentity(db);
   if (version > LEDGER_SCHEMA_VERSION) {
     throw new LedgerError(
       `The vimeo-tus ledger at ${path} has schema version ${version}, but this vimeo-tus only knows up to ` +
@@ -59,10 +74,6 @@ function checkIdentity(db: Database.Database, path: string): number {
         'vimeo-tus, or use another ledger with --state-dir DIR or VIMEO_TUS_STATE_DIR.',
     );
   }
-  const userTables = db
-    .prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .get() as number;
   // Ours: marked with our application_id, or still blank (a new or empty file, no tables).
   const ours =
     applicationId === LEDGER_APPLICATION_ID || (version === 0 && applicationId === 0 && userTables === 0);
