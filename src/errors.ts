@@ -44,7 +44,11 @@ export type TusErrorCode =
 /** The codes of a {@link NetworkError}. */
 export type NetworkErrorCode = 'E_NETWORK' | 'E_STALLED' | 'E_RETRIES_EXHAUSTED';
 /** The codes of a {@link VerificationError}. */
-export type VerificationErrorCode = 'E_VERIFY_FAILED' | 'E_PROCESSING_FAILED' | 'E_PROCESSING_TIMEOUT';
+export type VerificationErrorCode =
+  | 'E_VERIFY_FAILED'
+  | 'E_VERIFY_UNCONFIRMED'
+  | 'E_PROCESSING_FAILED'
+  | 'E_PROCESSING_TIMEOUT';
 /** The codes of a {@link LedgerError}. */
 export type LedgerErrorCode = 'E_LEDGER' | 'E_UPLOAD_LOCKED' | 'E_FILE_MODIFIED_SINCE_LEDGER';
 
@@ -253,7 +257,12 @@ export class AbortError extends VimeoTusError {
   }
 }
 
-/** After the transfer, the server does not hold the whole file, or Vimeo reports an error. */
+/**
+ * After the transfer, the server does not hold the whole file or Vimeo reports an error
+ * (`E_VERIFY_FAILED`), Vimeo never agreed that it holds the file (`E_VERIFY_UNCONFIRMED`: the
+ * upload host reported every byte, but `upload.size`/`upload.status` did not confirm it in time),
+ * or processing failed or timed out (`E_PROCESSING_FAILED`, `E_PROCESSING_TIMEOUT`).
+ */
 export class VerificationError extends VimeoTusError {
   constructor(code: VerificationErrorCode, message: string, options: VimeoTusErrorOptions = {}) {
     super(code, message, options);

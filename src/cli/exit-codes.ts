@@ -24,6 +24,12 @@ export const ExitCode = {
    * sent. Wait for it (`vimeo-tus list`), then run again.
    */
   Locked: 7,
+  /**
+   * The upload host reported every byte, but Vimeo never confirmed them in time (`upload.size`,
+   * `upload.status`: E_VERIFY_UNCONFIRMED): not verified. The ledger record is kept, so `status`
+   * or the same command again checks again without sending anything twice.
+   */
+  Unconfirmed: 8,
   /** Stopped by Ctrl-C (SIGINT) or SIGTERM; acknowledged bytes stay resumable. */
   Interrupted: 130,
 } as const;
@@ -50,6 +56,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.Locked;
     case 'E_ABORTED':
       return ExitCode.Interrupted;
+    case 'E_VERIFY_UNCONFIRMED':
+      return ExitCode.Unconfirmed;
     // A listener of the CLI's own threw: a bug of ours.
     case 'E_LISTENER':
       return ExitCode.Unexpected;
@@ -61,7 +69,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
 /**
  * The exit code of a batch. 0 only when every file was verified (`verified === total`, no error);
  * 130 when interrupted; when nothing verified, the code of the failures if they agree (all auth →
- * 3, all quota → 4, all bad input → 2, all locked by another process → 7) else 6; when some
+ * 3, all quota → 4, all bad input → 2, all locked by another process → 7, all unconfirmed by Vimeo → 8)
+ * else 6; when some
  * verified and the rest did not (failed, or never finished without an error of their own), 5.
  * An auth failure anywhere wins (every file would fail).
  */

@@ -34,6 +34,8 @@ const HELP_WIDTH = 80;
 
 /** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
 const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB, doubling up to ${MAX_GROWN_CHUNK_SIZE_BYTES / 1e6}MB while PATCHes succeed)`;
+const VERIFY_TIMEOUT_HELP =
+  'how long Vimeo may take to confirm every byte (upload.size, upload.status) before the upload ends unconfirmed (exit 8); default 120';
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
 
 /** The docs folder as the help names it. */
@@ -78,7 +80,8 @@ Examples:
 
 Exit codes: 0 all verified, 1 unexpected, 2 bad input, 3 auth, 4 quota,
 5 some files failed, 6 upload failed, 7 already being uploaded by another
-process, 130 interrupted.
+process, 8 Vimeo did not confirm the bytes (run again later to check),
+130 interrupted.
 
 Documentation (shipped with the package):
   ${docs(context.docsDir)}
@@ -107,6 +110,7 @@ Documentation (shipped with the package):
       'for directories: extensions or globs, comma-separated (default: common video types)',
     )
     .option('--wait', 'wait until Vimeo has processed each video', false)
+    .option('--verify-timeout <seconds>', VERIFY_TIMEOUT_HELP, intArg)
     .option('--new', 'start a new video even if an unfinished upload of the file is known', false)
     .option('--json', 'NDJSON events on stdout (schema in docs/cli.md)', false)
     .option('--sandbox', 'upload to an embedded local sandbox (no account needed)', false)
@@ -134,6 +138,7 @@ Examples:
           chunkSizeBytes: flags.chunkSize,
           concurrency: flags.concurrency,
           wait: flags.wait,
+          verifyTimeoutSeconds: flags.verifyTimeout,
           forceNew: flags.new,
           json: flags.json,
           sandbox: flags.sandbox,
@@ -153,6 +158,7 @@ Examples:
     .argument('<file>', 'the new file')
     .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, chunkSizeArg)
     .option('--wait', 'wait until Vimeo has processed the new file', false)
+    .option('--verify-timeout <seconds>', VERIFY_TIMEOUT_HELP, intArg)
     .option('--json', 'NDJSON events on stdout', false)
     .option('--sandbox', 'use an embedded local sandbox', false)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
@@ -172,6 +178,7 @@ Examples:
         {
           chunkSizeBytes: flags.chunkSize,
           wait: flags.wait,
+          verifyTimeoutSeconds: flags.verifyTimeout,
           json: flags.json,
           sandbox: flags.sandbox,
           tokenFile: flags.tokenFile,
@@ -470,6 +477,7 @@ interface UploadFlags {
   concurrency: number;
   include?: string;
   wait: boolean;
+  verifyTimeout?: number;
   new: boolean;
   json: boolean;
   sandbox: boolean;
@@ -481,6 +489,7 @@ interface UploadFlags {
 interface ReplaceFlags {
   chunkSize?: number;
   wait: boolean;
+  verifyTimeout?: number;
   json: boolean;
   sandbox: boolean;
   tokenFile?: string;

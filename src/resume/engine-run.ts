@@ -4,6 +4,7 @@
  * complete: only Vimeo's statuses are read).
  */
 import type { UploadRecord, UploadRecordPatch } from '../ledger/types.js';
+import { confirmWithVimeo } from '../upload/confirm.js';
 import { pollProcessing } from '../upload/processing.js';
 import { resolveUploadOptions } from '../upload/resolve-options.js';
 import { runUpload } from '../upload/run-upload.js';
@@ -15,7 +16,6 @@ import type {
   UploadResult,
   VimeoStatus,
 } from '../upload/types.js';
-import { statusesOf } from '../upload/verify.js';
 import type { VideoInfo } from '../vimeo/types.js';
 import { type FailureStage, failurePatch } from './failure-rules.js';
 import type { SessionContext } from './types.js';
@@ -104,8 +104,18 @@ export async function finishWithoutTransfer(
   const link = video.link ?? record.videoLink ?? '';
   reporter.target({ videoUri: video.uri, link });
   reporter.emit('created', { videoUri: video.uri, link, bytesTotal: source.sizeBytes, created: false });
-  let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = statusesOf(video);
-  const processing = resolveUploadOptions(options).processing;
+  const resolved = resolveUploadOptions(options);
+  // Nothing is sent, but nothing is called verified either before Vimeo agrees that it holds the
+  // file (its size, upload.status complete): the same check as after a transfer.
+  const confirmed = await confirmWithVimeo(ctx.client, video.uri, source.sizeBytes, {
+    signal,
+    timeoutMs: resolved.verifyTimeoutMs,
+  });
+  let statuses: { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } = {
+    uploadStatus: confirmed.uploadStatus,
+    transcodeStatus: confirmed.transcodeStatus,
+  };
+  const processing = resolved.processing;
   if (processing) {
     statuses = await pollProcessing(ctx.client, video.uri, { ...processing, signal, initial: statuses });
   }
@@ -123,6 +133,8 @@ export async function finishWithoutTransfer(
     bytesSent: 0,
     uploadOffset: source.sizeBytes,
     uploadLength: source.sizeBytes,
+    // No HEAD this time: the ledger (or Vimeo) already knew the upload complete.
+    checks: { headOffsets: false, apiSize: true, apiUploadStatus: true },
     ...statuses,
     requests: 0,
     retries: 0,

@@ -6,6 +6,7 @@
 import { sleep as abortableSleep } from '../core/sleep.js';
 import { VerificationError } from '../errors.js';
 import { VimeoClient } from '../vimeo/client.js';
+import { throwIfVideoFailed } from './confirm.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_PROCESSING_TIMEOUT_MS } from './resolve-options.js';
 import type { VimeoStatus } from './types.js';
 import { STATUS_FIELDS, statusesOf } from './verify.js';
@@ -39,9 +40,13 @@ export async function pollProcessing(
 ): Promise<ProcessingStatuses> {
   const deadline = Date.now() + options.timeoutMs;
   let delayMs = options.pollIntervalMs;
-  let statuses =
-    options.initial ??
-    statusesOf(await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal }));
+  const read = async (): Promise<ProcessingStatuses> => {
+    const video = await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal });
+    // A video Vimeo marks failed (quota, upload or transcoding error) is a typed error at once.
+    throwIfVideoFailed(video, videoUri);
+    return statusesOf(video);
+  };
+  let statuses = options.initial ?? (await read());
   for (;;) {
     if (statuses.uploadStatus === 'error' || statuses.transcodeStatus === 'error') {
       throw new VerificationError(
@@ -61,7 +66,7 @@ export async function pollProcessing(
     }
     await abortableSleep(Math.min(delayMs, leftMs), options.signal);
     delayMs = Math.min(Math.max(options.pollIntervalMs, MAX_POLL_INTERVAL_MS), delayMs * POLL_GROWTH);
-    statuses = statusesOf(await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal }));
+    statuses = await read();
   }
 }
 

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { checkChunkSizeBytes } from '../tus/chunk-sizer.js';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../tus/constants.js';
 import { requireVideoUri } from '../vimeo/video-uri.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS } from './confirm.js';
 import type { EngineOptions, ProcessingWaitOptions, UploadSettings } from './types.js';
 
 const DEFAULT_PROGRESS_INTERVAL_MS = 250;
@@ -20,6 +21,7 @@ export interface ResolvedUploadOptions extends Omit<EngineOptions, 'chunkSizeByt
   /** `undefined`: the default chunk policy (src/tus/chunk-sizer.ts). */
   readonly chunkSizeBytes: number | undefined;
   readonly stallTimeoutMs: number;
+  readonly verifyTimeoutMs: number;
   readonly progressIntervalMs: number;
   readonly processing: Required<ProcessingWaitOptions> | null;
 }
@@ -32,6 +34,10 @@ export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOpti
   const chunkSizeBytes =
     options.chunkSizeBytes === undefined ? undefined : checkChunkSizeBytes(options.chunkSizeBytes);
   const stallTimeoutMs = positive('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+  const verifyTimeoutMs = options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  if (!Number.isFinite(verifyTimeoutMs) || verifyTimeoutMs < 0) {
+    throw new ConfigError('verifyTimeoutMs must be zero or more milliseconds');
+  }
   const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   if (!Number.isFinite(progressIntervalMs) || progressIntervalMs < 0) {
     throw new ConfigError('progressIntervalMs must be zero or more');
@@ -59,6 +65,7 @@ export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOpti
     retry,
     chunkSizeBytes,
     stallTimeoutMs,
+    verifyTimeoutMs,
     progressIntervalMs,
     processing: resolveProcessing(options),
   };

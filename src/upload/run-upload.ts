@@ -100,6 +100,7 @@ export async function runUpload(
       retry: options.retry,
       stallTimeoutMs: options.stallTimeoutMs,
       onRetry: onApiRetry,
+      verifyTimeoutMs: options.verifyTimeoutMs,
     };
     const verified = await verifyTransfer(client, target, source.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });
@@ -123,6 +124,7 @@ export async function runUpload(
       uploadLength: verified.uploadLength,
       ...(verified.headUnavailable ? { headUnavailable: true } : {}),
       ...statuses,
+      checks: verified.checks,
       requests: transfer.requests,
       retries: transfer.retries + apiRetries,
       durationMs: Date.now() - startedMs,

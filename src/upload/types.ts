@@ -5,9 +5,11 @@
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import type { VimeoTusError } from '../errors.js';
 import type { VideoFields, VimeoStatus } from '../vimeo/types.js';
+import type { VerifyChecks } from './confirm.js';
 
 export type { RetryEvent, RetryPolicy } from '../core/retry.js';
 export type { VideoFields, VimeoStatus } from '../vimeo/types.js';
+export type { VerifyChecks } from './confirm.js';
 
 /** The step an upload is in. */
 export type UploadPhase = 'creating' | 'uploading' | 'retrying' | 'verifying' | 'processing' | 'done';
@@ -74,6 +76,13 @@ export interface UploadResult {
   readonly uploadStatus: VimeoStatus;
   /** Vimeo's `transcode.status` at the end. */
   readonly transcodeStatus: VimeoStatus;
+  /**
+   * Which checks passed before the upload was called verified: the final HEAD's offsets
+   * (`headOffsets`; false when the link was gone, or when nothing was sent because the ledger
+   * already knew the upload complete), Vimeo's `upload.size` (`apiSize`) and `upload.status`
+   * (`apiUploadStatus`), which are always true in a result (otherwise the upload ends in an error).
+   */
+  readonly checks: VerifyChecks;
   /** PATCH requests made. */
   readonly requests: number;
   /** Retries after failures: of the transfer, the API calls and the verify HEAD. */
@@ -182,6 +191,12 @@ export interface UploadSettings {
   readonly retry?: RetryPolicy;
   /** A request with no byte accepted and no answer for this long is cut and retried. @default 60_000 */
   readonly stallTimeoutMs?: number;
+  /**
+   * After the final HEAD, how long Vimeo may take to agree (`upload.size` equal to the file size,
+   * `upload.status` `complete`), polled with a growing delay. When it never does, the upload ends
+   * in VerificationError `E_VERIFY_UNCONFIRMED` (not verified). @default 120_000 (2 min)
+   */
+  readonly verifyTimeoutMs?: number;
   /** After verification, poll until Vimeo's statuses are final. @default false */
   readonly waitForProcessing?: boolean | ProcessingWaitOptions;
   /** At most one 'progress' event per this interval (phase changes are sent at once). @default 250 */
@@ -209,10 +224,16 @@ export interface VerifyReport {
   /** `uploadLength - uploadOffset` (or `expectedSizeBytes - uploadOffset`); null when unknown. */
   readonly bytesMissing: number | null;
   /**
-   * With a link: offset == length (== expectedSizeBytes when given). Without one (Vimeo drops the
-   * link once the upload is done): Vimeo's `upload.status` is `complete`.
+   * Every check passed: with a link, offset == length (== expectedSizeBytes when given); and always
+   * Vimeo's `upload.size` equal to that size and its `upload.status` `complete`.
    */
   readonly complete: boolean;
   readonly uploadStatus: VimeoStatus;
   readonly transcodeStatus: VimeoStatus;
+  /** Vimeo's top-level `status` (`available`, `uploading_error`, `quota_exceeded`...); null when absent. */
+  readonly videoStatus: string | null;
+  /** Vimeo's `upload.size`; null when absent. */
+  readonly uploadSize: number | null;
+  /** Which checks passed (a HEAD that could not be made did not pass). */
+  readonly checks: VerifyChecks;
 }

@@ -1,15 +1,17 @@
 /**
- * Completeness checks: the server holds every byte (HEAD), and what Vimeo says about the video.
+ * Completeness checks: the upload host holds every byte (HEAD), and Vimeo agrees (the API's
+ * `upload.size` and `upload.status`, see confirm.ts). Nothing is called verified before both.
  */
 
 import { TusError, VerificationError } from '../errors.js';
 import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
+import { apiChecks, CONFIRM_FIELDS, confirmWithVimeo, type VerifyChecks } from './confirm.js';
 import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
 
 /** The fields the verify and processing steps read. */
-export const STATUS_FIELDS = ['uri', 'link', 'upload.status', 'transcode.status'] as const;
+export const STATUS_FIELDS = CONFIRM_FIELDS;
 
 /** What the verify step of an upload established. */
 export interface VerifiedTransfer {
@@ -23,6 +25,8 @@ export interface VerifiedTransfer {
    * every byte: the offset and length above are that PATCH's, confirmed by Vimeo's upload.status.
    */
   readonly headUnavailable: boolean;
+  /** The checks that passed. */
+  readonly checks: VerifyChecks;
 }
 
 interface StepOptions {
@@ -30,11 +34,14 @@ interface StepOptions {
   readonly retry?: RetryPolicy | undefined;
   readonly stallTimeoutMs?: number | undefined;
   readonly onRetry?: (e: RetryEvent) => void;
+  /** How long Vimeo may take to agree. @default 120_000 */
+  readonly verifyTimeoutMs?: number | undefined;
 }
 
 /**
  * After the last PATCH: HEAD must report `Upload-Offset == Upload-Length == sizeBytes`
- * (VerificationError E_VERIFY_FAILED otherwise), then Vimeo's statuses are read.
+ * (VerificationError E_VERIFY_FAILED otherwise), then Vimeo must agree (confirm.ts:
+ * E_VERIFY_UNCONFIRMED when it never does, typed errors when it marks the video failed).
  */
 export async function verifyTransfer(
   client: VimeoClient,
@@ -44,6 +51,7 @@ export async function verifyTransfer(
   lastReported?: { readonly uploadOffset: number; readonly uploadLength: number },
 ): Promise<VerifiedTransfer> {
   let head: { offset: number; length: number };
+  let headUnavailable = false;
   try {
     head = await probeOffsetWithRetries(target.uploadLink, options);
   } catch (error) {
@@ -52,55 +60,29 @@ export async function verifyTransfer(
       lastReported.uploadOffset === sizeBytes &&
       lastReported.uploadLength === sizeBytes;
     if (!(reportedAll && error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE')) throw error;
-    // Vimeo may drop a link once its upload is complete: then its own status has the last word.
-    return verifyWithoutHead(client, target, lastReported, options);
+    // Vimeo may drop a link once its upload is complete: then its own view has the last word.
+    head = { offset: lastReported.uploadOffset, length: lastReported.uploadLength };
+    headUnavailable = true;
   }
-  if (head.offset !== head.length || head.length !== sizeBytes) {
+  if (!headUnavailable && (head.offset !== head.length || head.length !== sizeBytes)) {
     throw new VerificationError(
       'E_VERIFY_FAILED',
       `The upload host holds ${head.offset} of ${head.length} bytes, but the file has ${sizeBytes}: ` +
         'the upload is not complete',
     );
   }
-  const video = await client.getVideo({
-    videoUri: target.videoUri,
-    fields: STATUS_FIELDS,
+  const confirmed = await confirmWithVimeo(client, target.videoUri, sizeBytes, {
     signal: options.signal,
+    ...(options.verifyTimeoutMs !== undefined ? { timeoutMs: options.verifyTimeoutMs } : {}),
   });
   return {
     uploadOffset: head.offset,
     uploadLength: head.length,
-    link: video.link ?? target.link,
-    ...statusesOf(video),
-    headUnavailable: false,
-  };
-}
-
-async function verifyWithoutHead(
-  client: VimeoClient,
-  target: { readonly videoUri: string; readonly link: string },
-  lastReported: { readonly uploadOffset: number; readonly uploadLength: number },
-  options: StepOptions,
-): Promise<VerifiedTransfer> {
-  const video = await client.getVideo({
-    videoUri: target.videoUri,
-    fields: STATUS_FIELDS,
-    signal: options.signal,
-  });
-  const statuses = statusesOf(video);
-  if (statuses.uploadStatus === 'error') {
-    throw new VerificationError(
-      'E_VERIFY_FAILED',
-      'The upload link is gone after the last PATCH reported every byte, and Vimeo reports upload.status ' +
-        '"error": the upload did not complete',
-    );
-  }
-  return {
-    uploadOffset: lastReported.uploadOffset,
-    uploadLength: lastReported.uploadLength,
-    link: video.link ?? target.link,
-    ...statuses,
-    headUnavailable: true,
+    link: confirmed.video.link ?? target.link,
+    uploadStatus: confirmed.uploadStatus,
+    transcodeStatus: confirmed.transcodeStatus,
+    headUnavailable,
+    checks: { headOffsets: !headUnavailable, apiSize: true, apiUploadStatus: true },
   };
 }
 
@@ -126,7 +108,10 @@ export interface VerifyUploadOptions {
 }
 
 /**
- * Checks an upload without sending any byte: HEAD on the upload link, GET on the video.
+ * Checks an upload without sending any byte: HEAD on the upload link, GET on the video. `complete`
+ * only when every check that could be made passed: the HEAD (offset == length == the expected
+ * size), Vimeo's `upload.size` (the expected size) and `upload.status` (`complete`); `checks` says
+ * which. Reads once (no waiting): call it again later if Vimeo has not caught up yet.
  * @example
  * const report = await verifyUpload({ token, videoUri: '/videos/123', expectedSizeBytes: size });
  * if (!report.complete) console.log(`${report.bytesMissing} bytes missing`);
@@ -136,9 +121,10 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
     token: options.token,
     ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
   });
+  if (options.uploadLink !== undefined) client.protectUploadLink(options.uploadLink);
   const video = await client.getVideo({
     videoUri: options.videoUri,
-    fields: ['uri', 'link', 'upload.status', 'upload.upload_link', 'transcode.status'],
+    fields: [...CONFIRM_FIELDS, 'upload.upload_link'],
     signal: options.signal,
   });
   const statuses = statusesOf(video);
@@ -148,20 +134,27 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
     try {
       head = await probeOffsetWithRetries(uploadLink, { signal: options.signal });
     } catch (error) {
-      // A dead link after completion is normal on Vimeo; then only the statuses speak.
+      // A dead link after completion is normal on Vimeo; then only the API speaks.
       if (!(error instanceof TusError && error.code === 'E_UPLOAD_LINK_GONE')) throw error;
     }
   }
   const expected = options.expectedSizeBytes;
-  const base = { videoUri: options.videoUri, link: video.link ?? null, ...statuses };
+  const size = expected ?? head?.length ?? video.upload?.size;
+  const api = size === undefined ? { apiSize: false, apiUploadStatus: false } : apiChecks(video, size);
+  const headOffsets =
+    head !== null && head.offset === head.length && (expected === undefined || head.length === expected);
+  const checks: VerifyChecks = { headOffsets, ...api };
+  const base = {
+    videoUri: options.videoUri,
+    link: video.link ?? null,
+    ...statuses,
+    videoStatus: video.status ?? null,
+    uploadSize: video.upload?.size ?? null,
+    checks,
+  };
+  const apiAgrees = api.apiSize && api.apiUploadStatus;
   if (!head) {
-    return {
-      ...base,
-      uploadOffset: null,
-      uploadLength: null,
-      bytesMissing: null,
-      complete: statuses.uploadStatus === 'complete',
-    };
+    return { ...base, uploadOffset: null, uploadLength: null, bytesMissing: null, complete: apiAgrees };
   }
   const target = expected ?? head.length;
   return {
@@ -169,6 +162,6 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
     uploadOffset: head.offset,
     uploadLength: head.length,
     bytesMissing: Math.max(0, target - head.offset),
-    complete: head.offset === head.length && (expected === undefined || head.length === expected),
+    complete: headOffsets && apiAgrees,
   };
 }

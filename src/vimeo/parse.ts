@@ -40,6 +40,8 @@ export function parseVideo(value: unknown): VideoInfo {
   if (link !== undefined) info.link = link;
   const created = str(body.created_time);
   if (created !== undefined) info.createdTime = created;
+  const status = str(body.status);
+  if (status !== undefined) info.status = status;
   if (upload) {
     const status = str(upload.status);
     const size = num(upload.size);

@@ -43,6 +43,11 @@ export interface VideoInfo {
   readonly name?: string;
   readonly link?: string;
   readonly createdTime?: string;
+  /**
+   * The deprecated top-level `status`: `uploading`, `transcode_starting`, `transcoding`,
+   * `available`, `uploading_error`, `transcoding_error`, `quota_exceeded`, `total_cap_exceeded`...
+   */
+  readonly status?: string;
   readonly upload?: {
     readonly status?: VimeoStatus;
     readonly size?: number;

@@ -138,3 +138,49 @@ describe('a token without the upload scope', () => {
     expect((await s.state()).videos).toHaveLength(0);
   });
 });
+
+describe('Vimeo never confirms the bytes', () => {
+  it('exit 8, not verified, saying what disagreed; `status` checks again; a rerun verifies once Vimeo agrees', async () => {
+    const s = await start({ uploadCompleteDelayMs: Number.POSITIVE_INFINITY });
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4', '--verify-timeout', '1', '--json']);
+    expect(r.code).toBe(8);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.some((e) => e.type === 'verified')).toBe(false);
+    const error = lines.find((e) => e.type === 'error');
+    expect(error?.code).toBe('E_VERIFY_UNCONFIRMED');
+    expect(String(error?.message)).toContain('upload.status is "in_progress"');
+
+    const status = await cli(['status', 'clip.mp4', '--json']);
+    expect(status.code).toBe(6);
+    expect(JSON.parse(status.out.trim())).toMatchObject({
+      complete: false,
+      ledgerErrorCode: 'E_VERIFY_UNCONFIRMED',
+    });
+
+    s.setOptions({ uploadCompleteDelayMs: 0 });
+    const again = await cli(['upload', 'clip.mp4', '--json']);
+    expect(again.code).toBe(0);
+    const verified = again.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((e) => e.type === 'verified');
+    expect(verified?.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+    expect((await s.state()).videos).toHaveLength(1);
+    const done = await cli(['status', 'clip.mp4', '--json']);
+    expect(done.code).toBe(0);
+  });
+
+  it('a video Vimeo marks quota_exceeded after the bytes arrived: exit 4 with advice', async () => {
+    await start({ videoOutcome: 'quota_exceeded', uploadCompleteDelayMs: 0 });
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4']);
+    expect(r.code).toBe(4);
+    expect(r.out + r.err).toContain('quota_exceeded');
+    expect(r.out + r.err).toContain('vimeo-tus replace');
+  });
+});

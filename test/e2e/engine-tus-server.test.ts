@@ -9,8 +9,8 @@ import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
 
-/** A stand-in API host that only knows one video, complete once asked. */
-async function startStubApi(): Promise<{ apiUrl: string; requests: string[] }> {
+/** A stand-in API host that only knows one video (of `sizeBytes`), complete once asked. */
+async function startStubApi(sizeBytes: number): Promise<{ apiUrl: string; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -21,7 +21,7 @@ async function startStubApi(): Promise<{ apiUrl: string; requests: string[] }> {
         JSON.stringify({
           uri: '/videos/9',
           link: 'https://vimeo.com/9',
-          upload: { status: 'complete' },
+          upload: { status: 'complete', size: sizeBytes },
           transcode: { status: 'in_progress' },
         }),
       );
@@ -37,8 +37,8 @@ describe('engine against plain @tus/server (resume of an upload created by the t
   it('continues a partly sent upload and stores identical bytes, never creating a video', async () => {
     const tus = await startTusServer();
     t.defer(() => tus.close());
-    const stub = await startStubApi();
     const file = await randomFile(t.dir, 'clip.mp4', 3 * MiB + 321);
+    const stub = await startStubApi(file.sizeBytes);
     const uploadLink = await tus.createUpload(file.sizeBytes);
     // Someone sent the first MiB earlier.
     const bytes = await readFile(file.path);

@@ -27,6 +27,7 @@ const result: UploadResult = {
   bytesSent: 100,
   uploadOffset: 100,
   uploadLength: 100,
+  checks: { headOffsets: true, apiSize: true, apiUploadStatus: true },
   uploadStatus: 'complete',
   transcodeStatus: 'in_progress',
   requests: 1,

@@ -69,7 +69,11 @@ export function failBatchCommand(json: boolean, io: CliIo, error: unknown): Prom
 /** The engine options, secrets and auth advice every file of a batch shares. */
 export function batchBasics(
   config: CliConfig,
-  flags: { readonly chunkSizeBytes?: number | undefined; readonly wait?: boolean | undefined },
+  flags: {
+    readonly chunkSizeBytes?: number | undefined;
+    readonly wait?: boolean | undefined;
+    readonly verifyTimeoutSeconds?: number | undefined;
+  },
 ): Pick<BatchParams, 'options' | 'secrets' | 'authHint'> {
   return {
     options: {
@@ -77,6 +81,9 @@ export function batchBasics(
       apiUrl: config.apiUrl,
       ...(flags.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: flags.chunkSizeBytes }),
       ...(flags.wait ? { waitForProcessing: true } : {}),
+      ...(flags.verifyTimeoutSeconds === undefined
+        ? {}
+        : { verifyTimeoutMs: flags.verifyTimeoutSeconds * 1000 }),
     },
     secrets: [config.token],
     authHint: `The token was rejected. ${TOKEN_HELP}`,

@@ -14,7 +14,14 @@ import { type UploadCommandOptions, uploadCommand } from './upload.js';
 /** Options of `replace`: those of `upload` that make sense for one existing video. */
 export type ReplaceCommandOptions = Pick<
   UploadCommandOptions,
-  'chunkSizeBytes' | 'wait' | 'json' | 'sandbox' | 'stateDir' | 'ledger' | 'tokenFile'
+  | 'chunkSizeBytes'
+  | 'wait'
+  | 'verifyTimeoutSeconds'
+  | 'json'
+  | 'sandbox'
+  | 'stateDir'
+  | 'ledger'
+  | 'tokenFile'
 >;
 
 /**

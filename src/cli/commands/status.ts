@@ -119,6 +119,8 @@ function report(
         bytesMissing: verified?.bytesMissing ?? null,
         uploadStatus: verified?.uploadStatus ?? null,
         transcodeStatus: verified?.transcodeStatus ?? null,
+        uploadSize: verified?.uploadSize ?? null,
+        checks: verified?.checks ?? null,
         ledgerState: record?.state ?? null,
         ledgerErrorCode: record?.errorCode ?? null,
       })}\n`,
@@ -161,6 +163,12 @@ function uploadSentence(verified: VerifyReport, complete: boolean): string {
   }
   const total = verified.uploadLength ?? verified.uploadOffset;
   if (complete) return `complete — all ${total} bytes (${formatBytes(total)}) are on the server.`;
+  if (verified.checks.headOffsets) {
+    return (
+      `NOT CONFIRMED — the upload host reports all ${total} bytes, but Vimeo reports upload.size ` +
+      `${verified.uploadSize ?? 'missing'} and upload.status ${verified.uploadStatus}: not verified yet.`
+    );
+  }
   const missing = verified.bytesMissing ?? 0;
   return (
     `INCOMPLETE — ${verified.uploadOffset} of ${total} bytes are on the server; ` +

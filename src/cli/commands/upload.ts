@@ -37,6 +37,8 @@ export interface UploadCommandOptions {
   /** @default 2 */
   readonly concurrency?: number | undefined;
   readonly wait?: boolean | undefined;
+  /** `--verify-timeout`: how long Vimeo may take to confirm the bytes. @default 120 */
+  readonly verifyTimeoutSeconds?: number | undefined;
   /** `--new`: never continue a known unfinished upload of the same file. */
   readonly forceNew?: boolean | undefined;
   readonly json?: boolean | undefined;

@@ -110,6 +110,7 @@ export function createJsonReporter(options: JsonReporterOptions): BatchReporter 
         resumed: result.resumed,
         ...(adopted.has(file.absolutePath) ? { adopted: true } : {}),
         ...(result.headUnavailable ? { headUnavailable: true } : {}),
+        checks: result.checks,
         durationMs: result.durationMs,
       });
     },

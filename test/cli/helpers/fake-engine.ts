@@ -148,6 +148,7 @@ async function play(
     bytesSent: bytesTotal,
     uploadOffset: bytesTotal,
     uploadLength: bytesTotal,
+    checks: { headOffsets: script.headUnavailable !== true, apiSize: true, apiUploadStatus: true },
     ...(script.headUnavailable ? { headUnavailable: true } : {}),
     uploadStatus: 'complete',
     transcodeStatus: options.waitForProcessing ? 'complete' : 'in_progress',

@@ -1,0 +1,177 @@
+/**
+ * Vimeo's side of "verified": after the upload host's HEAD reports every byte, the API must agree
+ * (`GET /videos/{id}`: `upload.size` equal to the file size and `upload.status` `complete`). Vimeo
+ * flips `upload.status` a moment after the last byte, so this polls with a growing delay for a
+ * bounded time. The top-level `status` is read too: a video Vimeo marks `quota_exceeded`,
+ * `total_cap_exceeded`, `uploading_error` or `transcoding_error` is a typed error, never a success.
+ *
+ * One function for every caller that calls something verified: the engine's verify step, the
+ * ledger's "nothing to send" end, and the browser flow's confirmation.
+ */
+import { sleep as abortableSleep, type Sleep } from '../core/sleep.js';
+import { VerificationError, VimeoApiError } from '../errors.js';
+import type { VimeoClient } from '../vimeo/client.js';
+import type { VideoInfo, VimeoStatus } from '../vimeo/types.js';
+
+/** The fields the confirmation (and the processing wait) read. */
+export const CONFIRM_FIELDS = [
+  'uri',
+  'link',
+  'status',
+  'upload.status',
+  'upload.size',
+  'transcode.status',
+] as const;
+
+/** Give up waiting for Vimeo to agree after this long. @see UploadSettings.verifyTimeoutMs */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
+const FIRST_POLL_DELAY_MS = 250;
+const MAX_POLL_DELAY_MS = 10_000;
+const POLL_GROWTH = 2;
+
+/** Which checks an upload passed before it was called verified. */
+export interface VerifyChecks {
+  /** The upload host's final HEAD: `Upload-Offset == Upload-Length ==` the file size. */
+  readonly headOffsets: boolean;
+  /** Vimeo's `upload.size` equals the file size. */
+  readonly apiSize: boolean;
+  /** Vimeo's `upload.status` is `complete`. */
+  readonly apiUploadStatus: boolean;
+}
+
+/** What Vimeo said when it agreed. */
+export interface Confirmation {
+  readonly video: VideoInfo;
+  readonly uploadStatus: VimeoStatus;
+  readonly transcodeStatus: VimeoStatus;
+  /** True: both API checks passed (the confirmation resolves only then). */
+  readonly apiSize: true;
+  readonly apiUploadStatus: true;
+}
+
+/** Options of {@link confirmWithVimeo}. */
+export interface ConfirmOptions {
+  /** Stop polling after this long (0: read once). @default 120_000 */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal | undefined;
+  /** A video already read (its fields must include CONFIRM_FIELDS): used as the first answer. */
+  readonly initial?: VideoInfo;
+  /** How to wait between reads (tests pass a virtual clock). */
+  readonly sleep?: Sleep;
+  /** The clock the deadline is measured on. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * Throws the typed error for a video Vimeo marks failed: top-level `status` `quota_exceeded` or
+ * `total_cap_exceeded` (E_QUOTA), `uploading_error` or `upload.status` `error` (E_VERIFY_FAILED),
+ * `transcoding_error` or `transcode.status` `error` (E_PROCESSING_FAILED). Returns otherwise.
+ */
+export function throwIfVideoFailed(video: VideoInfo, videoUri: string): void {
+  const status = video.status;
+  if (status === 'quota_exceeded' || status === 'total_cap_exceeded') {
+    throw new VimeoApiError(
+      `Vimeo received ${videoUri} but marks it "${status}": the account's upload quota ` +
+        `(${status === 'quota_exceeded' ? 'storage or periodic' : 'total'}) is used up, so Vimeo will not ` +
+        'process it. Free space or upgrade the plan, then send the file again with ' +
+        `\`vimeo-tus replace ${videoUri} FILE\` (or delete the video).`,
+      { code: 'E_QUOTA', videoUri },
+    );
+  }
+  if (status === 'uploading_error' || video.upload?.status === 'error') {
+    throw new VerificationError(
+      'E_VERIFY_FAILED',
+      `Vimeo reports that the upload of ${videoUri} failed (status "${status ?? 'unknown'}", ` +
+        `upload.status "${video.upload?.status ?? 'unknown'}"). Run the same command again: the ledger ` +
+        `sends the file again as a new version of ${videoUri} (without the ledger: \`vimeo-tus replace ` +
+        `${videoUri} FILE\`).`,
+      { videoUri },
+    );
+  }
+  if (status === 'transcoding_error' || video.transcode?.status === 'error') {
+    throw new VerificationError(
+      'E_PROCESSING_FAILED',
+      `Vimeo could not process ${videoUri} (status "${status ?? 'unknown'}", transcode.status ` +
+        `"${video.transcode?.status ?? 'unknown'}"): the bytes arrived, but the file may be damaged or in ` +
+        `a format Vimeo does not take. Check it, then \`vimeo-tus replace ${videoUri} FILE\`.`,
+      { videoUri },
+    );
+  }
+}
+
+/** What of the API's view agrees with a file of `sizeBytes`. */
+export function apiChecks(
+  video: VideoInfo,
+  sizeBytes: number,
+): { apiSize: boolean; apiUploadStatus: boolean } {
+  return { apiSize: video.upload?.size === sizeBytes, apiUploadStatus: video.upload?.status === 'complete' };
+}
+
+/**
+ * Reads the video until Vimeo agrees that it holds a file of `sizeBytes` (upload.size, upload.status
+ * complete), with a growing delay (250 ms, doubling, at most 10 s) for at most `timeoutMs`.
+ * Throws the typed error of {@link throwIfVideoFailed} as soon as Vimeo marks the video failed, and
+ * VerificationError E_VERIFY_UNCONFIRMED, saying what disagreed, when the time is up.
+ * @example const { uploadStatus } = await confirmWithVimeo(client, '/videos/123', size, { timeoutMs: 60_000 });
+ */
+export async function confirmWithVimeo(
+  client: VimeoClient,
+  videoUri: string,
+  sizeBytes: number,
+  options: ConfirmOptions = {},
+): Promise<Confirmation> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
+  const { signal } = options;
+  const deadline = now() + timeoutMs;
+  const read = (): Promise<VideoInfo> => client.getVideo({ videoUri, fields: CONFIRM_FIELDS, signal });
+  let video = options.initial ?? (await read());
+  let delayMs = FIRST_POLL_DELAY_MS;
+  for (;;) {
+    throwIfVideoFailed(video, videoUri);
+    const checks = apiChecks(video, sizeBytes);
+    if (checks.apiSize && checks.apiUploadStatus) {
+      return {
+        video,
+        uploadStatus: video.upload?.status ?? 'complete',
+        transcodeStatus: video.transcode?.status ?? 'in_progress',
+        apiSize: true,
+        apiUploadStatus: true,
+      };
+    }
+    const leftMs = deadline - now();
+    if (leftMs <= 0) throw unconfirmed(videoUri, sizeBytes, video, timeoutMs);
+    await sleep(Math.min(delayMs, leftMs), signal);
+    delayMs = Math.min(MAX_POLL_DELAY_MS, delayMs * POLL_GROWTH);
+    video = await read();
+  }
+}
+
+function unconfirmed(
+  videoUri: string,
+  sizeBytes: number,
+  video: VideoInfo,
+  timeoutMs: number,
+): VerificationError {
+  const disagreements: string[] = [];
+  const size = video.upload?.size;
+  if (size !== sizeBytes) {
+    disagreements.push(
+      size === undefined
+        ? `upload.size is missing (the file has ${sizeBytes} bytes)`
+        : `upload.size is ${size} (the file has ${sizeBytes} bytes)`,
+    );
+  }
+  if (video.upload?.status !== 'complete') {
+    disagreements.push(`upload.status is "${video.upload?.status ?? 'missing'}", not "complete"`);
+  }
+  return new VerificationError(
+    'E_VERIFY_UNCONFIRMED',
+    `The upload host reported every byte of ${videoUri}, but after ${Math.round(timeoutMs / 1000)} s ` +
+      `Vimeo still does not confirm them: ${disagreements.join('; ')}. Not verified. Check again later ` +
+      'with `vimeo-tus status FILE` or by running the same command again (nothing is sent twice); raise ' +
+      '--verify-timeout if Vimeo is slow today.',
+    { videoUri },
+  );
+}
