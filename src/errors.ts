@@ -39,6 +39,7 @@ export type TusErrorCode =
   | 'E_TUS_PROTOCOL'
   | 'E_OFFSET_MISMATCH'
   | 'E_UPLOAD_LINK_GONE'
+  | 'E_UPLOAD_LINK_REFUSED'
   | 'E_SERVER'
   | 'E_RATE_LIMITED';
 /** The codes of a {@link NetworkError}. */
@@ -228,7 +229,8 @@ export class CreateOutcomeUnknownError extends VimeoTusError {
 
 /**
  * The upload host broke the tus exchange or refused it: `E_NOT_TUS` (the create answer has no tus
- * upload link), `E_TUS_PROTOCOL`, `E_OFFSET_MISMATCH` (409), `E_UPLOAD_LINK_GONE` (404/410),
+ * upload link), `E_UPLOAD_LINK_REFUSED` (the link is not https, or not on a Vimeo host while the API
+ * is Vimeo's), `E_TUS_PROTOCOL`, `E_OFFSET_MISMATCH` (409), `E_UPLOAD_LINK_GONE` (404/410),
  * `E_SERVER` (423, 5xx), `E_RATE_LIMITED` (429). `retryable` says which a retry may cure.
  */
 export class TusError extends VimeoTusError {

@@ -10,6 +10,7 @@ import type { UploadSource } from '../sources/source.js';
 import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import { runTransfer } from '../tus/transfer.js';
 import { VimeoClient } from '../vimeo/client.js';
+import { assertUploadLinkAllowed } from '../vimeo/upload-link.js';
 import { obtainUploadTarget, runHook } from './create-step.js';
 import { pollProcessing } from './processing.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -58,7 +59,11 @@ export async function runUpload(
           stallTimeoutMs: options.stallTimeoutMs,
         }),
     });
-    if (options.resume) reporter.target({ link: '', ...options.resume });
+    if (options.resume) {
+      reporter.target({ link: '', ...options.resume });
+      // A link kept from an earlier answer (a ledger, the caller) obeys the same rules as a new one.
+      assertUploadLinkAllowed(client.apiUrl, options.resume.uploadLink, 'The upload to continue');
+    }
     const target = await obtainUploadTarget(client, source, options, signal, (created) =>
       reporter.target(created),
     );

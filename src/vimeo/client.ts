@@ -51,6 +51,7 @@ import type {
   RequestOptions,
   VideoInfo,
 } from './types.js';
+import { assertUploadLinkAllowed } from './upload-link.js';
 import { requireVideoUri } from './video-uri.js';
 
 /** The Accept header that pins API version 3.4 (older versions refuse upload calls with 3116). */
@@ -162,19 +163,35 @@ export class VimeoClient {
     } catch (error) {
       if (!createMayHaveSucceeded(error)) throw error;
       const name = typeof video.name === 'string' ? video.name : undefined;
-      return adoptCreated(
+      const adopted = await adoptCreated(
         this,
         error as VimeoTusError,
         { name, sizeBytes, startedAtMs },
         signal,
         this.#probeUpload,
       );
+      return this.#checkLink(adopted, 'The adopted video');
     }
+    let created: CreatedVideo;
     try {
-      return parseCreated(json);
+      created = parseCreated(json);
     } catch (error) {
       throw await discardUnusable(this, json, error, startedAtMs, signal);
     }
+    return this.#checkLink(created, 'The answer of POST /me/videos');
+  }
+
+  /**
+   * Refuses an upload link the bytes must not go to (upload-link.ts), naming the video it belongs
+   * to: it exists, and its own upload (`GET /videos/{id}?fields=upload`) may still be usable.
+   */
+  #checkLink(created: CreatedVideo, where: string): CreatedVideo {
+    try {
+      assertUploadLinkAllowed(this.apiUrl, created.uploadLink, where);
+    } catch (error) {
+      throw attachUpload(error, { videoUri: created.videoUri });
+    }
+    return created;
   }
 
   /**
@@ -201,12 +218,14 @@ export class VimeoClient {
       if (!createMayHaveSucceeded(error)) throw error;
       throw outcomeUnknown(`POST ${path}`, error as VimeoTusError, startedAtMs, 'a new version of it');
     }
+    let created: CreatedVideo;
     try {
-      return parseCreated(json, { requireApproach: false });
+      created = parseCreated(json, { requireApproach: false });
     } catch (error) {
       // Deleting would delete the whole video, not the version: only say which video it was.
       throw attachUpload(error, { videoUri: uriIn(json) ?? requireVideoUri(videoUri) });
     }
+    return this.#checkLink(created, `The answer of POST ${path}`);
   }
 
   /**
