@@ -48,8 +48,11 @@ describe('engine end to end against the sandbox', () => {
     const state = await sandbox.state();
     expect(state.videos[0]?.name).toBe('Clean upload');
     // A video made a moment ago has no bytes: its first PATCH goes without a HEAD, and the one HEAD
-    // is the verification's.
-    expect(state.counters.requests).toMatchObject({ create: 1, patch: 6, head: 1, 'get-video': 1 });
+    // is the verification's. Vimeo's view is read at least once after it (again while
+    // upload.status has not flipped to complete yet: how often depends on the clock).
+    const { 'get-video': gets, ...others } = state.counters.requests;
+    expect(others).toEqual({ create: 1, patch: 6, head: 1 });
+    expect(gets).toBeGreaterThanOrEqual(1);
   });
 
   it('waits for processing until both statuses are complete', async () => {
