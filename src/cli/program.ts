@@ -34,6 +34,8 @@ const HELP_WIDTH = 80;
 
 /** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
 const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB, doubling up to ${MAX_GROWN_CHUNK_SIZE_BYTES / 1e6}MB while PATCHes succeed)`;
+const PASSWORD_HELP =
+  'video password viewers must type (sets --privacy password; or VIMEO_VIDEO_PASSWORD with --privacy password); never printed or stored';
 const VERIFY_TIMEOUT_HELP =
   'how long Vimeo may take to confirm every byte (upload.size, upload.status) before the upload ends unconfirmed (exit 8); default 120';
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
@@ -98,6 +100,7 @@ Documentation (shipped with the package):
     .option('--name <name>', 'video title (one file only; default: the file name without extension)')
     .option('--description <text>', 'video description')
     .addOption(new Option('--privacy <view>', 'who can watch').choices(PRIVACY_VIEWS))
+    .option('--password <value>', PASSWORD_HELP)
     .option('--folder <uri>', 'put the video in this folder, e.g. /users/123/folders/456')
     .option(
       '--chunk-size <size>',
@@ -134,6 +137,7 @@ Examples:
           name: flags.name,
           description: flags.description,
           privacy: flags.privacy,
+          password: flags.password,
           folder: flags.folder,
           chunkSizeBytes: flags.chunkSize,
           concurrency: flags.concurrency,
@@ -156,6 +160,8 @@ Examples:
     .description('upload a new file for an existing video (a new version of the same video)')
     .argument('<video-uri>', 'the video: /videos/123, 123 or https://vimeo.com/123')
     .argument('<file>', 'the new file')
+    .addOption(new Option('--privacy <view>', 'change who can watch the video').choices(PRIVACY_VIEWS))
+    .option('--password <value>', PASSWORD_HELP)
     .option('--chunk-size <size>', `bytes per PATCH request ${CHUNK_DEFAULT}`, chunkSizeArg)
     .option('--wait', 'wait until Vimeo has processed the new file', false)
     .option('--verify-timeout <seconds>', VERIFY_TIMEOUT_HELP, intArg)
@@ -177,6 +183,8 @@ Examples:
         file,
         {
           chunkSizeBytes: flags.chunkSize,
+          privacy: flags.privacy,
+          password: flags.password,
           wait: flags.wait,
           verifyTimeoutSeconds: flags.verifyTimeout,
           json: flags.json,
@@ -472,6 +480,7 @@ interface UploadFlags {
   name?: string;
   description?: string;
   privacy?: string;
+  password?: string;
   folder?: string;
   chunkSize?: number;
   concurrency: number;
@@ -487,6 +496,8 @@ interface UploadFlags {
 }
 
 interface ReplaceFlags {
+  privacy?: string;
+  password?: string;
   chunkSize?: number;
   wait: boolean;
   verifyTimeout?: number;

@@ -71,6 +71,13 @@ async function uploadState(
   };
 }
 
+function privacyViewOf(metadata: Record<string, unknown>): string {
+  const privacy = metadata.privacy;
+  const view =
+    privacy !== null && typeof privacy === 'object' ? (privacy as Record<string, unknown>).view : undefined;
+  return typeof view === 'string' ? view : 'anybody';
+}
+
 /** Build the introspection state. */
 export async function sandboxState(ctx: SandboxContext, withHashes = true): Promise<SandboxState> {
   const videos: SandboxVideoState[] = [];
@@ -90,6 +97,8 @@ export async function sandboxState(ctx: SandboxContext, withHashes = true): Prom
       name: typeof video.metadata.name === 'string' ? video.metadata.name : 'Untitled',
       createdTime: isoSeconds(video.createdAtMs),
       uploadHostSawToken: video.uploadHostSawToken,
+      privacyView: privacyViewOf(video.metadata),
+      password: typeof video.metadata.password === 'string' ? video.metadata.password : null,
       status: uploadStatuses(currentUpload(video), ctx.options, ctx.now()).video,
       versions,
     });

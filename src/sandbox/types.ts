@@ -264,6 +264,13 @@ export interface SandboxVideoState extends SandboxUploadState {
   readonly createdTime: string;
   /** Whether any request to the upload host for this video carried an `Authorization` header. */
   readonly uploadHostSawToken: boolean;
+  /** The video's `privacy.view` (`anybody` unless set). */
+  readonly privacyView: string;
+  /**
+   * The video password last set (create or `PATCH /videos/{id}`); null when none. The API never
+   * answers it (as Vimeo does not): only introspection shows it, for tests.
+   */
+  readonly password: string | null;
   /** The top-level `status` the API reports for the video. */
   readonly status: VideoStatus;
   readonly versions: readonly SandboxVersionState[];

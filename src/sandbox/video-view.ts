@@ -30,8 +30,10 @@ function uploadObject(ctx: SandboxContext, upload: UploadRecord): Record<string,
 export function videoResource(ctx: SandboxContext, video: VideoRecord): Record<string, unknown> {
   const upload = currentUpload(video);
   const statuses = uploadStatuses(upload, ctx.options, ctx.now());
+  // The video password is write-only, as at Vimeo: never in an answer.
+  const { password: _password, ...shown } = video.metadata;
   return {
-    ...video.metadata,
+    ...shown,
     uri: `/videos/${video.id}`,
     name: typeof video.metadata.name === 'string' ? video.metadata.name : 'Untitled',
     link: `https://vimeo.com/${video.id}`,

@@ -44,6 +44,7 @@ export async function obtainUploadTarget(
     const link = options.resume.link || (await pageLinkOf(client, videoUri, signal));
     return { videoUri, uploadLink, link, created: false, adopted: false };
   }
+  if (options.replace) await applyPrivacyChange(client, options.replace, options, signal);
   await runHook('beforeCreate', () => options.hooks?.beforeCreate?.());
   const created = options.replace
     ? await client.createVersion({
@@ -70,6 +71,26 @@ export async function obtainUploadTarget(
     created: true,
     adopted: created.adopted === true,
   };
+}
+
+/**
+ * A replace keeps the video's fields, except the privacy asked for with it (`privacy`, `password`):
+ * set on the video (`PATCH /videos/{id}`) before the new file is sent, so that a password-protected
+ * replace never shows the new file without its password.
+ */
+async function applyPrivacyChange(
+  client: VimeoClient,
+  videoUri: string,
+  options: ResolvedUploadOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { privacy, password } = options.video ?? {};
+  if (privacy === undefined && password === undefined) return;
+  await client.editVideo({
+    videoUri,
+    video: { ...(privacy !== undefined ? { privacy } : {}), ...(password !== undefined ? { password } : {}) },
+    signal,
+  });
 }
 
 /**

@@ -49,6 +49,7 @@ import type {
   ListVideosOptions,
   RateLimitInfo,
   RequestOptions,
+  VideoFields,
   VideoInfo,
 } from './types.js';
 import { assertUploadLinkAllowed } from './upload-link.js';
@@ -119,8 +120,8 @@ export class VimeoClient {
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #probeUpload: UploadProbe | undefined;
   readonly #agents = createApiAgents();
-  /** The forms of every upload link this client has seen or was told of: redacted from errors. */
-  readonly #linkSecrets = new Set<string>();
+  /** Every form of the upload links this client has seen or was told of, and video passwords: redacted from errors. */
+  readonly #secrets = new Set<string>();
   #rateLimit: RateLimitInfo | null = null;
 
   constructor(options: VimeoClientOptions) {
@@ -152,8 +153,9 @@ export class VimeoClient {
    * @example const { videoUri, uploadLink } = await client.createVideo({ sizeBytes, video: { name: 'Talk' } });
    */
   async createVideo(options: CreateVideoOptions): Promise<CreatedVideo> {
-    const { sizeBytes, video = {}, signal } = options;
+    const { sizeBytes, signal } = options;
     assertSize(sizeBytes);
+    const video = this.#withPassword(options.video ?? {});
     const extraUpload = isPlainObject(video.upload) ? video.upload : {};
     const body = { ...video, upload: { ...extraUpload, approach: 'tus', size: sizeBytes } };
     const startedAtMs = Date.now();
@@ -249,8 +251,11 @@ export class VimeoClient {
    * @example await client.editVideo({ videoUri: '/videos/123', video: { name: 'Talk (final)' } });
    */
   async editVideo(options: EditVideoOptions): Promise<VideoInfo> {
-    const { videoUri, video, signal } = options;
-    if (!isPlainObject(video)) throw new ConfigError('editVideo needs `video`: the fields to change');
+    const { videoUri, signal } = options;
+    if (!isPlainObject(options.video)) {
+      throw new ConfigError('editVideo needs `video`: the fields to change');
+    }
+    const video = this.#withPassword(options.video);
     const json = await this.#send({ method: 'PATCH', path: requireVideoUri(videoUri), body: video, signal });
     return parseVideo(json);
   }
@@ -335,7 +340,19 @@ export class VimeoClient {
    * @internal
    */
   protectUploadLink(uploadLink: string): void {
-    for (const secret of uploadLinkSecrets(uploadLink)) this.#linkSecrets.add(secret);
+    for (const secret of uploadLinkSecrets(uploadLink)) this.#secrets.add(secret);
+  }
+
+  /**
+   * The fields with Vimeo's password rule applied: a `password` sets `privacy.view` "password"
+   * (ConfigError with another view), `privacy.view` "password" needs a non-empty `password`. The
+   * password is redacted from every later error of this client (a video password is shared with
+   * viewers, but it is never printed, logged or stored by vimeo-tus).
+   */
+  #withPassword(video: VideoFields): VideoFields {
+    const fields = passwordRule(video);
+    if (typeof fields.password === 'string') this.#secrets.add(fields.password);
+    return fields;
   }
 
   #send(call: ApiCall): Promise<unknown> {
@@ -358,7 +375,7 @@ export class VimeoClient {
       Authorization: `Bearer ${this.#token}`,
     };
     if (call.body !== undefined) headers['Content-Type'] = 'application/json';
-    const secrets = [this.#token, ...this.#linkSecrets];
+    const secrets = [this.#token, ...this.#secrets];
     let status: number;
     let responseHeaders: HeaderReader;
     let bodyText: string;
@@ -428,6 +445,31 @@ function parseJsonBody(text: string, call: ApiCall, url: string, status: number)
       request: summarizeRequest(call.method, url, status),
     });
   }
+}
+
+/** See `VimeoClient#withPassword`. Checked before anything is sent. */
+export function passwordRule(video: VideoFields): VideoFields {
+  const privacy = isPlainObject(video.privacy) ? video.privacy : undefined;
+  const view = privacy?.view;
+  const { password } = video;
+  if (password !== undefined && (typeof password !== 'string' || password === '')) {
+    throw new ConfigError('The video password must be a non-empty string');
+  }
+  if (password !== undefined) {
+    if (view !== undefined && view !== 'password') {
+      throw new ConfigError(
+        `A video password applies only to privacy.view "password" (got "${String(view)}"): drop one of them`,
+      );
+    }
+    return view === 'password' ? video : { ...video, privacy: { ...privacy, view: 'password' } };
+  }
+  if (view === 'password') {
+    throw new ConfigError(
+      'privacy.view "password" needs the password viewers will type: give `password` ' +
+        '(the CLI: --password VALUE or VIMEO_VIDEO_PASSWORD)',
+    );
+  }
+  return video;
 }
 
 /** The `upload.upload_link` values of an answer (a resource, or a page of them in `data`). */

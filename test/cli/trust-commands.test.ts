@@ -184,3 +184,70 @@ describe('Vimeo never confirms the bytes', () => {
     expect(r.out + r.err).toContain('vimeo-tus replace');
   });
 });
+
+describe('a video password', () => {
+  const PASSWORD = 'Sekr3t-Pa55-word';
+
+  async function ledgerBytes(): Promise<string> {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const stateDir = path.join(dir, 'state');
+    const names = await readdir(stateDir);
+    const parts = await Promise.all(names.map((name) => readFile(path.join(stateDir, name))));
+    return Buffer.concat(parts).toString('latin1');
+  }
+
+  it('--password is sent as `password` with privacy.view password, and never printed or stored', async () => {
+    const s = await start({ faults: { status: [{ kind: 'patch', nth: 1, status: 400 }] } });
+    await file('clip.mp4', 3000);
+    // A failed first run (its error is recorded in the ledger), then the run that completes.
+    const failed = await cli(['upload', 'clip.mp4', '--password', PASSWORD, '--json']);
+    expect(failed.code).toBe(6);
+    const r = await cli(['upload', 'clip.mp4', '--password', PASSWORD]);
+    expect(r.code).toBe(0);
+    const [video] = (await s.state()).videos;
+    expect(video).toMatchObject({ privacyView: 'password', password: PASSWORD });
+    expect(`${failed.out}${failed.err}${r.out}${r.err}`).not.toContain(PASSWORD);
+    expect(await ledgerBytes()).not.toContain(PASSWORD);
+    // The API never answers it either.
+    const answer = await fetch(`${s.apiUrl}${video?.uri}`, {
+      headers: { Authorization: `Bearer ${s.token}` },
+    });
+    expect(await answer.text()).not.toContain(PASSWORD);
+  });
+
+  it('--privacy password takes it from VIMEO_VIDEO_PASSWORD', async () => {
+    const s = await start();
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4', '--privacy', 'password'], {
+      env: { VIMEO_VIDEO_PASSWORD: PASSWORD },
+    });
+    expect(r.code).toBe(0);
+    expect((await s.state()).videos[0]).toMatchObject({ privacyView: 'password', password: PASSWORD });
+    expect(r.out + r.err).not.toContain(PASSWORD);
+  });
+
+  it('--privacy password without one: exit 2, nothing sent', async () => {
+    const s = await start();
+    await file('clip.mp4', 3000);
+    const r = await cli(['upload', 'clip.mp4', '--privacy', 'password']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--password');
+    expect(r.err).toContain('VIMEO_VIDEO_PASSWORD');
+    expect((await s.state()).counters.requests).toEqual({});
+  });
+
+  it('replace --password sets it on the video (PATCH) and uploads the new version', async () => {
+    const s = await start();
+    await file('clip.mp4', 3000);
+    expect((await cli(['upload', 'clip.mp4', '--privacy', 'unlisted'])).code).toBe(0);
+    const videoUri = (await s.state()).videos[0]?.uri ?? '';
+    await file('v2.mp4', 4000);
+    const r = await cli(['replace', videoUri, 'v2.mp4', '--password', PASSWORD]);
+    expect(r.code).toBe(0);
+    const [video] = (await s.state()).videos;
+    expect(video).toMatchObject({ privacyView: 'password', password: PASSWORD, storedBytes: 4000 });
+    expect(video?.versions).toHaveLength(1);
+    expect(r.out + r.err).not.toContain(PASSWORD);
+    expect(await ledgerBytes()).not.toContain(PASSWORD);
+  });
+});

@@ -33,7 +33,21 @@ async function httpsFront(targetUrl: string): Promise<string> {
   const cert = join(t.dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
     { stdio: 'ignore', timeout: 30_000 },
   );
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, async (req, res) => {

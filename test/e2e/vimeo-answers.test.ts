@@ -117,3 +117,47 @@ describe('error bodies that quote the upload id', () => {
     expectNoUploadId(error, link);
   });
 });
+
+describe('privacy "password"', () => {
+  it('needs a password: ConfigError before anything is sent (create and edit); a password alone sets the view', async () => {
+    const sandbox = await t.start();
+    const client = new VimeoClient({ token: sandbox.token, apiUrl: sandbox.apiUrl });
+    const noPassword = await rejection(
+      client.createVideo({ sizeBytes: 10, video: { privacy: { view: 'password' } } }),
+    );
+    expect(noPassword.code).toBe('E_CONFIG');
+    const created = await client.createVideo({ sizeBytes: 10, video: { password: 'open-sesame-1' } });
+    const edit = await rejection(
+      client.editVideo({ videoUri: created.videoUri, video: { privacy: { view: 'password' } } }),
+    );
+    expect(edit.code).toBe('E_CONFIG');
+    const mixed = await rejection(
+      client.editVideo({
+        videoUri: created.videoUri,
+        video: { privacy: { view: 'unlisted' }, password: 'x1' },
+      }),
+    );
+    expect(mixed.code).toBe('E_CONFIG');
+    const state = await sandbox.state();
+    expect(state.counters.requests).toEqual({ create: 1 });
+    expect(state.videos[0]).toMatchObject({ privacyView: 'password', password: 'open-sesame-1' });
+  });
+
+  it('the sandbox refuses the view without a password as Vimeo does (400, 2204, field password)', async () => {
+    const sandbox = await t.start();
+    const answer = await fetch(`${sandbox.apiUrl}/me/videos`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${sandbox.token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/vnd.vimeo.*+json;version=3.4',
+      },
+      body: JSON.stringify({ upload: { approach: 'tus', size: 10 }, privacy: { view: 'password' } }),
+    });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { error_code: number; invalid_parameters: { field: string }[] };
+    expect(body.error_code).toBe(2204);
+    expect(body.invalid_parameters[0]?.field).toBe('password');
+    expect((await sandbox.state()).videos).toHaveLength(0);
+  });
+});

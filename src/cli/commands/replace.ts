@@ -15,6 +15,8 @@ import { type UploadCommandOptions, uploadCommand } from './upload.js';
 export type ReplaceCommandOptions = Pick<
   UploadCommandOptions,
   | 'chunkSizeBytes'
+  | 'privacy'
+  | 'password'
   | 'wait'
   | 'verifyTimeoutSeconds'
   | 'json'

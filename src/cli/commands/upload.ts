@@ -32,6 +32,11 @@ export interface UploadCommandOptions {
   readonly name?: string | undefined;
   readonly description?: string | undefined;
   readonly privacy?: string | undefined;
+  /**
+   * `--password`: the video password viewers type (sets privacy "password"). Never printed, logged
+   * or stored in the ledger. With `--privacy password` alone, `VIMEO_VIDEO_PASSWORD` gives it.
+   */
+  readonly password?: string | undefined;
   readonly folder?: string | undefined;
   readonly chunkSizeBytes?: number | undefined;
   /** @default 2 */
@@ -75,7 +80,8 @@ async function runUpload(
   if (inputs.length === 0) throw new ConfigError('Nothing to upload: give at least one file or directory.');
   const concurrency = batchConcurrency(options.concurrency);
   checkChunkSizeBytes(options.chunkSizeBytes, '--chunk-size');
-  const baseFields = videoFields(options);
+  const baseFields = videoFields(options, io.env);
+  if (typeof baseFields.password === 'string') state.secrets.push(baseFields.password);
   const files = await planFiles(inputs, {
     cwd: io.cwd,
     include: compileInclude(options.include),
@@ -159,9 +165,38 @@ async function openStateLedger(stateDir: string): Promise<Ledger> {
   return openLedger({ path: ledgerPath(stateDir) });
 }
 
-/** The create-body fields from the flags (without the name). */
-export function videoFields(options: UploadCommandOptions): VideoFields {
+/** The variable that gives the video password with `--privacy password`. */
+export const VIDEO_PASSWORD_ENV = 'VIMEO_VIDEO_PASSWORD';
+
+/**
+ * The create-body fields from the flags (without the name). `--password` (or, with `--privacy
+ * password`, VIMEO_VIDEO_PASSWORD) becomes `password` with `privacy.view` "password";
+ * `--privacy password` without one is refused (exit 2) before anything is sent.
+ */
+export function videoFields(
+  options: UploadCommandOptions,
+  env: Readonly<Record<string, string | undefined>> = {},
+): VideoFields {
   const fields: Record<string, unknown> = {};
+  const fromEnv = env[VIDEO_PASSWORD_ENV] === '' ? undefined : env[VIDEO_PASSWORD_ENV];
+  if (options.password !== undefined && options.password === '') {
+    throw new ConfigError('--password needs a value (the password viewers will type).');
+  }
+  if (options.password !== undefined && options.privacy !== undefined && options.privacy !== 'password') {
+    throw new ConfigError(
+      `--password applies only to --privacy password (got --privacy ${options.privacy}): drop one of them.`,
+    );
+  }
+  const password = options.password ?? (options.privacy === 'password' ? fromEnv : undefined);
+  if (options.privacy === 'password' && password === undefined) {
+    throw new ConfigError(
+      `--privacy password needs the password viewers will type: --password VALUE, or ${VIDEO_PASSWORD_ENV}.`,
+    );
+  }
+  if (password !== undefined) {
+    fields.privacy = { view: 'password' };
+    fields.password = password;
+  }
   if (options.description !== undefined) fields.description = options.description;
   if (options.privacy !== undefined) {
     if (!(PRIVACY_VIEWS as readonly string[]).includes(options.privacy)) {
@@ -169,7 +204,7 @@ export function videoFields(options: UploadCommandOptions): VideoFields {
         `--privacy must be one of ${PRIVACY_VIEWS.join(', ')} (got "${options.privacy}").`,
       );
     }
-    fields.privacy = { view: options.privacy };
+    if (password === undefined) fields.privacy = { view: options.privacy };
   }
   if (options.folder !== undefined) {
     if (!/^\/(users\/\d+|me)\/(folders|projects)\/\d+$/.test(options.folder)) {

@@ -2,7 +2,7 @@
  * Video routes: create (`POST /me/videos`), get, edit, delete (`/videos/{id}`), list (`GET /me/videos`).
  */
 import type { SandboxContext } from '../context.js';
-import { notFound } from '../errors-body.js';
+import { ApiError, notFound, vimeoError } from '../errors-body.js';
 import { objectField, readJsonBody } from '../http-util.js';
 import { assertQuota } from '../quota.js';
 import { listable } from '../scopes.js';
@@ -25,6 +25,20 @@ function metadataFrom(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([key]) => !PASS_THROUGH_EXCLUDED.has(key)));
 }
 
+/** As Vimeo: `privacy.view` "password" needs a non-empty `password` (400, 2204, field `password`). */
+function assertPasswordGiven(metadata: Record<string, unknown>): void {
+  if (objectField(metadata, 'privacy')?.view !== 'password') return;
+  const password = metadata.password;
+  if (typeof password === 'string' && password !== '') return;
+  const message = 'A password is required when privacy.view is "password".';
+  throw new ApiError(
+    400,
+    vimeoError(2204, 'You have provided an invalid parameter.', message, [
+      { field: 'password', error_code: 2204, error: 'The password is missing.', developer_message: message },
+    ]),
+  );
+}
+
 function findOr404(ctx: SandboxContext, id: string | undefined): VideoRecord {
   const video = id === undefined ? undefined : ctx.store.findVideo(id);
   if (!video) throw notFound('video');
@@ -37,6 +51,7 @@ const createVideo: RouteHandler = async (ctx, req, _url, _params, n) => {
   // Quota is checked before anything is created: a refused create leaves no trace.
   assertQuota(ctx, sizeBytes, true);
   const metadata = metadataFrom(body);
+  assertPasswordGiven(metadata);
   if (typeof metadata.name !== 'string') metadata.name = 'Untitled';
   const now = ctx.now();
   const upload = ctx.store.newUpload(sizeBytes, now);
@@ -76,6 +91,7 @@ const editVideo: RouteHandler = async (ctx, req, _url, [id]) => {
   const body = await readJsonBody(req);
   const metadata = { ...video.metadata };
   mergeInto(metadata, metadataFrom(body));
+  assertPasswordGiven(metadata);
   video.metadata = metadata;
   await ctx.store.save();
   return { status: 200, body: videoResource(ctx, video) };
