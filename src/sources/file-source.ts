@@ -21,8 +21,23 @@ export interface FileSource extends UploadSource {
    */
   readonly realPath: string;
   readonly mtimeMs: number;
+  /** Device, inode and status change time when checked (see {@link fileStamp}). */
+  readonly stamp: string;
   readonly name: string;
   readonly identity: SourceIdentity;
+}
+
+/**
+ * A file's device, inode and status change time (ns), as `d<dev>i<ino>c<ctime>`. The kernel sets
+ * the change time on every write, rename, chmod or chown, and no call sets it back: an edit in
+ * place with the modification time restored (`touch -r`) still changes it; a copy put in the file's
+ * place has another inode.
+ */
+export async function fileStamp(path: string): Promise<string> {
+  const stats = await stat(path, { bigint: true }).catch((error: unknown) => {
+    throw fileErrorOf(path, error);
+  });
+  return `d${stats.dev}i${stats.ino}c${stats.ctimeNs}`;
 }
 
 /**
@@ -57,6 +72,7 @@ export async function inspectFile(path: string): Promise<FileSource> {
   });
   const sizeBytes = stats.size;
   const mtimeMs = stats.mtimeMs;
+  const stamp = await fileStamp(absolutePath);
   const file: FileSource = {
     name: basename(absolutePath),
     description: absolutePath,
@@ -64,9 +80,11 @@ export async function inspectFile(path: string): Promise<FileSource> {
     realPath,
     sizeBytes,
     mtimeMs,
+    stamp,
     identity: {
       key: realPath,
       modifiedMs: mtimeMs,
+      stamp,
       fingerprint: (signal) => fingerprint(absolutePath, sizeBytes, signal ? { signal } : {}),
     },
     openRange: (startByte, endByte, pool) =>
@@ -81,7 +99,7 @@ export async function inspectFile(path: string): Promise<FileSource> {
  * @throws FileError E_FILE_CHANGED when either differs, E_FILE_NOT_FOUND when it is gone.
  */
 export async function assertUnchanged(
-  file: Pick<FileSource, 'path' | 'sizeBytes' | 'mtimeMs'>,
+  file: Pick<FileSource, 'path' | 'sizeBytes' | 'mtimeMs'> & { readonly stamp?: string },
 ): Promise<void> {
   const stats = await stat(file.path).catch((error: unknown) => {
     const typed = fileErrorOf(file.path, error);
@@ -91,11 +109,14 @@ export async function assertUnchanged(
         })
       : typed;
   });
-  if (stats.size !== file.sizeBytes || stats.mtimeMs !== file.mtimeMs) {
+  const stampChanged = file.stamp !== undefined && (await fileStamp(file.path)) !== file.stamp;
+  if (stats.size !== file.sizeBytes || stats.mtimeMs !== file.mtimeMs || stampChanged) {
     const what =
       stats.size !== file.sizeBytes
         ? `its size went from ${file.sizeBytes} to ${stats.size} bytes`
-        : 'its modification time changed';
+        : stats.mtimeMs !== file.mtimeMs
+          ? 'its modification time changed'
+          : 'it was written to or replaced (its change time, inode or device changed)';
     throw new FileError(
       'E_FILE_CHANGED',
       file.path,

@@ -48,4 +48,10 @@ export interface SourceIdentity {
   readonly modifiedMs: number;
   /** A cheap content fingerprint (a file: SHA-256 of its size, first and last MiB). */
   fingerprint(signal?: AbortSignal): Promise<string>;
+  /**
+   * What no one restores by hand, when the source has it (a file: its device, inode and status
+   * change time, `d<dev>i<ino>c<ctime ns>`): an edit in place whose modification time was put back
+   * (`touch -r`), or a file replaced by another, changes it. Compared on resume with the rest.
+   */
+  readonly stamp?: string;
 }
