@@ -30,20 +30,25 @@ async function editInPlaceKeepingTimes(path: string, at: number): Promise<void> 
   expect(after.size).toBe(before.size);
 }
 
+/** A ledger-backed upload of a new file of `sizeBytes`, stopped once 1 MiB was acknowledged. */
+async function interruptedUpload(sizeBytes: number) {
+  const sandbox = fx.keep(await tokenSandbox());
+  const ledger = fx.keep(await ledgerIn(fx.dir));
+  const file = await randomFile(fx.dir, 'talk.mp4', sizeBytes);
+  sandbox.setFaults({ throttleBytesPerSecond: 4 * MiB });
+  const controller = new AbortController();
+  const first = start(sandbox, file.path, ledger, { signal: controller.signal });
+  first.upload.on('progress', (p) => {
+    if (p.bytesAcked >= MiB) controller.abort();
+  });
+  await first.upload.done.catch(() => undefined);
+  sandbox.setFaults({});
+  return { sandbox, ledger, file };
+}
+
 describe('an in-place edit with its mtime restored, between two runs', () => {
   it('is refused on resume (E_FILE_MODIFIED_SINCE_LEDGER, nothing sent); a new upload of it works', async () => {
-    const sandbox = fx.keep(await tokenSandbox());
-    const ledger = fx.keep(await ledgerIn(fx.dir));
-    const file = await randomFile(fx.dir, 'talk.mp4', 4 * MiB + 5);
-
-    sandbox.setFaults({ throttleBytesPerSecond: 4 * MiB });
-    const controller = new AbortController();
-    const first = start(sandbox, file.path, ledger, { signal: controller.signal });
-    first.upload.on('progress', (p) => {
-      if (p.bytesAcked >= MiB) controller.abort();
-    });
-    await first.upload.done.catch(() => undefined);
-    sandbox.setFaults({});
+    const { sandbox, ledger, file } = await interruptedUpload(4 * MiB + 5);
     const [recorded] = await ledger.list();
     expect(recorded?.state).toBe('uploading');
 
@@ -66,17 +71,7 @@ describe('an in-place edit with its mtime restored, between two runs', () => {
   });
 
   it('an untouched file still resumes (its stamp is the same)', async () => {
-    const sandbox = fx.keep(await tokenSandbox());
-    const ledger = fx.keep(await ledgerIn(fx.dir));
-    const file = await randomFile(fx.dir, 'talk.mp4', 3 * MiB + 1);
-    sandbox.setFaults({ throttleBytesPerSecond: 4 * MiB });
-    const controller = new AbortController();
-    const first = start(sandbox, file.path, ledger, { signal: controller.signal });
-    first.upload.on('progress', (p) => {
-      if (p.bytesAcked >= MiB) controller.abort();
-    });
-    await first.upload.done.catch(() => undefined);
-    sandbox.setFaults({});
+    const { sandbox, ledger, file } = await interruptedUpload(3 * MiB + 1);
     const again = start(sandbox, file.path, ledger);
     const result = await again.upload.done;
     expect(again.notices.map((n) => n.kind)).toEqual(['resumed']);

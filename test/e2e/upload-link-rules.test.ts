@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uploadVideo } from '../../src/entry/create-upload.js';
 import { TusError, type VimeoTusError } from '../../src/errors.js';
 import { assertUploadLinkAllowed } from '../../src/vimeo/upload-link.js';
-import { randomFile } from './helpers/engine-helpers.js';
+import { randomFile, rejection } from './helpers/engine-helpers.js';
 import { closeServer, useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
@@ -73,15 +73,6 @@ async function httpsFront(targetUrl: string): Promise<string> {
   // The test's own certificate: trusted for this test only.
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VimeoTusError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as VimeoTusError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('an https API with a plain-http upload link', () => {

@@ -12,19 +12,10 @@ import { MemoryLedger } from '../../src/ledger/index.js';
 import type { VideoOutcome } from '../../src/sandbox/index.js';
 import type { UploadResult } from '../../src/upload/types.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
-import { randomFile } from './helpers/engine-helpers.js';
+import { randomFile, rejection } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
-
-async function rejection(promise: Promise<unknown>): Promise<VimeoTusError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as VimeoTusError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('the API must agree before anything is verified', () => {
   it('a create answer naming a foreign tus host: the host says complete, Vimeo never does → E_VERIFY_UNCONFIRMED', async () => {

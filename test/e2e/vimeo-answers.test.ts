@@ -8,19 +8,10 @@ import { uploadVideo } from '../../src/entry/create-upload.js';
 import { VimeoApiError, type VimeoTusError } from '../../src/errors.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
 import { startApiProxy } from '../resume/api-proxy.js';
-import { randomFile } from './helpers/engine-helpers.js';
+import { randomFile, rejection } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
-
-async function rejection(promise: Promise<unknown>): Promise<VimeoTusError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as VimeoTusError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('a token without the upload scope', () => {
   it('is E_AUTH naming the missing scope and how to get it; no video is made', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Upload } from '../../../src/entry/types.js';
 import { UploadHandle } from '../../../src/entry/upload-handle.js';
+import type { VimeoTusError } from '../../../src/errors.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox/index.js';
 import { inspectFile } from '../../../src/sources/file-source.js';
 import { runUpload } from '../../../src/upload/run-upload.js';
@@ -97,4 +98,14 @@ export async function expectStoredExactly(
   expect(result.bytesTotal).toBe(file.sizeBytes);
   expect(result.uploadOffset).toBe(file.sizeBytes);
   expect(result.uploadLength).toBe(file.sizeBytes);
+}
+
+/** The error `promise` rejects with (the test fails when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<VimeoTusError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as VimeoTusError;
+  }
+  throw new Error('expected a rejection');
 }
