@@ -4,6 +4,7 @@
  * what Vimeo says of the video), with the size the server itself issued the ticket for.
  */
 import { ConfigError, VerificationError } from '../errors.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS } from '../upload/confirm.js';
 import type { VerifyReport } from '../upload/types.js';
 import { verifyUpload } from '../upload/verify.js';
 
@@ -16,6 +17,11 @@ export interface ConfirmUploadOptions {
   readonly size: number;
   /** @default 'https://api.vimeo.com' */
   readonly apiUrl?: string;
+  /**
+   * When the upload host holds every byte, how long Vimeo may take to agree (`upload.size`,
+   * `upload.status` complete: it flips a moment after the last byte). @default 120_000
+   */
+  readonly verifyTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -23,7 +29,8 @@ export interface ConfirmUploadOptions {
  * Confirm that the video's upload holds every byte of a file of `size` bytes.
  * @returns the verification report (`complete` is true).
  * @throws VerificationError E_VERIFY_FAILED when the upload is not complete (bytes missing, another
- *   size, or Vimeo reports an error); the errors of the API calls (VimeoApiError...).
+ *   size, or Vimeo reports an error), E_VERIFY_UNCONFIRMED when the upload host holds every byte but
+ *   Vimeo does not agree within `verifyTimeoutMs`; the errors of the API calls (VimeoApiError...).
  * @example
  * const report = await confirmUpload({ token, videoUri: ticket.videoUri, size: ticket.size });
  * await db.markUploaded(report.videoUri, report.link);
@@ -36,9 +43,19 @@ export async function confirmUpload(options: ConfirmUploadOptions): Promise<Veri
     token: options.token,
     videoUri: options.videoUri,
     expectedSizeBytes: options.size,
+    verifyTimeoutMs: options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
     ...(options.apiUrl === undefined ? {} : { apiUrl: options.apiUrl }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  if (!report.complete && report.checks.headOffsets) {
+    throw new VerificationError(
+      'E_VERIFY_UNCONFIRMED',
+      `The upload host holds every byte of ${report.videoUri}, but Vimeo does not confirm them: ` +
+        `upload.size ${report.uploadSize ?? 'missing'} (the file has ${options.size}), upload.status ` +
+        `"${report.uploadStatus}", status "${report.videoStatus ?? 'missing'}". Not verified.`,
+      { videoUri: report.videoUri },
+    );
+  }
   if (!report.complete) {
     const held =
       report.uploadOffset === null

@@ -3,7 +3,7 @@
  * `upload.size` and `upload.status`, see confirm.ts). Nothing is called verified before both.
  */
 
-import { TusError, VerificationError } from '../errors.js';
+import { TusError, VerificationError, VimeoTusError } from '../errors.js';
 import { probeOffsetWithRetries } from '../tus/probe-offset.js';
 import { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo } from '../vimeo/types.js';
@@ -86,6 +86,30 @@ export async function verifyTransfer(
   };
 }
 
+/**
+ * Waits (confirm.ts) for Vimeo to agree; the video as Vimeo last described it either way, so that
+ * the report says what it said (a failed or unconfirmed video is `complete: false`, not an error).
+ */
+async function agreedOrLatest(
+  client: VimeoClient,
+  videoUri: string,
+  sizeBytes: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<VideoInfo> {
+  try {
+    return (await confirmWithVimeo(client, videoUri, sizeBytes, { timeoutMs, signal })).video;
+  } catch (error) {
+    // Vimeo's verdicts (not agreeing, or marking the video failed) become the report; a failed call does not.
+    const verdict =
+      error instanceof VimeoTusError &&
+      error.status === undefined &&
+      ['E_VERIFY_UNCONFIRMED', 'E_VERIFY_FAILED', 'E_PROCESSING_FAILED', 'E_QUOTA'].includes(error.code);
+    if (!verdict) throw error;
+    return client.getVideo({ videoUri, fields: [...CONFIRM_FIELDS, 'upload.upload_link'], signal });
+  }
+}
+
 /** Vimeo's two statuses of a video (`in_progress` when it did not say). */
 export function statusesOf(video: VideoInfo): { uploadStatus: VimeoStatus; transcodeStatus: VimeoStatus } {
   return {
@@ -104,6 +128,12 @@ export interface VerifyUploadOptions {
   readonly uploadLink?: string;
   /** When given, `complete` also requires `Upload-Length` to equal it. */
   readonly expectedSizeBytes?: number;
+  /**
+   * When the upload host holds every byte but Vimeo does not agree yet, how long to wait for it
+   * (polled as after an upload, see `verifyTimeoutMs` of the upload options). `0`: read once.
+   * @default 0
+   */
+  readonly verifyTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -122,12 +152,11 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
     ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
   });
   if (options.uploadLink !== undefined) client.protectUploadLink(options.uploadLink);
-  const video = await client.getVideo({
+  let video = await client.getVideo({
     videoUri: options.videoUri,
     fields: [...CONFIRM_FIELDS, 'upload.upload_link'],
     signal: options.signal,
   });
-  const statuses = statusesOf(video);
   const uploadLink = options.uploadLink ?? video.upload?.uploadLink;
   let head: { offset: number; length: number } | null = null;
   if (uploadLink) {
@@ -140,6 +169,11 @@ export async function verifyUpload(options: VerifyUploadOptions): Promise<Verify
   }
   const expected = options.expectedSizeBytes;
   const size = expected ?? head?.length ?? video.upload?.size;
+  const hostHoldsAll = head === null || (head.offset === head.length && head.length === size);
+  if (options.verifyTimeoutMs && size !== undefined && hostHoldsAll) {
+    video = await agreedOrLatest(client, options.videoUri, size, options.verifyTimeoutMs, options.signal);
+  }
+  const statuses = statusesOf(video);
   const api = size === undefined ? { apiSize: false, apiUploadStatus: false } : apiChecks(video, size);
   const headOffsets =
     head !== null && head.offset === head.length && (expected === undefined || head.length === expected);

@@ -10,7 +10,9 @@ import { createUpload, uploadVideo } from '../../src/entry/create-upload.js';
 import { VerificationError, VimeoApiError, type VimeoTusError } from '../../src/errors.js';
 import { MemoryLedger } from '../../src/ledger/index.js';
 import type { VideoOutcome } from '../../src/sandbox/index.js';
+import { confirmUpload } from '../../src/server/confirm-upload.js';
 import type { UploadResult } from '../../src/upload/types.js';
+import { verifyUpload } from '../../src/upload/verify.js';
 import { VimeoClient } from '../../src/vimeo/client.js';
 import { randomFile, rejection } from './helpers/engine-helpers.js';
 import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
@@ -160,5 +162,60 @@ describe('the verified event and the result say which checks passed', () => {
     const result = await uploadVideo(file.path, { token: sandbox.token, apiUrl: sandbox.apiUrl });
     expect(result.headUnavailable).toBe(true);
     expect(result.checks).toEqual({ headOffsets: false, apiSize: true, apiUploadStatus: true });
+  });
+});
+
+describe('the one verification, for bytes someone else sent (confirmUpload, verifyUpload)', () => {
+  async function sentByOthers(sizeBytes: number): Promise<{ videoUri: string }> {
+    const client = new VimeoClient({ token: t.sandbox.token, apiUrl: t.sandbox.apiUrl });
+    const created = await client.createVideo({ sizeBytes, video: { name: 'browser' } });
+    const answer = await fetch(created.uploadLink, {
+      method: 'PATCH',
+      headers: {
+        'Tus-Resumable': '1.0.0',
+        'Upload-Offset': '0',
+        'Content-Type': 'application/offset+octet-stream',
+      },
+      body: Buffer.alloc(sizeBytes, 7),
+    });
+    expect(answer.status).toBe(204);
+    return { videoUri: created.videoUri };
+  }
+
+  it('waits for Vimeo to agree, then confirms; verifyUpload alone reads once', async () => {
+    const sandbox = await t.start({ uploadCompleteDelayMs: 600 });
+    const { videoUri } = await sentByOthers(5000);
+    const once = await verifyUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri,
+      expectedSizeBytes: 5000,
+    });
+    expect(once.complete).toBe(false);
+    expect(once.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: false });
+    const report = await confirmUpload({
+      token: sandbox.token,
+      apiUrl: sandbox.apiUrl,
+      videoUri,
+      size: 5000,
+    });
+    expect(report.complete).toBe(true);
+    expect(report.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+  });
+
+  it('Vimeo never agrees: E_VERIFY_UNCONFIRMED saying what it reports', async () => {
+    const sandbox = await t.start({ uploadCompleteDelayMs: Number.POSITIVE_INFINITY });
+    const { videoUri } = await sentByOthers(5000);
+    const error = await rejection(
+      confirmUpload({
+        token: sandbox.token,
+        apiUrl: sandbox.apiUrl,
+        videoUri,
+        size: 5000,
+        verifyTimeoutMs: 300,
+      }),
+    );
+    expect(error.code).toBe('E_VERIFY_UNCONFIRMED');
+    expect(error.message).toContain('upload.status "in_progress"');
   });
 });
