@@ -411,6 +411,7 @@ reports an error.`,
     .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, chunkSizeArg)
     .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
     .option('--wait', 'wait until Vimeo has processed each video', false)
+    .option('--verify-timeout <seconds>', VERIFY_TIMEOUT_HELP, intArg)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')
     .option('--state-dir <dir>', STATE_DIR_HELP)
     .addHelpText(
@@ -430,6 +431,7 @@ process).`,
         chunkSize?: number;
         concurrency: number;
         wait: boolean;
+        verifyTimeout?: number;
         tokenFile?: string;
         stateDir?: string;
       }) => {
@@ -440,6 +442,7 @@ process).`,
             chunkSizeBytes: flags.chunkSize,
             concurrency: flags.concurrency,
             wait: flags.wait,
+            verifyTimeoutSeconds: flags.verifyTimeout,
             tokenFile: flags.tokenFile,
             stateDir: flags.stateDir,
           },

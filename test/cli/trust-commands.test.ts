@@ -161,6 +161,11 @@ describe('Vimeo never confirms the bytes', () => {
       ledgerErrorCode: 'E_VERIFY_UNCONFIRMED',
     });
 
+    // `resume` takes the same limit (without it, this would wait the default two minutes).
+    const resumed = await cli(['resume', '--verify-timeout', '1', '--json']);
+    expect(resumed.code).toBe(8);
+    expect(resumed.out).toContain('E_VERIFY_UNCONFIRMED');
+
     s.setOptions({ uploadCompleteDelayMs: 0 });
     const again = await cli(['upload', 'clip.mp4', '--json']);
     expect(again.code).toBe(0);

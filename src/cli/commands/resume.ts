@@ -21,7 +21,7 @@ import type { UploadCommandOptions } from './upload.js';
 /** Options of {@link resumeCommand}: those of `upload` that apply to every unfinished upload. */
 export type ResumeCommandOptions = Pick<
   UploadCommandOptions,
-  'json' | 'tokenFile' | 'stateDir' | 'chunkSizeBytes' | 'concurrency' | 'wait'
+  'json' | 'tokenFile' | 'stateDir' | 'chunkSizeBytes' | 'concurrency' | 'wait' | 'verifyTimeoutSeconds'
 >;
 
 /** True for a record `resume` continues: unfinished and not given up (`failed`). */
