@@ -72,7 +72,9 @@ describe('SVG chart', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('Speed &lt;&amp;&gt; test');
-    expect(svg.match(/<title>/g)?.length).toBe(3);
+    // The document's title (what a screen reader says), then one per bar.
+    expect(svg.match(/<title>/g)?.length).toBe(4);
+    expect(svg).toContain('<title>Speed &lt;&amp;&gt; test</title>');
     expect(svg).toContain('<title>vimeo-tus, 128 MiB: median 260 (250–270) MiB/s</title>');
   });
   it('picks round grid steps', () => {
