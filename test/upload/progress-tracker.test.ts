@@ -134,4 +134,34 @@ describe('ProgressTracker', () => {
     // 600 sent in 2 s, none of the first 500 counted as on the wire: 900 left at 300 B/s.
     expect(tracker.snapshot()).toMatchObject({ rateBasis: 'sent', bytesPerSecond: 300, etaSeconds: 3 });
   });
+
+  it('holds a bounded number of rate samples however many updates come, and still measures the rate', () => {
+    let nowMs = 0;
+    const tracker = new ProgressTracker({
+      bytesTotal: 2 ** 40,
+      intervalMs: 1_000,
+      emit: () => undefined,
+      now: () => nowMs,
+      windowMs: 5_000,
+    });
+    current = tracker;
+    tracker.setPhase('uploading');
+    // 20 s of 64 KiB writes at 320 MiB/s: 5 updates per ms, an acknowledgement every 128 MiB.
+    const pieceBytes = 64 * 1024;
+    let sent = 0;
+    let acked = 0;
+    for (let ms = 0; ms < 20_000; ms += 1) {
+      nowMs = ms;
+      for (let piece = 0; piece < 5; piece += 1) {
+        sent += pieceBytes;
+        if (sent - acked >= 128 * 2 ** 20) acked = sent;
+        tracker.update({ bytesSent: sent, bytesAcked: acked });
+      }
+    }
+    // One sample per 100 ms over the 5 s window, for each of the two rates, plus the edges.
+    expect(tracker.samplesHeld).toBeLessThanOrEqual(2 * (5_000 / 100 + 3));
+    const snapshot = tracker.snapshot();
+    expect((snapshot.sentBytesPerSecond ?? 0) / (5 * pieceBytes * 1000)).toBeCloseTo(1, 1);
+    expect(snapshot.bytesSent).toBe(sent);
+  });
 });
