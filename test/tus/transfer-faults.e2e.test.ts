@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError } from '../../src/errors.js';
 import { inspectFile } from '../../src/sources/file-source.js';
-import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../../src/sources/read-size.js';
+import { READ_SIZE_BYTES } from '../../src/sources/read-size.js';
 import { runTransfer } from '../../src/tus/transfer.js';
 import { recorder } from './helpers/recorder.js';
 import { type ScriptedHost, startScriptedHost } from './helpers/scripted-host.js';
@@ -35,30 +35,39 @@ afterAll(async () => {
 
 describe('runTransfer on a slow uplink', () => {
   it('finishes with no E_STALLED when the stall timeout is below file/R but well above the queued bytes/R', async () => {
-    // Generous margins for a loaded machine: what may queue in the socket needs ~1 s, the timeout is
-    // 3 times that, and the whole body needs 8 s.
-    const bytesPerSecond = MiB;
+    // What may sit unseen between the client and the host's reads: one piece in the socket's write
+    // queue, and what the kernel's socket buffers hold, ~4 MiB on loopback here (measured: the last
+    // byte of an 8 MiB body at 1 MiB/s was handed over 4 s before the answer; at 1 MiB/s and a 3 s
+    // timeout this test stalled). Generous margins for a loaded machine: that needs ~0.6 s, the
+    // timeout is 3 s, and the whole body needs 8 s.
+    const bytesPerSecond = 8 * MiB;
     const stallTimeoutMs = 3_000;
-    // The premise: the body takes far longer than the timeout to go out, the pooled buffers far less.
-    expect((SOURCE_BYTES / bytesPerSecond) * 1000).toBeGreaterThan(2 * stallTimeoutMs);
-    expect(((READ_SIZE_BYTES * READ_BUFFER_COUNT) / bytesPerSecond) * 1000 * 3).toBeLessThanOrEqual(
-      stallTimeoutMs,
-    );
-    host.script = { bytesPerSecond };
-    const url = host.createUpload(SOURCE_BYTES);
-    const rec = recorder();
-    const result = await runTransfer({
-      uploadUrl: url,
-      source: await inspectFile(source.path),
-      chunkSizeBytes: Number.POSITIVE_INFINITY,
-      stallTimeoutMs,
-      retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
-      ...rec,
-    });
-    expect(rec.retries.map((r) => r.code)).not.toContain('E_STALLED');
-    expect(result.uploadOffset).toBe(SOURCE_BYTES);
-    expect(host.sha256(url)).toBe(sourceSha);
-    expect(rec.regressions()).toEqual([]);
+    const kernelBuffersBytes = 4 * MiB;
+    const slow = await makeRandomFile(64 * MiB + 333);
+    try {
+      // The premise: the body takes far longer than the timeout to go out, what is queued far less.
+      expect(((64 * MiB) / bytesPerSecond) * 1000).toBeGreaterThan(2 * stallTimeoutMs);
+      expect(((READ_SIZE_BYTES + kernelBuffersBytes) / bytesPerSecond) * 1000 * 3).toBeLessThanOrEqual(
+        stallTimeoutMs,
+      );
+      host.script = { bytesPerSecond };
+      const url = host.createUpload(64 * MiB + 333);
+      const rec = recorder();
+      const result = await runTransfer({
+        uploadUrl: url,
+        source: await inspectFile(slow.path),
+        chunkSizeBytes: Number.POSITIVE_INFINITY,
+        stallTimeoutMs,
+        retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
+        ...rec,
+      });
+      expect(rec.retries.map((r) => r.code)).not.toContain('E_STALLED');
+      expect(result.uploadOffset).toBe(64 * MiB + 333);
+      expect(host.sha256(url)).toBe(await sha256File(slow.path));
+      expect(rec.regressions()).toEqual([]);
+    } finally {
+      await slow.dispose();
+    }
   });
 });
 
