@@ -5,7 +5,7 @@
  * collected when V8's external-memory pressure says so, so a process streaming a large file grows by
  * tens of MiB of dead buffers, and every fresh multi-MiB buffer costs page faults. Here a fixed
  * number of buffers cycle between disk and socket: the caller hands each piece back (`release`) once
- * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (1 MiB by default), whatever
+ * the socket no longer needs it, so memory is `maxBuffers * bufferBytes` (2 MiB by default), whatever
  * the range size or the number of PATCHes (one pool serves a whole transfer). Reads are small and run
  * on the calling thread until one is slow (src/sources/read-size.ts says why).
  */
@@ -177,7 +177,7 @@ export async function openRangeReader(
   return {
     async read() {
       if (position >= endByte) return null;
-      // Without an await while a buffer is at hand and reads are synchronous: this runs per 64 KiB.
+      // Without an await while a buffer is at hand and reads are synchronous: this runs per piece.
       const buffer = takeIdle() ?? (await takeBuffer());
       if (!buffer) return null;
       const wantBytes = Math.min(buffer.length, endByte - position);

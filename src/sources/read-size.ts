@@ -1,22 +1,27 @@
 /**
  * How a file range is read for a PATCH body: the size of each read, how many read buffers cycle
  * between disk and socket, and when reads leave the event loop. Memory per transfer is
- * READ_BUFFER_COUNT × READ_SIZE_BYTES (1 MiB), whatever the chunk size.
+ * READ_BUFFER_COUNT × READ_SIZE_BYTES (2 MiB), whatever the chunk size.
  *
- * Why small synchronous reads (measured; docs/benchmarks.md, "Findings", client CPU): reading
- * 1 GiB from the page cache costs ~0.14 s of kernel time in 64 KiB reads into a reused buffer, but
- * ~0.5-0.65 s in 4 MiB reads, because a 4 MiB destination no longer fits the CPU's L2 cache (and the
- * socket's copy then reads it back from far memory too). Small reads through the thread pool cost
- * more than they save (one thread hand-off per 64 KiB), so they run on the calling thread: a 64 KiB
- * read from the page cache takes microseconds. A read that is slow (a cold disk, a network file
- * system) shown by a few slow reads switches the transfer to thread-pool reads, so slow storage does
- * not hold the event loop.
+ * Why 1 MiB synchronous reads (measured; docs/benchmarks.md, "Findings", client CPU): a client
+ * streaming 1 GiB to a receiver that discards it spent 0.55–0.81 CPU-s/GiB on the transfer with
+ * 64 KiB reads (16 buffers) and 0.27–0.41 with 1 MiB reads (2 buffers); to the sandbox, 0.96 →
+ * 0.76 CPU-s/GiB for the whole process (medians of 4). The per-piece work (a read call, a socket write, its
+ * callback, a progress update) is most of a Node client's user time, and 16 times fewer pieces cut
+ * it from ~0.4 to ~0.1 s/GiB; the kernel's copies cost about the same either way (the reads land in
+ * L2-sized or not, the socket copy comes later). Thread-pool reads cost a hand-off each, so reads
+ * run on the calling thread: 1 MiB from the page cache takes a fraction of a millisecond. A read
+ * that is slow (a cold disk, a network file system) shown by a few slow reads switches the
+ * transfer to thread-pool reads, so slow storage does not hold the event loop.
+ *
+ * The price: the stall timer is stamped per piece the socket took, so a link slower than
+ * READ_SIZE_BYTES per stallTimeoutMs (17 KiB/s at the 60 s default) reads as stalled.
  */
 
 /** Size of each read from disk while streaming a PATCH body. */
 export const READ_SIZE_BYTES = 64 * 1024;
 
-/** Read buffers cycling between disk and socket: up to 1 MiB handed to the socket and not yet taken. */
+/** Read buffers cycling between disk and socket: one being filled while the other waits in the socket. */
 export const READ_BUFFER_COUNT = 16;
 
 /**

@@ -59,9 +59,9 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     let bodyBytesWritten = 0;
     let req: http.ClientRequest | undefined;
 
-    // Activity only stamps the time (a write callback per 64 KiB piece would otherwise move the
-    // timer in Node's timer list thousands of times a second); the timer checks the stamp when it
-    // fires and waits again for what remains.
+    // Activity only stamps the time (a write callback per piece would otherwise move the timer in
+    // Node's timer list hundreds of times a second); the timer checks the stamp when it fires and
+    // waits again for what remains.
     let lastActivityMs = performance.now();
     const onStallTimer = (): void => {
       const quietMs = performance.now() - lastActivityMs;
@@ -172,9 +172,9 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
 
     // Pump the body by hand rather than with pipe(): each write's callback says the socket took the
     // bytes, which is what bytesSent counts and what keeps the stall timer quiet; it is also when the
-    // piece's pooled buffer may be reused. The pool bounds what waits in the socket's queue (16 pieces
-    // of 64 KiB by default), so each callback stays close to "the kernel took these bytes": bytesSent
-    // is fine-grained, and a slow link (a piece accepted now and then) is told from a stall. A server
+    // piece's pooled buffer may be reused. The pool bounds what waits in the socket's queue (2 pieces
+    // of 1 MiB by default), so each callback stays close to "the kernel took these bytes": bytesSent
+    // moves every MiB, and a slow link (a piece accepted now and then) is told from a stall. A server
     // that stops reading fills the socket buffers, the callbacks stop, the pool runs dry, the reads
     // wait, and the stall timer fires.
     const { reader, lengthBytes } = body;
