@@ -6,10 +6,9 @@
  * under the file's identity until a HEAD shows the upload complete, so a reload continues it; a
  * dead link asks for a new version of the same video.
  */
+import { HandleGuard } from '../core/handle-guard.js';
 import { withRetries } from '../core/with-retries.js';
 import {
-  AbortError,
-  attachUpload,
   ConfigError,
   FileError,
   ListenerError,
@@ -50,17 +49,16 @@ export function uploadFile(file: Blob, options: UploadFileOptions): BrowserUploa
 class BrowserUploadHandle implements BrowserUpload {
   readonly done: Promise<UploadFileResult>;
   readonly #listeners = new Map<keyof UploadFileEvents, Set<Listener>>();
-  readonly #stop = new AbortController();
-  #listenerError: ListenerError | undefined;
+  readonly #guard = new HandleGuard();
   #videoUri: string | undefined;
 
   constructor(file: Blob, options: UploadFileOptions) {
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
+    const signal = this.#guard.signalWith(options.signal);
     this.done = Promise.resolve()
       .then(() => this.#run(file, options, signal))
       .then((result) => {
         this.#emit('verified', result);
-        if (this.#listenerError) throw this.#listenerError;
+        if (this.#guard.listenerError) throw this.#guard.listenerError;
         return result;
       })
       .catch((error: unknown) => {
@@ -91,23 +89,14 @@ class BrowserUploadHandle implements BrowserUpload {
   /** Calls the listeners of `event`; one that throws stops the upload (ListenerError). */
   #emit<E extends keyof UploadFileEvents>(event: E, payload: UploadFileEvents[E]): void {
     for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        (listener as (value: UploadFileEvents[E]) => void)(payload);
-      } catch (error) {
-        this.#listenerError ??= new ListenerError(event, error);
-        this.#stop.abort(this.#listenerError);
-      }
+      this.#guard.deliver(event, () => (listener as (value: UploadFileEvents[E]) => void)(payload));
     }
   }
 
   #fail(error: unknown, callerSignal: AbortSignal | undefined): unknown {
-    let typed = this.#listenerError ?? error;
-    if (typed === error && callerSignal?.aborted && !(error instanceof AbortError)) {
-      typed = new AbortError('The upload was aborted; what the host acknowledged stays resumable', {
-        cause: error,
-      });
-    }
-    if (this.#videoUri !== undefined) attachUpload(typed, { videoUri: this.#videoUri });
+    const typed = this.#guard.failure(error, callerSignal, {
+      ...(this.#videoUri === undefined ? {} : { videoUri: this.#videoUri }),
+    });
     if (typed instanceof VimeoTusError) this.#emit('error', typed);
     return typed;
   }

@@ -11,7 +11,8 @@
  * - An abort wins over what it caused; every error names the video and upload link once known.
  */
 import { EventEmitter } from 'node:events';
-import { AbortError, attachUpload, ListenerError, VimeoTusError } from '../errors.js';
+import { HandleGuard } from '../core/handle-guard.js';
+import { VimeoTusError } from '../errors.js';
 import type { UploadEvents, UploadReporter, UploadResult } from '../upload/types.js';
 import type { Upload, UploadVideo } from './types.js';
 
@@ -29,15 +30,13 @@ export class UploadHandle extends EventEmitter<UploadEvents> implements Upload {
   readonly done: Promise<UploadResult>;
   #video: UploadVideo | undefined;
   #uploadLink: string | undefined;
-  #listenerError: ListenerError | undefined;
-  readonly #stop = new AbortController();
+  readonly #guard = new HandleGuard();
 
   /** Starts `run` on the next microtask, so listeners attached right after see every event. */
   constructor(run: UploadRun, callerSignal: AbortSignal | undefined) {
     super();
-    const signal = callerSignal ? AbortSignal.any([callerSignal, this.#stop.signal]) : this.#stop.signal;
     const context: RunContext = {
-      signal,
+      signal: this.#guard.signalWith(callerSignal),
       emit: (event, payload) => this.#deliver(event, payload),
       target: (known) => {
         this.#video = { uri: known.videoUri, link: known.link || (this.#video?.link ?? '') };
@@ -49,7 +48,7 @@ export class UploadHandle extends EventEmitter<UploadEvents> implements Upload {
       .then((result) => {
         this.#video = { uri: result.videoUri, link: result.link };
         this.#deliver('verified', result);
-        if (this.#listenerError) throw this.#listenerError;
+        if (this.#guard.listenerError) throw this.#guard.listenerError;
         return result;
       })
       .catch((error: unknown) => {
@@ -68,23 +67,14 @@ export class UploadHandle extends EventEmitter<UploadEvents> implements Upload {
 
   /** Calls the listeners of `event`; a throw stops the upload (the first one is reported). */
   #deliver<E extends keyof UploadEvents>(event: E, payload: UploadEvents[E][0]): void {
-    try {
-      (super.emit as (name: string, value: unknown) => boolean).call(this, event, payload);
-    } catch (error) {
-      this.#listenerError ??= new ListenerError(event, error);
-      this.#stop.abort(this.#listenerError);
-    }
+    this.#guard.deliver(event, () =>
+      (super.emit as (name: string, value: unknown) => boolean).call(this, event, payload),
+    );
   }
 
   /** The error `done` rejects with; sent to `error` listeners once. */
   #fail(error: unknown, callerSignal: AbortSignal | undefined): unknown {
-    let typed = this.#listenerError ?? error;
-    if (typed === error && callerSignal?.aborted && !(error instanceof AbortError)) {
-      typed = new AbortError('The upload was aborted; what the server acknowledged stays resumable', {
-        cause: error,
-      });
-    }
-    attachUpload(typed, {
+    const typed = this.#guard.failure(error, callerSignal, {
       ...(this.#video ? { videoUri: this.#video.uri } : {}),
       ...(this.#uploadLink !== undefined ? { uploadLink: this.#uploadLink } : {}),
     });
