@@ -11,7 +11,7 @@
  * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time.
  * - Permanent failures fail the job at once with their code; others are retried with backoff.
  */
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createUpload } from '../entry/create-upload.js';
 import { AbortError } from '../errors.js';
@@ -139,7 +139,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
       const verdict = classifyFailure(error);
       if (verdict.kind === 'rate-limited') {
         // Every worker of the queue waits until the reset, not only this one.
-        await queue.rateLimit(Math.max(1, verdict.pauseMs));
+        await pauseQueue(queue, verdict.pauseMs);
         emit({ type: 'rate-limited', jobId, pauseMs: verdict.pauseMs });
         throw Worker.RateLimitError();
       }
@@ -194,4 +194,17 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     return closing;
   };
   return { stop, closed };
+}
+
+/**
+ * Pauses every worker of the queue for `pauseMs` (BullMQ's queue-wide rate limit). A pause another
+ * worker already set that lasts longer is kept: `queue.rateLimit` replaces the pause, so a worker
+ * whose reading ends sooner would otherwise let the whole fleet go early.
+ */
+async function pauseQueue(
+  queue: Pick<Queue, 'getRateLimitTtl' | 'rateLimit'>,
+  pauseMs: number,
+): Promise<void> {
+  const ms = Math.max(1, Math.ceil(pauseMs));
+  if ((await queue.getRateLimitTtl()) < ms) await queue.rateLimit(ms);
 }
