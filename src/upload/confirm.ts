@@ -2,16 +2,17 @@
  * Vimeo's side of "verified": after the upload host's HEAD reports every byte, the API must agree
  * (`GET /videos/{id}`: `upload.size` equal to the file size and `upload.status` `complete`). Vimeo
  * flips `upload.status` a moment after the last byte, so this polls with a growing delay for a
- * bounded time. The top-level `status` is read too: a video Vimeo marks `quota_exceeded`,
+ * bounded time, first at the time the API agreed after the last uploads (agreement-times.ts). The top-level `status` is read too: a video Vimeo marks `quota_exceeded`,
  * `total_cap_exceeded`, `uploading_error` or `transcoding_error` is a typed error, never a success.
  *
  * One function for every caller that calls something verified: the engine's verify step, the
  * ledger's "nothing to send" end, and the browser flow's confirmation.
  */
 import { sleep as abortableSleep, type Sleep } from '../core/sleep.js';
-import { VerificationError, VimeoApiError } from '../errors.js';
+import { AbortError, VerificationError, VimeoApiError } from '../errors.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo, VimeoStatus } from '../vimeo/types.js';
+import { type AgreementTimes, agreementTimes } from './agreement-times.js';
 
 /** The fields the confirmation (and the processing wait) read. */
 export const CONFIRM_FIELDS = [
@@ -25,9 +26,11 @@ export const CONFIRM_FIELDS = [
 
 /** Give up waiting for Vimeo to agree after this long. @see UploadSettings.verifyTimeoutMs */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
-const FIRST_POLL_DELAY_MS = 250;
-const MAX_POLL_DELAY_MS = 10_000;
-const POLL_GROWTH = 2;
+/** The first wait between reads (and a learning upload's first read after its last PATCH's answer). */
+const FIRST_STEP_MS = 25;
+/** Each wait is at least this share of the time waited so far. */
+const STEP_GROWTH = 0.25;
+const MAX_STEP_MS = 10_000;
 
 /** Which checks an upload passed before it was called verified. */
 export interface VerifyChecks {
@@ -60,6 +63,13 @@ export interface ConfirmOptions {
   readonly sleep?: Sleep;
   /** The clock the deadline is measured on. @default Date.now */
   readonly now?: () => number;
+  /**
+   * When the last PATCH of a freshly finished upload was answered (on `now`'s clock): its reads are
+   * planned from then, and what they see teaches the API host's agreement time to later uploads.
+   */
+  readonly finishedAtMs?: number;
+  /** Where agreement times are learned. @default the process's {@link agreementTimes} */
+  readonly memory?: AgreementTimes;
 }
 
 /**
@@ -109,13 +119,17 @@ export function apiChecks(
 
 /**
  * Reads the video until Vimeo agrees that it holds a file of `sizeBytes` (upload.size, upload.status
- * complete), with a growing delay (250 ms, doubling, at most 10 s) for at most `timeoutMs`.
+ * complete), for at most `timeoutMs`. After a read that disagreed it waits 25 ms, or a quarter of the
+ * time waited so far when that is more (at most 10 s). A freshly finished upload (`finishedAtMs`)
+ * makes its first read when Vimeo's API agreed after the last uploads to the same API
+ * (agreement-times.ts), measured from its last PATCH's answer; with nothing learned yet, 25 ms after
+ * it, and it teaches the host's time to the next uploads. Otherwise the first read is immediate.
  * Throws the typed error of {@link throwIfVideoFailed} as soon as Vimeo marks the video failed, and
  * VerificationError E_VERIFY_UNCONFIRMED, saying what disagreed, when the time is up.
  * @example const { uploadStatus } = await confirmWithVimeo(client, '/videos/123', size, { timeoutMs: 60_000 });
  */
 export async function confirmWithVimeo(
-  client: VimeoClient,
+  client: Pick<VimeoClient, 'apiUrl' | 'getVideo'>,
   videoUri: string,
   sizeBytes: number,
   options: ConfirmOptions = {},
@@ -123,29 +137,93 @@ export async function confirmWithVimeo(
   const timeoutMs = options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
+  const memory = options.memory ?? agreementTimes;
   const { signal } = options;
   const deadline = now() + timeoutMs;
-  const read = (): Promise<VideoInfo> => client.getVideo({ videoUri, fields: CONFIRM_FIELDS, signal });
-  let video = options.initial ?? (await read());
-  let delayMs = FIRST_POLL_DELAY_MS;
-  for (;;) {
-    throwIfVideoFailed(video, videoUri);
-    const checks = apiChecks(video, sizeBytes);
-    if (checks.apiSize && checks.apiUploadStatus) {
-      return {
-        video,
-        uploadStatus: video.upload?.status ?? 'complete',
-        transcodeStatus: video.transcode?.status ?? 'in_progress',
-        apiSize: true,
-        apiUploadStatus: true,
-      };
+  const host = client.apiUrl;
+  const fresh = options.finishedAtMs !== undefined && options.initial === undefined;
+  // Read times are ms after `originMs`: the last PATCH's answer for a fresh upload, else now.
+  const originMs = fresh ? (options.finishedAtMs ?? now()) : now();
+  const waitUntil = async (atMs: number): Promise<void> => {
+    const waitMs = Math.min(originMs + atMs - now(), deadline - now());
+    if (waitMs > 0) await sleep(waitMs, signal);
+  };
+  let disagreedAtMs: number | undefined;
+  let readAtMs = 0;
+  const read = (): Promise<VideoInfo> => {
+    readAtMs = now() - originMs;
+    return client.getVideo({ videoUri, fields: CONFIRM_FIELDS, signal });
+  };
+
+  let release: (() => void) | undefined;
+  try {
+    let video: VideoInfo;
+    if (options.initial !== undefined) video = options.initial;
+    else if (fresh) {
+      let planMs = memory.firstReadMs(host);
+      while (planMs === undefined) {
+        release = memory.claimLearning(host);
+        if (release !== undefined || now() >= deadline) break;
+        // Another upload is learning this host's time: use its answer rather than learn again.
+        await waitFor(memory.learning(host), deadline - now(), sleep, signal);
+        planMs = memory.firstReadMs(host);
+      }
+      await waitUntil(planMs ?? FIRST_STEP_MS);
+      video = await read();
+    } else video = await read();
+
+    for (;;) {
+      throwIfVideoFailed(video, videoUri);
+      const checks = apiChecks(video, sizeBytes);
+      if (checks.apiSize && checks.apiUploadStatus) {
+        if (fresh) memory.note(host, { disagreedAtMs, agreedAtMs: readAtMs });
+        return {
+          video,
+          uploadStatus: video.upload?.status ?? 'complete',
+          transcodeStatus: video.transcode?.status ?? 'in_progress',
+          apiSize: true,
+          apiUploadStatus: true,
+        };
+      }
+      disagreedAtMs = readAtMs;
+      if (deadline - now() <= 0) throw unconfirmed(videoUri, sizeBytes, video, timeoutMs);
+      const knownMs = fresh ? memory.knownAgreeingMs(host) : undefined;
+      if (knownMs !== undefined && readAtMs < knownMs) {
+        // A probe below the time known to agree came too early: read at that time.
+        await waitUntil(knownMs);
+      } else {
+        const elapsedMs = now() - originMs;
+        await waitUntil(elapsedMs + stepAfterMs(elapsedMs));
+      }
+      video = await read();
     }
-    const leftMs = deadline - now();
-    if (leftMs <= 0) throw unconfirmed(videoUri, sizeBytes, video, timeoutMs);
-    await sleep(Math.min(delayMs, leftMs), signal);
-    delayMs = Math.min(MAX_POLL_DELAY_MS, delayMs * POLL_GROWTH);
-    video = await read();
+  } finally {
+    release?.();
   }
+}
+
+/** The wait after a read that disagreed, `elapsedMs` after the origin: 25 ms, growing by a quarter of the time waited, at most 10 s. */
+export function stepAfterMs(elapsedMs: number): number {
+  return Math.min(MAX_STEP_MS, Math.max(FIRST_STEP_MS, elapsedMs * STEP_GROWTH));
+}
+
+/** Waits until `settled` settles, for at most `waitMs` (`sleep` decides how), or until `signal` fires. */
+async function waitFor(
+  settled: Promise<void>,
+  waitMs: number,
+  sleep: Sleep,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([settled, sleep(waitMs, stop.signal).catch(() => undefined)]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
 
 function unconfirmed(

@@ -97,6 +97,9 @@ export async function runUpload(
       },
       ...(onAcked ? { onAcked: (offset: number) => runHook('onAcked', () => onAcked(offset)) } : {}),
     });
+    // The last PATCH's answer: Vimeo's agreement is awaited from here (a call that sent nothing
+    // found the upload complete already, so its first read is immediate).
+    const finishedAtMs = transfer.bytesSent > 0 ? Date.now() : undefined;
     await source.assertUnchanged();
 
     progress.setPhase('verifying');
@@ -106,6 +109,7 @@ export async function runUpload(
       stallTimeoutMs: options.stallTimeoutMs,
       onRetry: onApiRetry,
       verifyTimeoutMs: options.verifyTimeoutMs,
+      finishedAtMs,
     };
     const verified = await verifyTransfer(client, target, source.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });

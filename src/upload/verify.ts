@@ -36,6 +36,11 @@ interface StepOptions {
   readonly onRetry?: (e: RetryEvent) => void;
   /** How long Vimeo may take to agree. @default 120_000 */
   readonly verifyTimeoutMs?: number | undefined;
+  /**
+   * When the last PATCH was answered (Date.now), if this call sent bytes: Vimeo's reads are then
+   * planned from that moment (confirm.ts), so the HEAD runs inside the wait for Vimeo.
+   */
+  readonly finishedAtMs?: number | undefined;
 }
 
 /**
@@ -74,6 +79,7 @@ export async function verifyTransfer(
   const confirmed = await confirmWithVimeo(client, target.videoUri, sizeBytes, {
     signal: options.signal,
     ...(options.verifyTimeoutMs !== undefined ? { timeoutMs: options.verifyTimeoutMs } : {}),
+    ...(options.finishedAtMs !== undefined ? { finishedAtMs: options.finishedAtMs } : {}),
   });
   return {
     uploadOffset: head.offset,

@@ -1,0 +1,74 @@
+/**
+ * The confirmation learns when Vimeo's API agrees (confirm.ts, agreement-times.ts): uploads in one
+ * process to one API host make their first read of the video when it agreed for the uploads before,
+ * so after the first they need about one `GET /videos/{id}` each, counted by the sandbox. The
+ * checks stay the same: a sandbox that never flips upload.status still ends in E_VERIFY_UNCONFIRMED,
+ * also once a time has been learned. Real HTTP against the sandbox; no timing is asserted, only
+ * request counts, with room for the probes that narrow the learned time and for a loaded machine.
+ */
+import { describe, expect, it } from 'vitest';
+import { uploadVideo } from '../../src/entry/create-upload.js';
+import { VerificationError } from '../../src/errors.js';
+import { randomFile, rejection } from './helpers/engine-helpers.js';
+import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
+
+const t = useEngineSandbox();
+
+async function getVideoCount(sandbox: {
+  state(o: { hashes: false }): Promise<{ counters: { requests: Record<string, number | undefined> } }>;
+}): Promise<number> {
+  return (await sandbox.state({ hashes: false })).counters.requests['get-video'] ?? 0;
+}
+
+describe('the confirmation learns when the API agrees', () => {
+  it('a batch in one process: after the first uploads, about one read of the video per upload, every upload verified', async () => {
+    const sandbox = await t.start({ uploadCompleteDelayMs: 150 });
+    const options = { token: sandbox.token, apiUrl: sandbox.apiUrl, verifyTimeoutMs: 30_000 };
+    const file = await randomFile(t.dir, 'clip.mp4', 50_000);
+
+    const first = await uploadVideo(file.path, options);
+    expect(first.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+    const learning = await getVideoCount(sandbox);
+    // Learning polls densely: more than one read (250 ms doubling would have made two).
+    expect(learning).toBeGreaterThan(1);
+
+    const uploads = 12;
+    for (let i = 0; i < uploads; i += 1) {
+      const result = await uploadVideo(file.path, options);
+      expect(result.uploadStatus).toBe('complete');
+      expect(result.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+    }
+    const after = (await getVideoCount(sandbox)) - learning;
+    // One read each, plus the few probes that narrow the learned time (and a late timer or two).
+    expect(after).toBeGreaterThanOrEqual(uploads);
+    expect(after).toBeLessThanOrEqual(uploads + 4);
+
+    // Concurrent uploads on the learned host: one read each, give or take a probe.
+    const before = await getVideoCount(sandbox);
+    const results = await Promise.all(Array.from({ length: 6 }, () => uploadVideo(file.path, options)));
+    for (const result of results) expect(result.uploadStatus).toBe('complete');
+    expect((await getVideoCount(sandbox)) - before).toBeLessThanOrEqual(6 + 3);
+  });
+
+  it('a host that never agrees: E_VERIFY_UNCONFIRMED as before, also after a time was learned', async () => {
+    const sandbox = await t.start({ uploadCompleteDelayMs: 50 });
+    const file = await randomFile(t.dir, 'clip.mp4', 20_000);
+    const options = { token: sandbox.token, apiUrl: sandbox.apiUrl, verifyTimeoutMs: 400 };
+    await uploadVideo(file.path, options);
+    await uploadVideo(file.path, options);
+
+    sandbox.setOptions({ uploadCompleteDelayMs: Number.POSITIVE_INFINITY });
+    const before = await getVideoCount(sandbox);
+    const error = await rejection(uploadVideo(file.path, options));
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(error.code).toBe('E_VERIFY_UNCONFIRMED');
+    expect(error.message).toContain('upload.status is "in_progress", not "complete"');
+    // It kept asking until its time was up.
+    expect((await getVideoCount(sandbox)) - before).toBeGreaterThan(2);
+
+    // Vimeo agrees again: the next upload is verified.
+    sandbox.setOptions({ uploadCompleteDelayMs: 50 });
+    const result = await uploadVideo(file.path, options);
+    expect(result.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+  });
+});
