@@ -8,7 +8,7 @@
  *
  * What is kept is a bracket of read times, in ms after the last PATCH's answer: `lowMs`, the latest
  * read that still saw `in_progress`, and `highMs`, a read that saw `complete`. The plan is `highMs`
- * once the bracket is narrow, its middle while it is wide (one probe at a time halves it). A read
+ * plus a margin (10 ms, or a tenth if more) once the bracket is narrow, its middle while it is wide (one probe at a time halves it). A read
  * that agreed can only lower `highMs`, one below it that disagreed raises `lowMs`. An upload that
  * disagreed at `highMs` and agreed later moves `highMs` there and keeps `lowMs`: the wide bracket
  * is probed again, so a delay that grew for good is followed within a few uploads, and a one-off
@@ -26,6 +26,8 @@ export const MAX_PLANNED_READ_MS = 2_000;
 export const LOW_EDGE_KEPT_MS = 60_000;
 /** A bracket narrower than this (ms, or a tenth of `highMs` if more) is not probed further. */
 const NARROW_MS = 10;
+/** The least margin after `highMs` for a planned read (ms; a tenth of `highMs` if more). */
+const MARGIN_MS = 10;
 /** How long after its planned read a probe counts as still out. */
 const PROBE_ANSWER_MS = 1_000;
 
@@ -67,7 +69,9 @@ export class AgreementTimes {
       bracket.lowSinceMs = this.#now();
     }
     const { lowMs, highMs } = bracket;
-    let planMs = highMs;
+    // The time known to agree came from some upload; the next one's answer may be a little later
+    // (the server's write, a busy event loop): a margin keeps that from costing a second read.
+    let planMs = highMs + Math.max(MARGIN_MS, highMs / 10);
     if (highMs - lowMs > Math.max(NARROW_MS, highMs / 10) && this.#now() >= bracket.probeUntilMs) {
       // One upload at a time probes the middle; it answers within about highMs (else a later one may).
       planMs = (lowMs + highMs) / 2;

@@ -141,8 +141,9 @@ describe('the schedule of reads', () => {
     // (75, 100] is wide: the next two probe the middle once each, then the read at 100 agrees.
     expect(await upload(100)).toEqual([88, 100]);
     expect(await upload(100)).toEqual([94, 100]);
-    expect(memory.firstReadMs(API)).toBe(100);
-    for (let i = 0; i < 5; i += 1) expect(await upload(100)).toEqual([100]);
+    // Narrow now: the read known to agree plus a margin of 10 ms (or a tenth).
+    expect(memory.firstReadMs(API)).toBe(110);
+    for (let i = 0; i < 5; i += 1) expect(await upload(100)).toEqual([110]);
   });
 
   it('the HEAD runs inside the wait: the first read is planned from the last PATCH, not from the end of the HEAD', async () => {
@@ -152,23 +153,23 @@ describe('the schedule of reads', () => {
     await upload(60);
     const reads = await upload(60, 40);
     expect(reads).toEqual([expect.any(Number)]);
-    expect(reads[0]).toBeLessThanOrEqual(66);
+    expect(reads[0]).toBeLessThanOrEqual(60 + 15);
     expect(reads[0]).toBeGreaterThanOrEqual(60);
   });
 
   it('a delay that grows is followed at once; one that shrinks is found again by probing', async () => {
     const { upload, memory } = setup();
     for (let i = 0; i < 4; i += 1) await upload(100);
-    expect(memory.firstReadMs(API)).toBe(100);
+    expect(memory.firstReadMs(API)).toBe(110);
     const longer = await upload(300);
-    expect(longer[0]).toBe(100);
+    expect(longer[0]).toBe(110);
     expect(longer.at(-1)).toBeGreaterThanOrEqual(300);
-    expect(memory.firstReadMs(API)).toBeGreaterThan(100);
+    expect(memory.firstReadMs(API)).toBeGreaterThan(110);
     // Back to 100: each read that agrees lowers the plan; within a few uploads one read again.
     let last: number[] = [];
     for (let i = 0; i < 8; i += 1) last = await upload(100);
     expect(last).toHaveLength(1);
-    expect(last[0]).toBeLessThanOrEqual(110);
+    expect(last[0]).toBeLessThanOrEqual(125);
   });
 
   it('a delay that grew for good costs a few probes, then one read each again', async () => {
@@ -177,19 +178,19 @@ describe('the schedule of reads', () => {
     const reads: number[][] = [];
     for (let i = 0; i < 8; i += 1) reads.push(await upload(300));
     expect(reads.slice(-3)).toEqual([[expect.any(Number)], [expect.any(Number)], [expect.any(Number)]]);
-    expect(reads.at(-1)?.[0]).toBeLessThanOrEqual(330);
+    expect(reads.at(-1)?.[0]).toBeLessThanOrEqual(300 * 1.1 + 30);
     expect(reads.flat().length).toBeLessThanOrEqual(8 + 14);
   });
 
   it('a delay that shrank below the lower edge is found again once that edge is a minute old', async () => {
     const { upload, clock } = setup();
     for (let i = 0; i < 4; i += 1) await upload(100);
-    expect(await upload(40)).toEqual([100]);
+    expect(await upload(40)).toEqual([110]);
     clock.advance(60_000);
     let last: number[] = [];
     for (let i = 0; i < 8; i += 1) last = await upload(40);
     expect(last).toHaveLength(1);
-    expect(last[0]).toBeLessThanOrEqual(45);
+    expect(last[0]).toBeLessThanOrEqual(60);
   });
 
   it('a long one-off delay is bounded: the next first read is at most 2 s away, and the plan comes back down', async () => {
@@ -201,7 +202,7 @@ describe('the schedule of reads', () => {
     const firsts: number[] = [];
     for (let i = 0; i < 10; i += 1) firsts.push((await upload(100))[0] ?? Number.NaN);
     expect(firsts[0]).toBeLessThanOrEqual(MAX_PLANNED_READ_MS);
-    expect(firsts.at(-1)).toBeLessThanOrEqual(110);
+    expect(firsts.at(-1)).toBeLessThanOrEqual(125);
   });
 
   it('uploads that finish together while nothing is learned wait for one learner: one read each after it', async () => {
