@@ -8,7 +8,9 @@
  * - `stop()` (SIGTERM) takes no new job, aborts the running uploads at a resumable point (what the
  *   server acknowledged is kept; the record says where), puts their jobs back in the waiting list
  *   without spending an attempt, and resolves once the worker is closed.
- * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time.
+ * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time; so does
+ *   an answer whose `X-RateLimit-Remaining` is down to the reserve (rate-limit-reserve.ts), before
+ *   any 429. A pause is never shortened by a later, shorter one.
  * - Permanent failures fail the job at once with their code; others are retried with backoff.
  */
 import type { Job, Queue } from 'bullmq';
@@ -17,9 +19,11 @@ import { createUpload } from '../entry/create-upload.js';
 import { AbortError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import type { RetryPolicy, VideoFields } from '../upload/types.js';
+import type { RateLimitInfo } from '../vimeo/types.js';
 import { connectRedis, FLEET_LEDGER_PREFIX, QUEUE_NAME } from './connection.js';
 import { classifyFailure, failureReason } from './failure.js';
 import type { FleetJobData, FleetJobResult } from './job.js';
+import { rateLimitPauseMs } from './rate-limit-reserve.js';
 
 /** How long a worker's hold on a job lasts without renewal (renewed at half of it). */
 export const DEFAULT_JOB_LOCK_MS = 20_000;
@@ -49,6 +53,14 @@ export type FleetWorkerEvent =
       readonly willRetry: boolean;
     }
   | { readonly type: 'rate-limited'; readonly jobId: string; readonly pauseMs: number }
+  | {
+      /** An answer left no more calls than the reserve: the whole queue pauses until the reset. */
+      readonly type: 'rate-limit-low';
+      readonly jobId: string;
+      readonly remaining: number;
+      readonly limit: number | null;
+      readonly pauseMs: number;
+    }
   | { readonly type: 'requeued'; readonly jobId: string; readonly source: string };
 
 /** Options of {@link startFleetWorker}. */
@@ -69,6 +81,14 @@ export interface FleetWorkerOptions {
   readonly stalledCheckMs?: number;
   /** @default DEFAULT_LEDGER_LOCK_STALE_MS */
   readonly ledgerLockStaleMs?: number;
+  /**
+   * Pause the whole queue until the window's reset once an API answer says that no more than
+   * this many calls are left (`X-RateLimit-Remaining`), before Vimeo answers 429: the reserve is
+   * for the uploads already running across the fleet (about 3 calls each). Every worker of a
+   * queue should use the same value.
+   * @default max(1, ⌈5 % of X-RateLimit-Limit⌉)
+   */
+  readonly rateLimitReserve?: number;
   readonly onEvent?: (event: FleetWorkerEvent) => void;
 }
 
@@ -94,6 +114,17 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const running = new Set<AbortController>();
   let stopping = false;
 
+  // Until when this worker already paused the queue (a pause is written once per window, not per answer).
+  let pausedUntilMs = 0;
+  const watchRateLimit = (jobId: string, reading: RateLimitInfo): void => {
+    const nowMs = Date.now();
+    const pauseMs = rateLimitPauseMs(reading, nowMs, options.rateLimitReserve);
+    if (pauseMs === undefined || reading.remaining === null || nowMs + pauseMs <= pausedUntilMs) return;
+    pausedUntilMs = nowMs + pauseMs;
+    void pauseQueue(queue, pauseMs).catch(() => undefined);
+    emit({ type: 'rate-limit-low', jobId, remaining: reading.remaining, limit: reading.limit, pauseMs });
+  };
+
   const processor = async (job: Job<FleetJobData, FleetJobResult>, lockToken?: string) => {
     const jobId = job.id ?? '';
     const { source, display } = job.data;
@@ -112,6 +143,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
         signal: controller.signal,
       });
       upload.on('error', () => undefined);
+      upload.on('rateLimit', (reading) => watchRateLimit(jobId, reading));
       upload.on('progress', (progress) => {
         const now = Date.now();
         if (now - lastProgressMs < 1000) return;

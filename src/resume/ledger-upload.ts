@@ -48,6 +48,7 @@ export async function runLedgerUpload(
     ...(options.retry !== undefined ? { retry: options.retry } : {}),
     ...(callerSignal ? { signal: callerSignal } : {}),
     onRetry: (e) => reporter.emit('retry', e),
+    onRateLimit: (reading) => reporter.emit('rateLimit', reading),
   });
   const accountUri = await accountUriOf(client, resolved.token, callerSignal);
   // Keyed by the canonical path: `./a.mp4`, a symlink to it and its absolute path are one upload.

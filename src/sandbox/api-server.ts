@@ -88,6 +88,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
   const headers: Record<string, string> = { ...rate.headers };
   try {
     if (!rate.allowed) {
+      ctx.rateLimitRefusals += 1;
       throw new ApiError(429, vimeoError(9000, 'Too many API requests.', 'The rate limit was exceeded.'), {
         'Retry-After': String(rate.retryAfterSeconds),
       });

@@ -68,6 +68,8 @@ export interface SandboxContext {
   readonly hashCache: HashCache;
   /** API requests that carried tus headers. */
   apiRequestsWithTusHeaders: number;
+  /** API requests refused with 429 by the rate limit (`rateLimit` per `rateLimitWindowMs`). */
+  rateLimitRefusals: number;
   /** Base URL of the upload host, set once it listens. */
   uploadUrl: string;
   /** Milliseconds since the epoch (replaceable for tests). */

@@ -59,6 +59,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
     uploadUrl: '',
     hashCache: new Map(),
     apiRequestsWithTusHeaders: 0,
+    rateLimitRefusals: 0,
     now: () => Date.now(),
   };
   const tus = new TusServer({

@@ -116,6 +116,7 @@ export async function sandboxState(ctx: SandboxContext, withHashes = true): Prom
       requests: ctx.faults.requestCounts(),
       faultsInjected: ctx.faults.injectedCounts(),
       apiRequestsWithTusHeaders: ctx.apiRequestsWithTusHeaders,
+      rateLimitRefusals: ctx.rateLimitRefusals,
     },
   };
 }

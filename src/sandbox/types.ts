@@ -305,6 +305,8 @@ export interface SandboxState {
     readonly faultsInjected: Readonly<Partial<Record<RequestKind, number>>>;
     /** API requests that carried tus headers (`Tus-Resumable`, `Upload-Offset`): a client bug. */
     readonly apiRequestsWithTusHeaders: number;
+    /** API requests refused with 429 by the rate limit (not injected 429 faults). */
+    readonly rateLimitRefusals: number;
   };
 }
 

@@ -51,6 +51,7 @@ export async function runUpload(
       ...(options.apiUrl !== undefined ? { apiUrl: options.apiUrl } : {}),
       retry: options.retry,
       onRetry: onApiRetry,
+      onRateLimit: (reading) => reporter.emit('rateLimit', reading),
       // An adopted video (its create answer was lost) must hold no byte yet: asked with a HEAD.
       probeUpload: (uploadLink, probeSignal) =>
         probeOffsetWithRetries(uploadLink, {

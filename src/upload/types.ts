@@ -4,7 +4,7 @@
  */
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import type { VimeoTusError } from '../errors.js';
-import type { VideoFields, VimeoStatus } from '../vimeo/types.js';
+import type { RateLimitInfo, VideoFields, VimeoStatus } from '../vimeo/types.js';
 import type { VerifyChecks } from './confirm.js';
 
 export type { RetryEvent, RetryPolicy } from '../core/retry.js';
@@ -128,6 +128,12 @@ export interface UploadEvents {
   error: [VimeoTusError];
   /** Only with a ledger: what it decided and why (resumed, adopted, new version...). */
   notice: [NoticeEvent];
+  /**
+   * The `X-RateLimit-*` headers of each API answer of this upload (the upload host sends none):
+   * how many calls the account has left and when its window resets. A fleet worker pauses its
+   * queue on it before Vimeo answers 429.
+   */
+  rateLimit: [RateLimitInfo];
 }
 
 /**

@@ -88,6 +88,12 @@ export interface VimeoClientOptions {
    * Without it, an adopted video's upload is not checked.
    */
   readonly probeUpload?: UploadProbe;
+  /**
+   * Told the `X-RateLimit-*` headers of every answer that carries them (errors, a 429 included),
+   * as {@link VimeoClient.rateLimit} is updated: how a caller learns that the account's limit is
+   * running out before Vimeo refuses a call. A throw from it is ignored (the call goes on).
+   */
+  readonly onRateLimit?: (reading: RateLimitInfo) => void;
 }
 
 /** The methods `request` sends. */
@@ -119,6 +125,7 @@ export class VimeoClient {
   readonly #requestTimeoutMs: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #probeUpload: UploadProbe | undefined;
+  readonly #onRateLimit: ((reading: RateLimitInfo) => void) | undefined;
   readonly #agents = createApiAgents();
   /** Every form of the upload links this client has seen or was told of, and video passwords: redacted from errors. */
   readonly #secrets = new Set<string>();
@@ -139,6 +146,7 @@ export class VimeoClient {
     }
     this.#onRetry = options.onRetry;
     this.#probeUpload = options.probeUpload;
+    this.#onRateLimit = options.onRateLimit;
   }
 
   /** The `X-RateLimit-*` headers of the latest answer; null before the first one. */
@@ -405,7 +413,14 @@ export class VimeoClient {
       throw mapNetworkFailure(call.method, url, call.path, error, secrets);
     }
     const rateLimit = parseRateLimitHeaders(responseHeaders);
-    if (rateLimit) this.#rateLimit = rateLimit;
+    if (rateLimit) {
+      this.#rateLimit = rateLimit;
+      try {
+        this.#onRateLimit?.(rateLimit);
+      } catch {
+        // An observer's failure is not the call's: the answer is still read.
+      }
+    }
     if (status >= 200 && status < 300) {
       const json = parseJsonBody(bodyText, call, url, status);
       for (const link of uploadLinksIn(json)) this.protectUploadLink(link);

@@ -97,8 +97,8 @@ export interface Fleet {
   readonly env: Record<string, string>;
   /** `count` random files `<prefix>-<i>.mp4` of `sizeBytes + i` bytes in the scratch folder. */
   files(count: number, sizeBytes: number, prefix?: string): Promise<TestFile[]>;
-  /** A worker process, ready (killed after the test if still running). */
-  worker(args?: readonly string[]): Promise<CliRun>;
+  /** A worker process, ready (killed after the test if still running), with more environment if given. */
+  worker(args?: readonly string[], extraEnv?: Readonly<Record<string, string>>): Promise<CliRun>;
   /** Stops one worker with SIGTERM, expects exit 0, returns its output. */
   stop(run: CliRun): Promise<string>;
   /** Kills one worker with SIGKILL (nothing runs at exit) and returns its output. */
@@ -152,8 +152,8 @@ export function useFleet(): (options?: {
           made.push(await randomFile(scratch.dir, `${prefix}-${i}.mp4`, sizeBytes + i));
         return made;
       },
-      worker: async (args = []) => {
-        const run = await startWorker(env, scratch.dir, args);
+      worker: async (args = [], extraEnv = {}) => {
+        const run = await startWorker({ ...env, ...extraEnv }, scratch.dir, args);
         workers.add(run);
         return run;
       },

@@ -359,6 +359,46 @@ describe('VimeoClient redirects', () => {
 });
 
 describe('VimeoClient rate limits', () => {
+  it('tells onRateLimit the X-RateLimit-* headers of every answer that has them, a 429 included', async () => {
+    const readings: unknown[] = [];
+    const reset = Math.floor(Date.now() / 1000) + 60;
+    server.script(
+      json(
+        429,
+        { error: 'too many' },
+        {
+          'X-RateLimit-Limit': '10',
+          'X-RateLimit-Remaining': '0',
+          'Retry-After': '0',
+          'X-RateLimit-Reset': String(reset),
+        },
+      ),
+      json(200, { uri: '/videos/1' }),
+      json(
+        200,
+        { uri: '/videos/1' },
+        {
+          'X-RateLimit-Limit': '10',
+          'X-RateLimit-Remaining': '9',
+          'X-RateLimit-Reset': '2030-01-01T00:00:00+00:00',
+        },
+      ),
+    );
+    const c = client({
+      onRateLimit: (reading) => {
+        readings.push(reading);
+        throw new Error('an observer that throws changes nothing');
+      },
+    });
+    await c.getVideo({ videoUri: '/videos/1' });
+    await c.getVideo({ videoUri: '/videos/1' });
+    expect(readings).toEqual([
+      { limit: 10, remaining: 0, resetAt: new Date(reset * 1000) },
+      { limit: 10, remaining: 9, resetAt: new Date('2030-01-01T00:00:00Z') },
+    ]);
+    expect(c.rateLimit).toEqual(readings[1]);
+  });
+
   it('reads Retry-After into RateLimitError.retryAfterMs', async () => {
     server.script(json(429, { error: 'too many' }, { 'Retry-After': '7' }));
     const error = await rejection(client({ retry: { maxAttempts: 1 } }).getVideo({ videoUri: '/videos/1' }));

@@ -134,7 +134,8 @@ export interface QueueWorkOptions {
 /**
  * `queue work`: takes jobs until SIGTERM/SIGINT, then stops the running uploads at a resumable
  * point, puts their jobs back and exits 0. Timings can be tuned through the environment
- * (VIMEO_TUS_QUEUE_LOCK_MS, VIMEO_TUS_QUEUE_STALLED_MS, VIMEO_TUS_QUEUE_LEDGER_STALE_MS).
+ * (VIMEO_TUS_QUEUE_LOCK_MS, VIMEO_TUS_QUEUE_STALLED_MS, VIMEO_TUS_QUEUE_LEDGER_STALE_MS), and the
+ * API calls kept in reserve before the queue pauses (VIMEO_TUS_QUEUE_RATE_LIMIT_RESERVE).
  */
 export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Promise<ExitCodeValue> {
   const redisUrl = queueUrlOf(options.queue, io);
@@ -151,6 +152,7 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
   const lockMs = envMs(io, 'VIMEO_TUS_QUEUE_LOCK_MS');
   const stalledMs = envMs(io, 'VIMEO_TUS_QUEUE_STALLED_MS');
   const ledgerStaleMs = envMs(io, 'VIMEO_TUS_QUEUE_LEDGER_STALE_MS');
+  const reserve = envCount(io, 'VIMEO_TUS_QUEUE_RATE_LIMIT_RESERVE');
   const worker = await startFleetWorker({
     redisUrl,
     token: config.token,
@@ -160,6 +162,7 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
     ...(lockMs !== undefined ? { jobLockMs: lockMs } : {}),
     ...(stalledMs !== undefined ? { stalledCheckMs: stalledMs } : {}),
     ...(ledgerStaleMs !== undefined ? { ledgerLockStaleMs: ledgerStaleMs } : {}),
+    ...(reserve !== undefined ? { rateLimitReserve: reserve } : {}),
     onEvent: print,
   });
   if (json) io.stdout.write(`${JSON.stringify({ type: 'ready', pid: process.pid })}\n`);
@@ -175,11 +178,21 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
 }
 
 function envMs(io: Pick<CliIo, 'env'>, name: string): number | undefined {
+  return envWhole(io, name, 100, 'ms');
+}
+
+function envCount(io: Pick<CliIo, 'env'>, name: string): number | undefined {
+  return envWhole(io, name, 0, 'API calls');
+}
+
+/** A whole number >= `min` from the environment; undefined when unset. */
+function envWhole(io: Pick<CliIo, 'env'>, name: string, min: number, unit: string): number | undefined {
   const text = io.env[name];
   if (text === undefined || text === '') return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 100)
-    throw new ConfigError(`${name} must be a whole number of ms >= 100`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of ${unit} >= ${min}`);
+  }
   return value;
 }
 
@@ -193,6 +206,8 @@ function describeEvent(event: FleetWorkerEvent): string {
       return `failed    ${stripControl(event.source)}: ${stripControl(event.message)} [${event.code}]${event.willRetry ? ' (will retry)' : ''}`;
     case 'rate-limited':
       return `rate limit: the whole queue pauses for ${Math.ceil(event.pauseMs / 1000)} s`;
+    case 'rate-limit-low':
+      return `rate limit: ${event.remaining} API calls left in this window; the whole queue pauses for ${Math.ceil(event.pauseMs / 1000)} s`;
     case 'requeued':
       return `requeued  ${stripControl(event.source)} (stopped at a resumable point)`;
   }
