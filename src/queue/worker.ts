@@ -42,6 +42,8 @@ export type FleetWorkerEvent =
       readonly videoUri: string;
       readonly link: string;
       readonly resumed: boolean;
+      /** Bytes this attempt sent: the rest after the server's offset when the upload was continued. */
+      readonly bytesSent: number;
     }
   | {
       readonly type: 'failed';
@@ -159,7 +161,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
         bytesTotal: result.bytesTotal,
         resumed: result.resumed,
       };
-      emit({ type: 'verified', jobId, source: display, ...value });
+      emit({ type: 'verified', jobId, source: display, ...value, bytesSent: result.bytesSent });
       return value;
     } catch (error) {
       if (stopping && controller.signal.aborted) {

@@ -73,14 +73,22 @@ describe.skipIf(SKIP_REDIS)('queue add / work on redis-server', () => {
     expect((await cli(['queue', 'add', dir], env, dir)).code).toBe(0);
     const first = await fleet.worker();
     await waitUntil(() => someUploadHalfway(sandbox), 30_000, 'the upload half-way');
+    const signalledMs = Date.now();
     const events = workerEvents(await fleet.stop(first));
+    // The bound (a requirement, not a speed measurement): gone within ten seconds of SIGTERM.
+    expect(Date.now() - signalledMs).toBeLessThan(10_000);
     expect(events.map((e) => e.type)).toEqual(['ready', 'started', 'requeued', 'stopped']);
     expect(await totals(env, dir)).toMatchObject({ total: 1, waiting: 1, active: 0, failed: 0 });
+    await sandbox.idle();
+    const keptBytes = (await sandbox.state({ hashes: false })).videos[0]?.storedBytes ?? 0;
+    expect(keptBytes).toBeGreaterThan(0);
+    expect(keptBytes).toBeLessThan(FILE_BYTES);
 
+    // The next worker continues from the server's offset: it sends only the bytes the server lacks.
     const second = await fleet.worker();
     await waitUntil(async () => (await totals(env, dir)).verified === 1, 60_000, 'the job verified');
     const verified = workerEvents(await fleet.stop(second)).find((e) => e.type === 'verified');
-    expect(verified).toMatchObject({ resumed: true });
+    expect(verified).toMatchObject({ resumed: true, bytesSent: FILE_BYTES - keptBytes });
     await expectOneVideoPerSource(sandbox, files);
   }, 120_000);
 });
