@@ -7,7 +7,8 @@
  *   check hands them to another worker, whose ledger lookup finds the record and continues it.
  * - `stop()` (SIGTERM) takes no new job, aborts the running uploads at a resumable point (what the
  *   server acknowledged is kept; the record says where), puts their jobs back in the waiting list
- *   without spending an attempt, and resolves once the worker is closed.
+ *   without spending an attempt, and resolves once the worker is closed, or after `stopTimeoutMs`
+ *   when Redis does not answer (then the jobs are handed on as stalled, as a dead worker's are).
  * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time; so does
  *   an answer whose `X-RateLimit-Remaining` is down to the reserve (rate-limit-reserve.ts), before
  *   any 429. A pause is never shortened by a later, shorter one.
@@ -29,6 +30,8 @@ import { rateLimitPauseMs } from './rate-limit-reserve.js';
 export const DEFAULT_JOB_LOCK_MS = 20_000;
 /** How often each worker looks for jobs whose holder stopped renewing. */
 export const DEFAULT_STALLED_CHECK_MS = 15_000;
+/** How long `stop()` waits for the running uploads to be put back before it gives up on Redis. */
+export const DEFAULT_STOP_TIMEOUT_MS = 8_000;
 /** How long a silent upload-lock holder is trusted in the ledger (every worker must agree). */
 export const DEFAULT_LEDGER_LOCK_STALE_MS = 30_000;
 
@@ -91,13 +94,23 @@ export interface FleetWorkerOptions {
    * @default max(1, ⌈5 % of X-RateLimit-Limit⌉)
    */
   readonly rateLimitReserve?: number;
+  /**
+   * How long `stop()` waits for its uploads to stop and their jobs to go back to the queue. Past it
+   * (Redis does not answer), the worker lets go: those jobs are taken over as stalled, as a dead
+   * worker's are, and continue from the ledger. @default DEFAULT_STOP_TIMEOUT_MS
+   */
+  readonly stopTimeoutMs?: number;
   readonly onEvent?: (event: FleetWorkerEvent) => void;
 }
 
 /** A running worker. */
 export interface FleetWorker {
-  /** Stops taking jobs, aborts the running uploads at a resumable point, requeues them, closes. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs, aborts the running uploads at a resumable point, requeues them, closes.
+   * `graceful` is false when it gave up after `stopTimeoutMs` (Redis did not answer): the jobs it
+   * held are handed on as stalled.
+   */
+  stop(): Promise<{ readonly graceful: boolean }>;
   /** Resolves once the worker is closed (after `stop()`). */
   readonly closed: Promise<void>;
 }
@@ -209,21 +222,37 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   worker.on('error', () => undefined);
   await worker.waitUntilReady();
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<{ readonly graceful: boolean }> | undefined;
   let resolveClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  const stop = (): Promise<void> => {
+  const stop = (): Promise<{ readonly graceful: boolean }> => {
     closing ??= (async () => {
       stopping = true;
-      const done = worker.close();
+      const done = worker.close().then(
+        () => true,
+        () => true,
+      );
       for (const controller of running) controller.abort(new AbortError('the worker is stopping'));
-      await done.catch(() => undefined);
-      await queue.close().catch(() => undefined);
-      await ledger.close().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const givenUp = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+      });
+      const graceful = await Promise.race([done, givenUp]);
+      clearTimeout(timer);
+      if (graceful) {
+        await queue.close().catch(() => undefined);
+        await ledger.close().catch(() => undefined);
+      } else {
+        // Redis does not answer: waiting for it could take forever. Nothing is lost by leaving:
+        // BullMQ's stalled check hands the jobs on, and the ledger continues their uploads.
+        void queue.close().catch(() => undefined);
+        void ledger.close().catch(() => undefined);
+      }
       connection.disconnect();
       resolveClosed();
+      return { graceful };
     })();
     return closing;
   };

@@ -78,6 +78,7 @@ describe.skipIf(SKIP_REDIS)('queue add / work on redis-server', () => {
     // The bound (a requirement, not a speed measurement): gone within ten seconds of SIGTERM.
     expect(Date.now() - signalledMs).toBeLessThan(10_000);
     expect(events.map((e) => e.type)).toEqual(['ready', 'started', 'requeued', 'stopped']);
+    expect(events.at(-1)).toMatchObject({ graceful: true });
     expect(await totals(env, dir)).toMatchObject({ total: 1, waiting: 1, active: 0, failed: 0 });
     await sandbox.idle();
     const keptBytes = (await sandbox.state({ hashes: false })).videos[0]?.storedBytes ?? 0;
@@ -91,4 +92,27 @@ describe.skipIf(SKIP_REDIS)('queue add / work on redis-server', () => {
     expect(verified).toMatchObject({ resumed: true, bytesSent: FILE_BYTES - keptBytes });
     await expectOneVideoPerSource(sandbox, files);
   }, 120_000);
+
+  it('SIGTERM while Redis is down: the worker still exits within ten seconds; its job is taken over once Redis is back', async () => {
+    const fleet = await startFleet(SLOW);
+    const { env, dir, sandbox, redis } = fleet;
+    const files = await fleet.files(1, FILE_BYTES, 'cut');
+    expect((await cli(['queue', 'add', dir], env, dir)).code).toBe(0);
+    const first = await fleet.worker();
+    await waitUntil(() => someUploadHalfway(sandbox), 30_000, 'the upload half-way');
+    await redis.kill();
+    const signalledMs = Date.now();
+    const events = workerEvents(await fleet.stop(first));
+    expect(Date.now() - signalledMs).toBeLessThan(10_000);
+    // It could not put the job back: it says so, and leaves it to the others.
+    expect(events.at(-1)).toMatchObject({ type: 'stopped', graceful: false });
+    expect(events.filter((e) => e.type === 'requeued')).toEqual([]);
+
+    await redis.start();
+    const second = await fleet.worker();
+    await waitUntil(async () => (await totals(env, dir)).verified === 1, 90_000, 'the job verified');
+    const verified = workerEvents(await fleet.stop(second)).find((e) => e.type === 'verified');
+    expect(verified).toMatchObject({ resumed: true });
+    await expectOneVideoPerSource(sandbox, files);
+  }, 150_000);
 });

@@ -171,9 +171,15 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
     if (io.signal.aborted) resolve();
     else io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  await worker.stop();
-  if (json) io.stdout.write(`${JSON.stringify({ type: 'stopped' })}\n`);
-  else io.stdout.write('Worker stopped; its unfinished uploads are back in the queue.\n');
+  const { graceful } = await worker.stop();
+  if (json) io.stdout.write(`${JSON.stringify({ type: 'stopped', graceful })}\n`);
+  else if (graceful) io.stdout.write('Worker stopped; its unfinished uploads are back in the queue.\n');
+  else {
+    io.stdout.write(
+      "Worker stopped without putting its uploads back (the queue's Redis did not answer); " +
+        'the other workers take them over as stalled jobs once Redis is back.\n',
+    );
+  }
   return ExitCode.Ok;
 }
 
