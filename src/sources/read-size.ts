@@ -19,10 +19,10 @@
  */
 
 /** Size of each read from disk while streaming a PATCH body. */
-export const READ_SIZE_BYTES = 64 * 1024;
+export const READ_SIZE_BYTES = 1024 * 1024;
 
 /** Read buffers cycling between disk and socket: one being filled while the other waits in the socket. */
-export const READ_BUFFER_COUNT = 16;
+export const READ_BUFFER_COUNT = 2;
 
 /**
  * A synchronous read slower than this suggests the file is not in the page cache and its storage is
