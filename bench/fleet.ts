@@ -9,7 +9,10 @@
  * timed from its start to its exit. The configurations alternate (A B C D, A B C D, ...) so each
  * round saw about the same machine load; medians are reported.
  *
- *   npm run bench:fleet -- [--files 24] [--size-mib 4] [--rounds 3] [--concurrency 2]
+ *   npm run bench:fleet -- [--files 24] [--size-mib 4] [--rounds 3] [--concurrency 2] [--work-dir DIR]
+ *
+ * Prints its table (markdown) on stdout and the rounds on stderr; `npm run bench` runs it as its
+ * `fleet` section.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -24,7 +27,11 @@ import { type SandboxProcess, startSandboxProcess } from './lib/sandbox-process.
 import { spread } from './lib/stats.js';
 
 const BIN = join(REPO_DIR, 'dist', 'cli', 'bin.js');
-const WORK_DIR = join(BENCH_DIR, '.work', 'fleet');
+const workDirFlag = process.argv.indexOf('--work-dir');
+const WORK_DIR =
+  workDirFlag >= 0 && process.argv[workDirFlag + 1] !== undefined
+    ? join(process.argv[workDirFlag + 1] as string, 'fleet')
+    : join(BENCH_DIR, '.work', 'fleet');
 
 interface Options {
   readonly files: number;

@@ -15,6 +15,7 @@ import { renderBenchSection } from './lib/bench-report.js';
 import { renderBarChart } from './lib/chart.js';
 import { compileChildScripts, REPO_DIR } from './lib/compile.js';
 import { ensureRandomFile } from './lib/files.js';
+import { runFleetSection } from './lib/fleet-section.js';
 import { describeMachine } from './lib/machine.js';
 import { hasGnuTime } from './lib/measure.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './lib/options.js';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   let chunks: ConfigurationResult[] | null = null;
   let scaling: ConfigurationResult[] | null = null;
   let batch: BenchResults['batch'] = null;
+  let fleet: BenchResults['fleet'] = null;
   if (tools.length > 0 && options.sections.includes('defaults')) {
     defaults = await rotate(options.sizeBytes, 'default', options.runs, tools);
   }
@@ -126,6 +128,19 @@ async function main(): Promise<void> {
       distDir: join(REPO_DIR, 'dist'),
       log,
     });
+  }
+
+  if (options.sections.includes('fleet')) {
+    log(
+      `-- fleet: ${options.fleetFiles} files of ${options.fleetFileMiB} MiB, ${options.fleetRounds} rounds`,
+    );
+    const outcome = await runFleetSection({
+      rounds: options.fleetRounds,
+      files: options.fleetFiles,
+      fileMiB: options.fleetFileMiB,
+      workDir: options.workDir,
+    });
+    fleet = 'pending' in outcome ? outcome : { table: outcome.table, rounds: options.fleetRounds };
   }
 
   let chartFile: string | null = null;
@@ -167,6 +182,7 @@ async function main(): Promise<void> {
     chunks,
     scaling,
     batch,
+    fleet,
     chartFile,
   };
   await mkdir(dirname(options.jsonPath), { recursive: true });

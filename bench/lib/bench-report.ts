@@ -398,6 +398,16 @@ export function renderBenchSection(results: BenchResults, commandLine: string): 
   out.push('');
   out.push(batchTable(results.batch));
   out.push('');
+  out.push('### Fleet: `queue work` on Redis against the plain CLI batch (bench/fleet.ts)');
+  out.push('');
+  out.push(
+    results.fleet === null
+      ? '(not run)'
+      : 'pending' in results.fleet
+        ? `Pending: ${results.fleet.pending}`
+        : results.fleet.table,
+  );
+  out.push('');
   out.push('### Targets, measured side by side in this run');
   out.push('');
   out.push('| target | measured | verdict |');

@@ -4,8 +4,8 @@ import type { ChunkSetting } from '../clients/client-io.js';
 import { parseBytes } from './units.js';
 
 /** The sections a bench run can do. */
-export type BenchSection = 'defaults' | 'chunks' | 'scaling' | 'batch';
-const SECTIONS: readonly BenchSection[] = ['defaults', 'chunks', 'scaling', 'batch'];
+export type BenchSection = 'defaults' | 'chunks' | 'scaling' | 'batch' | 'fleet';
+const SECTIONS: readonly BenchSection[] = ['defaults', 'chunks', 'scaling', 'batch', 'fleet'];
 
 /** Resolved options of one bench run. */
 export interface BenchOptions {
@@ -21,6 +21,10 @@ export interface BenchOptions {
   readonly batchFiles: number;
   readonly batchFileSizeBytes: number;
   readonly batchConcurrency: readonly number[];
+  /** The fleet section (bench/fleet.ts): rounds, files and their size. */
+  readonly fleetRounds: number;
+  readonly fleetFiles: number;
+  readonly fleetFileMiB: number;
   /** Preload the timeline hook into Node clients (the time breakdown). */
   readonly timeline: boolean;
   readonly outPath: string;
@@ -40,12 +44,16 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
   --chunks LIST         chunk sizes (full 128MiB,256MiB,512000000,unlimited; publication the same
                         without 256MiB); 512000000 is 512 MB, the default policy's largest PATCH
   --tools LIST          subset of curl,tus-js-client,vimeo.js,vimeo-tus,vimeo-tus-cli (default: all)
-  --only LIST           sections: defaults,chunks,scaling,batch (default: all)
+  --only LIST           sections: defaults,chunks,scaling,batch,fleet (default: all)
   --scaling-sizes LIST  file sizes of the scaling section, each client at its defaults
                         (default 256MiB,1GiB,4GiB)
   --batch-files N       files in the batch section (default 200)
   --batch-file-size S   size of each batch file (default 1MiB)
   --concurrency LIST    batch concurrencies (default 1,4,8)
+  --fleet-rounds N      rounds of the fleet section (bench/fleet.ts: the CLI batch, then queue
+                        workers 1, 2, 4 on one redis-server; full and publication 3, quick 1)
+  --fleet-files N       files in the fleet section (default 24; quick 8)
+  --fleet-file-mib N    size of each fleet file in MiB (default 4)
   --no-timeline         do not preload the timeline hook (no time breakdown)
   --quick               = --profile quick: 64MiB, 2 rounds, scaling 16MiB,64MiB,256MiB, 40 batch files
   --out PATH            markdown report to update (default docs/benchmarks.md)
@@ -86,6 +94,8 @@ const PROFILES = {
     chunks: CHUNKS,
     scaling: '256MiB,1GiB,4GiB',
     batch: 200,
+    fleetRounds: 3,
+    fleetFiles: 24,
   },
   publication: {
     runs: 5,
@@ -95,6 +105,8 @@ const PROFILES = {
     chunks: '128MiB,512000000,unlimited',
     scaling: '256MiB,1GiB,4GiB',
     batch: 200,
+    fleetRounds: 3,
+    fleetFiles: 24,
   },
   quick: {
     runs: 2,
@@ -104,6 +116,8 @@ const PROFILES = {
     chunks: CHUNKS,
     scaling: '16MiB,64MiB,256MiB',
     batch: 40,
+    fleetRounds: 1,
+    fleetFiles: 8,
   },
 } as const;
 
@@ -125,6 +139,9 @@ export function parseBenchOptions(
       only: { type: 'string' },
       'scaling-sizes': { type: 'string' },
       'batch-files': { type: 'string' },
+      'fleet-rounds': { type: 'string' },
+      'fleet-files': { type: 'string' },
+      'fleet-file-mib': { type: 'string' },
       'batch-file-size': { type: 'string' },
       concurrency: { type: 'string' },
       'no-timeline': { type: 'boolean' },
@@ -162,6 +179,9 @@ export function parseBenchOptions(
     batchFiles: positiveInt(values['batch-files'] ?? String(profile.batch), 'batch-files'),
     batchFileSizeBytes: parseBytes(values['batch-file-size'] ?? '1MiB'),
     batchConcurrency: list(values.concurrency ?? '1,4,8').map((item) => positiveInt(item, 'concurrency')),
+    fleetRounds: positiveInt(values['fleet-rounds'] ?? String(profile.fleetRounds), 'fleet-rounds'),
+    fleetFiles: positiveInt(values['fleet-files'] ?? String(profile.fleetFiles), 'fleet-files'),
+    fleetFileMiB: positiveInt(values['fleet-file-mib'] ?? '4', 'fleet-file-mib'),
     timeline: values['no-timeline'] !== true,
     outPath,
     chartPath: values.chart ?? `${outDir}/benchmarks-throughput.svg`,

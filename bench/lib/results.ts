@@ -54,6 +54,8 @@ export interface BenchResults {
   /** Every client at its defaults on several file sizes. */
   readonly scaling: readonly ConfigurationResult[] | null;
   readonly batch: readonly BatchResult[] | Pending | null;
+  /** The fleet section: bench/fleet.ts's table (markdown), with how it was run. */
+  readonly fleet: { readonly table: string; readonly rounds: number } | Pending | null;
   /** Where the chart was written, relative to the report. */
   readonly chartFile: string | null;
 }

@@ -206,6 +206,7 @@ describe('targets', () => {
     chunks: null,
     scaling,
     batch,
+    fleet: null,
     chartFile: null,
   });
 

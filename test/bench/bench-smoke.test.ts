@@ -13,6 +13,7 @@ import { breakdownOf } from '../../bench/lib/breakdown.js';
 import { readSection } from '../../bench/lib/report-file.js';
 import type { BenchResults } from '../../bench/lib/results.js';
 import { MIB } from '../../bench/lib/units.js';
+import { SKIP_REDIS } from '../helpers/redis-server.js';
 
 const run = promisify(execFile);
 const repoDir = join(import.meta.dirname, '..', '..');
@@ -79,6 +80,12 @@ describe('bench smoke', () => {
         '4',
         '--concurrency',
         '1,2',
+        '--fleet-rounds',
+        '1',
+        '--fleet-files',
+        '2',
+        '--fleet-file-mib',
+        '1',
         '--out',
         join(dir, 'benchmarks.md'),
         '--json',
@@ -178,6 +185,24 @@ describe('bench smoke', () => {
     const section = readSection(report, 'bench') ?? '';
     expect(tableRows(section, 'concurrency').map((row) => row[1])).toEqual(['4/4', '4/4']);
   });
+
+  it.skipIf(SKIP_REDIS)(
+    'runs the fleet section: the CLI batch and 1, 2, 4 queue workers, every file one video',
+    () => {
+      // bench/fleet.ts itself checks after each run that the sandbox holds exactly one video per file
+      // with its bytes, and exits non-zero otherwise (then the section is pending).
+      const fleet = results.fleet;
+      if (fleet === null || 'pending' in fleet)
+        throw new Error(`fleet did not run: ${JSON.stringify(fleet)}`);
+      const section = readSection(report, 'bench') ?? '';
+      expect(tableRows(section, 'configuration').map((row) => row[0])).toEqual([
+        'CLI batch',
+        'fleet, 1 worker',
+        'fleet, 2 workers',
+        'fleet, 4 workers',
+      ]);
+    },
+  );
 
   it('writes the chart as SVG next to the report', async () => {
     const svg = await readFile(join(dir, 'benchmarks-throughput.svg'), 'utf8');
