@@ -6,10 +6,10 @@
 import { sleep as abortableSleep } from '../core/sleep.js';
 import { VerificationError } from '../errors.js';
 import { VimeoClient } from '../vimeo/client.js';
-import { throwIfVideoFailed } from './confirm.js';
+import { CONFIRM_FIELDS, throwIfVideoFailed } from './confirm.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_PROCESSING_TIMEOUT_MS } from './resolve-options.js';
 import type { VimeoStatus } from './types.js';
-import { STATUS_FIELDS, statusesOf } from './verify.js';
+import { statusesOf } from './verify.js';
 
 const MAX_POLL_INTERVAL_MS = 30_000;
 const POLL_GROWTH = 1.5;
@@ -41,7 +41,7 @@ export async function pollProcessing(
   const deadline = Date.now() + options.timeoutMs;
   let delayMs = options.pollIntervalMs;
   const read = async (): Promise<ProcessingStatuses> => {
-    const video = await client.getVideo({ videoUri, fields: STATUS_FIELDS, signal: options.signal });
+    const video = await client.getVideo({ videoUri, fields: CONFIRM_FIELDS, signal: options.signal });
     // A video Vimeo marks failed (quota, upload or transcoding error) is a typed error at once.
     throwIfVideoFailed(video, videoUri);
     return statusesOf(video);

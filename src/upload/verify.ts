@@ -10,9 +10,6 @@ import type { VideoInfo } from '../vimeo/types.js';
 import { apiChecks, CONFIRM_FIELDS, confirmWithVimeo, type VerifyChecks } from './confirm.js';
 import type { RetryEvent, RetryPolicy, VerifyReport, VimeoStatus } from './types.js';
 
-/** The fields the verify and processing steps read. */
-export const STATUS_FIELDS = CONFIRM_FIELDS;
-
 /** What the verify step of an upload established. */
 export interface VerifiedTransfer {
   readonly uploadOffset: number;
