@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createBufferPool } from '../sources/range-reader.js';
+import { createBufferPool, retireBufferPool } from '../sources/range-reader.js';
 import type { UploadSource } from '../sources/source.js';
 import { probeOffset } from './probe-offset.js';
 import { sendChunk } from './send-chunk.js';
@@ -79,5 +79,6 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     });
   } finally {
     agent.destroy();
+    retireBufferPool(pool);
   }
 }

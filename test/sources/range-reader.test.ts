@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileError } from '../../src/errors.js';
-import { createBufferPool, openRangeReader, type RangeReader } from '../../src/sources/range-reader.js';
-import { SLOW_READ_MS, SLOW_READS_TO_SWITCH } from '../../src/sources/read-size.js';
+import {
+  createBufferPool,
+  openRangeReader,
+  type RangeReader,
+  retireBufferPool,
+  SPARE_BUFFERS,
+  spareBufferCount,
+} from '../../src/sources/range-reader.js';
+import { READ_SIZE_BYTES, SLOW_READ_MS, SLOW_READS_TO_SWITCH } from '../../src/sources/read-size.js';
 
 let dir: string;
 let path: string;
@@ -118,6 +125,72 @@ describe('openRangeReader', () => {
   it('fails with E_FILE_NOT_FOUND for a missing file', async () => {
     const error = await openRangeReader(join(dir, 'nope.bin'), 0, 1).catch((e: unknown) => e);
     expect((error as FileError).code).toBe('E_FILE_NOT_FOUND');
+  });
+});
+
+describe('spare buffers between transfers', () => {
+  let big: string;
+  let bigContent: Buffer;
+  beforeAll(async () => {
+    bigContent = randomBytes(READ_SIZE_BYTES + 123);
+    big = join(dir, 'big.bin');
+    await writeFile(big, bigContent);
+  });
+
+  it("a finished transfer's buffers serve the next transfer's reads", async () => {
+    const first = createBufferPool();
+    const bytes = await drain(await openRangeReader(big, 0, bigContent.length, { pool: first }));
+    expect(bytes.equals(bigContent)).toBe(true);
+    const used = new Set(first.idle.map((buffer) => buffer.buffer));
+    expect(used.size).toBeGreaterThan(0);
+    const sparesBefore = spareBufferCount();
+    retireBufferPool(first);
+    expect(first.idle).toHaveLength(0);
+    expect(spareBufferCount()).toBe(Math.min(SPARE_BUFFERS, sparesBefore + used.size));
+
+    const second = createBufferPool();
+    const reader = await openRangeReader(big, 0, bigContent.length, { pool: second });
+    const piece = await reader.read();
+    if (!piece) throw new Error('expected a piece');
+    // The same memory, not a new allocation; and the bytes are this read's.
+    expect(used.has(piece.buffer)).toBe(true);
+    expect(piece.equals(bigContent.subarray(0, READ_SIZE_BYTES))).toBe(true);
+    reader.release(piece);
+    await reader.close();
+    retireBufferPool(second);
+  });
+
+  it('a buffer still in a socket becomes a spare only when released, and spares stay bounded', async () => {
+    const pool = createBufferPool();
+    const reader = await openRangeReader(big, 0, bigContent.length, { pool });
+    const kept = await reader.read(); // a write still queued when the transfer ends
+    if (!kept) throw new Error('expected a piece');
+    await reader.close();
+    retireBufferPool(pool);
+    const sparesNow = spareBufferCount();
+
+    // A transfer starting meanwhile never gets the buffer that is still out.
+    const next = createBufferPool();
+    const other = await openRangeReader(big, 0, bigContent.length, { pool: next });
+    const fresh = await other.read();
+    expect(fresh?.buffer).not.toBe(kept.buffer);
+    if (fresh) other.release(fresh);
+    await other.close();
+
+    reader.release(kept); // its write callback, after the transfer ended
+    expect(pool.idle).toHaveLength(0); // not back in the retired pool
+    retireBufferPool(next);
+    expect(spareBufferCount()).toBeLessThanOrEqual(SPARE_BUFFERS);
+    expect(spareBufferCount()).toBeGreaterThanOrEqual(Math.min(SPARE_BUFFERS, sparesNow));
+
+    // Many retired pools never keep more than SPARE_BUFFERS.
+    const pools = Array.from({ length: SPARE_BUFFERS + 3 }, () => createBufferPool());
+    const readers = await Promise.all(
+      pools.map((p) => openRangeReader(big, 0, READ_SIZE_BYTES, { pool: p })),
+    );
+    for (const r of readers) await drain(r);
+    for (const p of pools) retireBufferPool(p);
+    expect(spareBufferCount()).toBe(SPARE_BUFFERS);
   });
 });
 
