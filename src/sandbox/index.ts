@@ -17,6 +17,7 @@ import { quoteUploadId } from './quoted-errors.js';
 import { StateStore } from './state-store.js';
 import type { Faults, Sandbox, SandboxOptions } from './types.js';
 import { createUploadHost, uploadIdOf } from './upload-host.js';
+import { CachedConfigstore } from './upload-records.js';
 
 export type * from './types.js';
 
@@ -44,7 +45,7 @@ async function start(options: SandboxOptions, ownsDataDir: boolean): Promise<San
   const uploadsDir = join(dataDir, 'uploads');
   await mkdir(uploadsDir, { recursive: true });
   const store = await StateStore.open(dataDir);
-  const tusStore = new FileStore({ directory: uploadsDir });
+  const tusStore = new FileStore({ directory: uploadsDir, configstore: new CachedConfigstore(uploadsDir) });
   const faults = new FaultController(options.faults ?? {});
   const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
   const foreign = new ForeignHost(dataDir);

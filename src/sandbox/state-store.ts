@@ -57,6 +57,8 @@ export class StateStore {
   readonly #file: string;
   #state: PersistedState;
   #writing: Promise<void> = Promise.resolve();
+  /** The next write, while it waits for the one in progress: later changes ride on it. */
+  #queued: Promise<void> | undefined;
 
   private constructor(file: string, state: PersistedState) {
     this.#file = file;
@@ -166,17 +168,25 @@ export class StateStore {
     return version;
   }
 
-  /** Persist the records; writes are serialized and atomic. */
+  /**
+   * Persist the records; resolves once a write that began after this call is on disk. Writes are
+   * serialized and atomic, and grouped: changes made while a write is in progress share the next
+   * one, which serializes the records when it starts (eight uploads finishing together cost two
+   * writes of the whole file, not eight).
+   */
   save(): Promise<void> {
-    const text = JSON.stringify(this.#state);
+    if (this.#queued) return this.#queued;
     const tmp = `${this.#file}.tmp`;
-    this.#writing = this.#writing
+    const queued = this.#writing
       .catch(() => undefined)
       .then(async () => {
-        await writeFile(tmp, text);
+        this.#queued = undefined; // from here on, a change needs the next write
+        await writeFile(tmp, JSON.stringify(this.#state));
         await rename(tmp, this.#file);
       });
-    return this.#writing;
+    this.#queued = queued;
+    this.#writing = queued;
+    return queued;
   }
 }
 
