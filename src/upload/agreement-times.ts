@@ -47,6 +47,17 @@ export interface AgreementObservation {
   readonly agreedAtMs: number;
 }
 
+/**
+ * What was learned of one API URL, in a form a later process can take up (the CLI keeps it in its
+ * state folder, next to the ledger): the bracket, and when its lower edge was last trusted.
+ */
+export interface LearnedAgreement {
+  readonly lowMs: number;
+  readonly highMs: number;
+  /** Epoch ms (Date.now's clock): the lower edge is forgotten LOW_EDGE_KEPT_MS after it. */
+  readonly lowSinceMs: number;
+}
+
 /** Learned agreement times per API URL (one instance per process: {@link agreementTimes}). */
 export class AgreementTimes {
   readonly #brackets = new Map<string, Bracket>();
@@ -133,6 +144,38 @@ export class AgreementTimes {
   /** Settles when the upload learning `apiUrl` now ends (at once when none is). */
   learning(apiUrl: string): Promise<void> {
     return this.#learners.get(apiUrl) ?? Promise.resolve();
+  }
+
+  /** What is learned now, per API URL (to keep for a later process). */
+  learned(): Map<string, LearnedAgreement> {
+    const out = new Map<string, LearnedAgreement>();
+    for (const [apiUrl, { lowMs, highMs, lowSinceMs }] of this.#brackets) {
+      out.set(apiUrl, { lowMs, highMs, lowSinceMs });
+    }
+    return out;
+  }
+
+  /**
+   * Takes up what an earlier process learned of `apiUrl`, unless this process learned it already
+   * or the values make no sense (they come from a file: ignored, the host is learned again). The
+   * first upload then reads at the time it gives, and a host whose delay changed since is followed
+   * as within one process (a late answer widens the bracket; probes narrow it).
+   */
+  adopt(apiUrl: string, saved: LearnedAgreement): void {
+    if (this.#brackets.has(apiUrl)) return;
+    const { lowMs, highMs, lowSinceMs } = saved;
+    const sane =
+      [lowMs, highMs, lowSinceMs].every(Number.isFinite) &&
+      lowMs >= 0 &&
+      lowMs <= highMs &&
+      highMs <= MAX_PLANNED_READ_MS;
+    if (!sane) return;
+    this.#brackets.set(apiUrl, {
+      lowMs,
+      highMs,
+      lowSinceMs: Math.min(lowSinceMs, this.#now()),
+      probeUntilMs: 0,
+    });
   }
 
   /** Forgets everything (tests). */

@@ -7,6 +7,7 @@ import { type CliConfig, resolveCliConfig } from '../../config/cli-config.js';
 import { isUnfinished } from '../../ledger/record-rules.js';
 import type { Ledger, UploadRecord } from '../../ledger/types.js';
 import { VimeoClient } from '../../vimeo/client.js';
+import { loadAgreementTimes, saveAgreementTimes } from '../agreement-file.js';
 import { runBatch } from '../batch.js';
 import { openExistingLedger } from '../command-support.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -61,10 +62,12 @@ async function runResume(
   };
   // Open for the whole batch: every upload records its steps in it.
   const ledger = await openExistingLedger(config.stateDir);
+  if (ledger) await loadAgreementTimes(config.stateDir);
   try {
     const records = ledger ? await ledger.list() : [];
     return await resumeRecords(records, ledger, config, options, io, state, nothingToDo);
   } finally {
+    if (ledger) await saveAgreementTimes(config.stateDir);
     await ledger?.close();
   }
 }

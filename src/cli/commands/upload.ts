@@ -7,6 +7,7 @@ import { ConfigError } from '../../errors.js';
 import type { Ledger } from '../../ledger/types.js';
 import { checkChunkSizeBytes } from '../../tus/chunk-sizer.js';
 import type { VideoFields } from '../../upload/types.js';
+import { loadAgreementTimes, saveAgreementTimes } from '../agreement-file.js';
 import { runBatch } from '../batch.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, type PlannedFile, planFiles } from '../files.js';
@@ -98,6 +99,7 @@ async function runUpload(
   }
   let sandbox: EmbeddedSandbox | undefined;
   let ledger: Ledger | undefined;
+  let stateDir: string | undefined;
   try {
     if (options.sandbox) {
       sandbox = await io.startSandbox(
@@ -119,7 +121,11 @@ async function runUpload(
     state.secrets.push(config.token);
     const basics = batchBasics(config, options);
     // An embedded sandbox dies with this command: its uploads cannot be continued, so they are not recorded.
-    if ((options.ledger ?? true) && !sandbox) ledger = await openStateLedger(config.stateDir);
+    if ((options.ledger ?? true) && !sandbox) {
+      ledger = await openStateLedger(config.stateDir);
+      stateDir = config.stateDir;
+      await loadAgreementTimes(stateDir);
+    }
     const reporter = await createReporter(io, {
       json: options.json ?? false,
       ...(options.replace !== undefined ? { replacing: options.replace } : {}),
@@ -150,6 +156,7 @@ async function runUpload(
     state.summaryWritten = true;
     return summary.exitCode;
   } finally {
+    if (stateDir !== undefined) await saveAgreementTimes(stateDir);
     await ledger?.close();
     await sandbox?.close();
   }
