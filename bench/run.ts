@@ -118,11 +118,14 @@ async function main(): Promise<void> {
     }
   }
   if (options.sections.includes('batch')) {
-    log(`-- batch: ${options.batchFiles} files of ${formatBytes(options.batchFileSizeBytes)}`);
+    log(
+      `-- batch: ${options.batchFiles} files of ${formatBytes(options.batchFileSizeBytes)}, ${options.batchRounds} rounds`,
+    );
     batch = await runBatch({
       files: options.batchFiles,
       fileSizeBytes: options.batchFileSizeBytes,
       concurrency: options.batchConcurrency,
+      rounds: options.batchRounds,
       workDir: options.workDir,
       compiledDir,
       distDir: join(REPO_DIR, 'dist'),

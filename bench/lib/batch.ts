@@ -10,13 +10,15 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { BatchReport } from '../clients/vimeo-tus-batch.js';
 import { ensureRandomFile, type TestFile } from './files.js';
 import { measure } from './measure.js';
-import type { BatchResult, Pending } from './results.js';
+import type { BatchResult, BatchRound, Pending } from './results.js';
 
 /** Options of the batch section. */
 export interface BatchOptions {
   readonly files: number;
   readonly fileSizeBytes: number;
   readonly concurrency: readonly number[];
+  /** Rounds per concurrency; a round runs every concurrency, in alternating order. */
+  readonly rounds: number;
   readonly workDir: string;
   readonly compiledDir: string;
   readonly distDir: string;
@@ -37,18 +39,26 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult[] | P
   for (let index = 0; index < options.files; index += 1) {
     files.push(await ensureRandomFile(join(options.workDir, 'batch'), options.fileSizeBytes, String(index)));
   }
-  const results: BatchResult[] = [];
-  for (const concurrency of options.concurrency) {
-    results.push(await runLevel(options, files, concurrency));
+  const rounds = new Map<number, BatchRound[]>(options.concurrency.map((level) => [level, []]));
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = round % 2 === 0 ? options.concurrency : [...options.concurrency].reverse();
+    for (const concurrency of order) {
+      rounds.get(concurrency)?.push(await runRound(options, files, concurrency));
+    }
   }
-  return results;
+  return options.concurrency.map((concurrency) => ({
+    concurrency,
+    files: files.length,
+    fileSizeBytes: files[0]?.sizeBytes ?? 0,
+    rounds: rounds.get(concurrency) ?? [],
+  }));
 }
 
-async function runLevel(
+async function runRound(
   options: BatchOptions,
   files: readonly TestFile[],
   concurrency: number,
-): Promise<BatchResult> {
+): Promise<BatchRound> {
   const sandbox = await startSandbox({});
   try {
     const measured = await measure({
@@ -91,10 +101,7 @@ async function runLevel(
           : matching !== files.length
             ? `${files.length - matching} stored files differ from their source`
             : null;
-    const result: BatchResult = {
-      concurrency,
-      files: files.length,
-      fileSizeBytes: files[0]?.sizeBytes ?? 0,
+    const result: BatchRound = {
       verifiedFiles,
       wallMs: report?.wallMs ?? measured.processWallMs,
       filesPerS: report === null || report.wallMs <= 0 ? null : (verifiedFiles / report.wallMs) * 1000,

@@ -21,6 +21,7 @@ export interface BenchOptions {
   readonly batchFiles: number;
   readonly batchFileSizeBytes: number;
   readonly batchConcurrency: readonly number[];
+  readonly batchRounds: number;
   /** The fleet section (bench/fleet.ts): rounds, files and their size. */
   readonly fleetRounds: number;
   readonly fleetFiles: number;
@@ -50,6 +51,8 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
   --batch-files N       files in the batch section (default 200)
   --batch-file-size S   size of each batch file (default 1MiB)
   --concurrency LIST    batch concurrencies (default 1,4,8)
+  --batch-rounds N      rounds of the batch, concurrencies alternating (full and publication 3,
+                        quick 1)
   --fleet-rounds N      rounds of the fleet section (bench/fleet.ts: the CLI batch, then queue
                         workers 1, 2, 4 on one redis-server; full and publication 3, quick 1)
   --fleet-files N       files in the fleet section (default 24; quick 8)
@@ -94,6 +97,7 @@ const PROFILES = {
     chunks: CHUNKS,
     scaling: '256MiB,1GiB,4GiB',
     batch: 200,
+    batchRounds: 3,
     fleetRounds: 3,
     fleetFiles: 24,
   },
@@ -105,6 +109,7 @@ const PROFILES = {
     chunks: '128MiB,512000000,unlimited',
     scaling: '256MiB,1GiB,4GiB',
     batch: 200,
+    batchRounds: 3,
     fleetRounds: 3,
     fleetFiles: 24,
   },
@@ -116,6 +121,7 @@ const PROFILES = {
     chunks: CHUNKS,
     scaling: '16MiB,64MiB,256MiB',
     batch: 40,
+    batchRounds: 1,
     fleetRounds: 1,
     fleetFiles: 8,
   },
@@ -139,6 +145,7 @@ export function parseBenchOptions(
       only: { type: 'string' },
       'scaling-sizes': { type: 'string' },
       'batch-files': { type: 'string' },
+      'batch-rounds': { type: 'string' },
       'fleet-rounds': { type: 'string' },
       'fleet-files': { type: 'string' },
       'fleet-file-mib': { type: 'string' },
@@ -179,6 +186,7 @@ export function parseBenchOptions(
     batchFiles: positiveInt(values['batch-files'] ?? String(profile.batch), 'batch-files'),
     batchFileSizeBytes: parseBytes(values['batch-file-size'] ?? '1MiB'),
     batchConcurrency: list(values.concurrency ?? '1,4,8').map((item) => positiveInt(item, 'concurrency')),
+    batchRounds: positiveInt(values['batch-rounds'] ?? String(profile.batchRounds), 'batch-rounds'),
     fleetRounds: positiveInt(values['fleet-rounds'] ?? String(profile.fleetRounds), 'fleet-rounds'),
     fleetFiles: positiveInt(values['fleet-files'] ?? String(profile.fleetFiles), 'fleet-files'),
     fleetFileMiB: positiveInt(values['fleet-file-mib'] ?? '4', 'fleet-file-mib'),

@@ -18,10 +18,8 @@ export interface ConfigurationResult {
 }
 
 /** One concurrency level of the batch section. */
-export interface BatchResult {
-  readonly concurrency: number;
-  readonly files: number;
-  readonly fileSizeBytes: number;
+/** One round of the batch at one concurrency. */
+export interface BatchRound {
   readonly verifiedFiles: number;
   readonly wallMs: number;
   readonly filesPerS: number | null;
@@ -29,6 +27,14 @@ export interface BatchResult {
   readonly requestsPerFile: Readonly<Record<string, number>>;
   readonly videosCreated: number;
   readonly error: string | null;
+}
+
+/** The batch at one concurrency: its rounds (each with a fresh sandbox). */
+export interface BatchResult {
+  readonly concurrency: number;
+  readonly files: number;
+  readonly fileSizeBytes: number;
+  readonly rounds: readonly BatchRound[];
 }
 
 /** A section that could not run, and why. */

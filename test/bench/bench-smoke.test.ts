@@ -80,6 +80,8 @@ describe('bench smoke', () => {
         '4',
         '--concurrency',
         '1,2',
+        '--batch-rounds',
+        '2',
         '--fleet-rounds',
         '1',
         '--fleet-files',
@@ -177,13 +179,19 @@ describe('bench smoke', () => {
     if (batch === null || 'pending' in batch) throw new Error(`batch did not run: ${JSON.stringify(batch)}`);
     expect(batch.map((level) => level.concurrency)).toEqual([1, 2]);
     for (const level of batch) {
-      expect(level.error).toBeNull();
-      expect(level.verifiedFiles).toBe(4);
-      expect(level.videosCreated).toBe(4);
-      expect(level.requestsPerFile.patch).toBeGreaterThanOrEqual(1);
+      expect(level.rounds).toHaveLength(2);
+      for (const round of level.rounds) {
+        expect(round.error).toBeNull();
+        expect(round.verifiedFiles).toBe(4);
+        expect(round.videosCreated).toBe(4);
+        expect(round.requestsPerFile.patch).toBeGreaterThanOrEqual(1);
+      }
     }
     const section = readSection(report, 'bench') ?? '';
-    expect(tableRows(section, 'concurrency').map((row) => row[1])).toEqual(['4/4', '4/4']);
+    expect(tableRows(section, 'concurrency').map((row) => row.slice(1, 3))).toEqual([
+      ['2', '4/4, 4/4'],
+      ['2', '4/4, 4/4'],
+    ]);
   });
 
   it.skipIf(SKIP_REDIS)(
