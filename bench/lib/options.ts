@@ -40,7 +40,7 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
   --profile NAME        full (default), publication (fewer rounds and chunk sizes), quick
   --runs N              rounds of the defaults section, clients alternating (5 in full and publication)
   --chunk-runs N        rounds per chunk size (full 5, publication 2)
-  --scaling-runs N      rounds per file size of the scaling section (full 3, publication 1)
+  --scaling-runs N      rounds per file size of the scaling section (full and publication 3)
   --size SIZE           file size of the defaults and chunk sections (default 1GiB)
   --chunks LIST         chunk sizes (full 128MiB,256MiB,512000000,unlimited; publication the same
                         without 256MiB); 512000000 is 512 MB, the default policy's largest PATCH
@@ -104,7 +104,7 @@ const PROFILES = {
   publication: {
     runs: 5,
     chunkRuns: 2,
-    scalingRuns: 1,
+    scalingRuns: 3,
     size: '1GiB',
     chunks: '128MiB,512000000,unlimited',
     scaling: '256MiB,1GiB,4GiB',
