@@ -28,10 +28,12 @@ export function agreementFilePath(stateDir: string): string {
 
 async function readHosts(path: string): Promise<AgreementFile['hosts']> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<AgreementFile>;
-    return parsed.version === 1 && typeof parsed.hosts === 'object' && parsed.hosts !== null
-      ? parsed.hosts
-      : {};
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<AgreementFile> | null;
+    if (parsed?.version !== 1 || typeof parsed.hosts !== 'object' || parsed.hosts === null) return {};
+    // Entries that are not objects are dropped here; adopt() checks the numbers of the others.
+    return Object.fromEntries(
+      Object.entries(parsed.hosts).filter(([, entry]) => typeof entry === 'object' && entry !== null),
+    );
   } catch {
     return {};
   }
@@ -43,7 +45,7 @@ export async function loadAgreementTimes(
   memory: AgreementTimes = agreementTimes,
 ): Promise<void> {
   for (const [apiUrl, saved] of Object.entries(await readHosts(agreementFilePath(stateDir)))) {
-    if (typeof saved === 'object' && saved !== null) memory.adopt(apiUrl, saved);
+    memory.adopt(apiUrl, saved);
   }
 }
 
@@ -62,7 +64,7 @@ export async function saveAgreementTimes(
   const hosts = await readHosts(path);
   for (const [apiUrl, bracket] of learned) hosts[apiUrl] = { ...bracket, savedAtMs: now() };
   const kept = Object.entries(hosts)
-    .sort(([, a], [, b]) => (b.savedAtMs ?? 0) - (a.savedAtMs ?? 0))
+    .sort(([, a], [, b]) => (Number(b.savedAtMs) || 0) - (Number(a.savedAtMs) || 0))
     .slice(0, MAX_HOSTS);
   const file: AgreementFile = { version: 1, hosts: Object.fromEntries(kept) };
   const temp = `${path}.${process.pid}.tmp`;

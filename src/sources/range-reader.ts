@@ -50,10 +50,12 @@ export interface BufferPool {
 
 /**
  * Read buffers no transfer uses, kept for the next transfer of the process (at most SPARE_BUFFERS, of
- * READ_SIZE_BYTES each). A fresh 1 MiB buffer is memory the kernel has to fault in and zero on its
- * first read, about 1 ms per buffer here; a batch of small files would pay that for every file
- * (measured: 200 reads of 1 MiB into fresh buffers 260 ms, into reused ones 30-37 ms). Only buffers
- * some transfer already needed are kept, so the peak memory of a process does not grow.
+ * READ_SIZE_BYTES each). A buffer of a finished transfer is otherwise freed only when V8 collects it,
+ * and a new one may be memory the kernel has to fault in and zero on its first read: 200 reads of
+ * 1 MiB from the page cache took 260 ms into fresh buffers the first time in a process (36-55 ms once
+ * the allocator reused freed memory), 30-37 ms into one reused buffer; a batch of small files pays
+ * that per file. Only buffers some transfer already needed are kept, so a process's peak memory
+ * does not grow.
  */
 const spareBuffers: Buffer[] = [];
 

@@ -55,11 +55,24 @@ describe('the agreement file', () => {
       '{"version":1,"hosts":{"https://a.example":{"lowMs":80,"highMs":50,"lowSinceMs":0}}}',
       '{"version":1,"hosts":{"https://a.example":{"lowMs":0,"highMs":"50","lowSinceMs":0}}}',
       '{"version":1,"hosts":{"https://a.example":null}}',
+      'null',
     ]) {
       await writeFile(agreementFilePath(stateDir), text);
       await loadAgreementTimes(stateDir, memory);
       expect(memory.firstReadMs('https://a.example'), text).toBeUndefined();
     }
+    // Saving over a malformed file replaces its bad entries rather than failing.
+    await writeFile(
+      agreementFilePath(stateDir),
+      '{"version":1,"hosts":{"https://x.example":null,"https://y.example":7}}',
+    );
+    const learned = new AgreementTimes();
+    learned.note('https://a.example', { agreedAtMs: 30 });
+    await saveAgreementTimes(stateDir, learned);
+    const saved = JSON.parse(await readFile(agreementFilePath(stateDir), 'utf8')) as {
+      hosts: Record<string, unknown>;
+    };
+    expect(Object.keys(saved.hosts)).toEqual(['https://a.example']);
   });
 
   it('never replaces what this process learned itself, and keeps at most 16 hosts', async () => {
