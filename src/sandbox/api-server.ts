@@ -77,7 +77,9 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     ctx.apiRequestsWithTusHeaders += 1;
   }
   const found = match(req.method ?? 'GET', url.pathname.replace(/\/+$/, '') || '/');
-  if (found?.route.kind === 'create') await ctx.store.noteCreateCall();
+  // Every create call is counted, refused ones too; its write runs beside the route's work and is on
+  // disk before the answer leaves.
+  const counted = found?.route.kind === 'create' ? ctx.store.noteCreateCall() : undefined;
   const { options } = ctx;
   const rate = limiter.take(
     ctx.now(),
@@ -118,6 +120,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     const fault = ctx.faults.statusFault(found.route.kind, n);
     if (fault && fault.afterHandling !== true) throw injectedError(fault, req, res);
     const result = await found.route.handler(ctx, req, url, found.params, n);
+    await counted;
     // The work is done (a create made its video); the answer is lost on the way back.
     if (fault) throw injectedError(fault, req, res);
     if (result.body === undefined) {
@@ -134,6 +137,7 @@ async function handle(ctx: SandboxContext, limiter: RateLimiter, req: IncomingMe
     }
     sendJson(res, result.status, body, headers);
   } catch (error) {
+    await counted;
     if (error instanceof ApiError) {
       if (res.destroyed) return;
       // Drain any unread request body so the connection stays usable.

@@ -121,6 +121,21 @@ class UploadMutex {
   }
 }
 
+/**
+ * The upload's stored offset after a PATCH: the answer's `Upload-Offset` when the tus server
+ * answered 204 (it states the offset after its write), else the file store's.
+ */
+async function storedOffset(
+  ctx: SandboxContext,
+  uploadId: string,
+  response: Response,
+  state: PatchBodyState,
+): Promise<number> {
+  const answered = Number(response.headers.get('upload-offset'));
+  if (response.status === 204 && !state.interrupted && Number.isSafeInteger(answered)) return answered;
+  return (await ctx.tusStore.getUpload(uploadId)).offset;
+}
+
 async function handlePatch(
   ctx: SandboxContext,
   tus: TusServer,
@@ -129,22 +144,22 @@ async function handlePatch(
   uploadId: string,
   n: number,
 ): Promise<void> {
-  const startOffset = (await ctx.tusStore.getUpload(uploadId)).offset;
+  // Where the PATCH started: only needed when an interrupted PATCH is to lose its bytes.
+  const startOffset =
+    ctx.faults.faults.dropPartial === true ? (await ctx.tusStore.getUpload(uploadId)).offset : undefined;
   const state: PatchBodyState = { delivered: 0, interrupted: false, faulted: false };
   const body = patchBody(req, ctx.faults.patchPlan(n), state);
   const response = await tus.handleWeb(toWebRequest(req, body));
   if (state.faulted) ctx.faults.noteInjected('patch');
-  if (state.interrupted && ctx.faults.faults.dropPartial === true) {
+  if (state.interrupted && startOffset !== undefined && ctx.faults.faults.dropPartial === true) {
     // Vimeo may lose a whole interrupted PATCH: go back to where it started.
     await truncate(join(ctx.uploadsDir, uploadId), startOffset);
   }
   const found = ctx.store.findUpload(uploadId);
-  const after = await ctx.tusStore.getUpload(uploadId);
   if (
     found &&
     found.upload.bytesCompleteAtMs === null &&
-    after.size !== undefined &&
-    after.offset === after.size
+    (await storedOffset(ctx, uploadId, response, state)) === found.upload.sizeBytes
   ) {
     found.upload.bytesCompleteAtMs = ctx.now();
     await ctx.store.save();
