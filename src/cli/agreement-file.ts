@@ -1,8 +1,9 @@
 /**
  * The agreement times a CLI process learned (src/upload/agreement-times.ts), kept in the state
  * folder next to the ledger, so the next command does not learn the host again: a script that runs
- * `vimeo-tus upload` once per file otherwise pays a learning upload's reads every time (4 reads of
- * the video against the sandbox, instead of 1 or 2). Only a cache: a missing, unreadable or malformed
+ * `vimeo-tus upload` once per file otherwise pays a learning upload's reads every time (every 25 ms
+ * until the API agrees: 4 reads of the video against the sandbox's 100 ms; test/cli/agreement-file.test.ts
+ * measures fewer for the next command). Only a cache: a missing, unreadable or malformed
  * file means "learn again", and a failed write costs nothing but that.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
