@@ -1,6 +1,9 @@
 /**
- * vimeo-tus batch client: uploadVideo() from the built dist/ over a list of files with a fixed
- * number of uploads in flight. Prints one JSON line: how many ended verified, and the wall time.
+ * vimeo-tus batch client: createUpload() from the built dist/ over a list of files, a fixed number
+ * of places, and how long an upload holds its place: while it sends (`sending`, as the CLI's batch
+ * does: an upload whose bytes are all acknowledged leaves its place while Vimeo confirms it, at most
+ * as many more waiting) or until it is verified (`upload`). Prints one JSON line: how many ended
+ * verified, and the wall time.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,10 +12,14 @@ import { describeError } from './client-io.js';
 
 type LibraryModule = typeof import('../../src/index.js');
 
+/** How long an upload holds its place in the batch. */
+export type BatchPlaces = 'sending' | 'upload';
+
 /** The job of one batch run. */
 export interface BatchJob {
   readonly files: readonly string[];
   readonly concurrency: number;
+  readonly places: BatchPlaces;
   readonly apiUrl: string;
   readonly token: string;
   readonly distDir: string;
@@ -35,23 +42,53 @@ const queue = [...job.files];
 let verified = 0;
 const errors: string[] = [];
 const started = performance.now();
-const worker = async (): Promise<void> => {
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    try {
-      const result = await library.uploadVideo(file, {
+let sending = 0;
+let open = 0;
+await new Promise<void>((resolve) => {
+  const startMore = (): void => {
+    while (sending < job.concurrency && open < 2 * job.concurrency && queue.length > 0) {
+      const file = queue.shift() as string;
+      sending += 1;
+      open += 1;
+      let holding = true;
+      const leave = (): void => {
+        if (!holding) return;
+        holding = false;
+        sending -= 1;
+        startMore();
+      };
+      const upload = library.createUpload(file, {
         token: job.token,
         apiUrl: job.apiUrl,
         chunkSizeBytes: job.chunkSizeBytes ?? Number.POSITIVE_INFINITY,
       });
-      if (result.uploadOffset === result.bytesTotal && result.uploadLength === result.bytesTotal)
-        verified += 1;
-      else errors.push(`ended at ${result.uploadOffset} of ${result.bytesTotal}`);
-    } catch (error) {
-      errors.push(describeError(error));
+      if (job.places === 'sending') {
+        upload.on('progress', (progress) => {
+          if (progress.phase === 'verifying') leave();
+        });
+      }
+      upload.done
+        .then(
+          (result) => {
+            if (result.uploadOffset === result.bytesTotal && result.uploadLength === result.bytesTotal)
+              verified += 1;
+            else errors.push(`ended at ${result.uploadOffset} of ${result.bytesTotal}`);
+          },
+          (error: unknown) => {
+            errors.push(describeError(error));
+          },
+        )
+        .finally(() => {
+          open -= 1;
+          if (holding) sending -= 1;
+          holding = false;
+          startMore();
+        });
     }
-  }
-};
-await Promise.all(Array.from({ length: job.concurrency }, worker));
+    if (open === 0 && queue.length === 0) resolve();
+  };
+  startMore();
+});
 const report: BatchReport = {
   verified,
   failed: job.files.length - verified,

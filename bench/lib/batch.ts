@@ -1,13 +1,14 @@
 /**
- * The batch section: many small files uploaded with uploadVideo() (a client process on bare node)
- * through the sandbox (in this process) at several concurrencies. Files per second from the
- * client's wall time; requests per file from the sandbox's own counters; every file's stored
- * SHA-256 compared with the source's.
+ * The batch section: many small files uploaded with createUpload() (a client process on bare node)
+ * through the sandbox (in this process) at several concurrencies, each upload holding its place
+ * while it sends (as the CLI's batch does); at the highest concurrency also holding it until
+ * verified, for comparison. Files per second from the client's wall time; requests per file from
+ * the sandbox's own counters; every file's stored SHA-256 compared with the source's.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { BatchReport } from '../clients/vimeo-tus-batch.js';
+import type { BatchPlaces, BatchReport } from '../clients/vimeo-tus-batch.js';
 import { ensureRandomFile, type TestFile } from './files.js';
 import { measure } from './measure.js';
 import type { BatchResult, BatchRound, Pending } from './results.js';
@@ -39,18 +40,26 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult[] | P
   for (let index = 0; index < options.files; index += 1) {
     files.push(await ensureRandomFile(join(options.workDir, 'batch'), options.fileSizeBytes, String(index)));
   }
-  const rounds = new Map<number, BatchRound[]>(options.concurrency.map((level) => [level, []]));
+  // Every concurrency with places held while sending; the highest also with places held to the end.
+  const highest = Math.max(...options.concurrency);
+  const levels: { concurrency: number; places: BatchPlaces }[] = [
+    ...options.concurrency.map((concurrency) => ({ concurrency, places: 'sending' as const })),
+    ...(options.concurrency.length > 0 ? [{ concurrency: highest, places: 'upload' as const }] : []),
+  ];
+  const rounds = levels.map((): BatchRound[] => []);
   for (let round = 0; round < options.rounds; round += 1) {
-    const order = round % 2 === 0 ? options.concurrency : [...options.concurrency].reverse();
-    for (const concurrency of order) {
-      rounds.get(concurrency)?.push(await runRound(options, files, concurrency));
+    const order = levels.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const level = levels[index] as (typeof levels)[number];
+      rounds[index]?.push(await runRound(options, files, level.concurrency, level.places));
     }
   }
-  return options.concurrency.map((concurrency) => ({
-    concurrency,
+  return levels.map((level, index) => ({
+    ...level,
     files: files.length,
     fileSizeBytes: files[0]?.sizeBytes ?? 0,
-    rounds: rounds.get(concurrency) ?? [],
+    rounds: rounds[index] ?? [],
   }));
 }
 
@@ -58,6 +67,7 @@ async function runRound(
   options: BatchOptions,
   files: readonly TestFile[],
   concurrency: number,
+  places: BatchPlaces,
 ): Promise<BatchRound> {
   const sandbox = await startSandbox({});
   try {
@@ -68,6 +78,7 @@ async function runRound(
         JSON.stringify({
           files: files.map((file) => file.path),
           concurrency,
+          places,
           apiUrl: sandbox.apiUrl,
           token: sandbox.token,
           distDir: options.distDir,
@@ -110,7 +121,7 @@ async function runRound(
       error,
     };
     options.log(
-      `batch concurrency ${concurrency}: ${verifiedFiles}/${files.length} verified, ${
+      `batch concurrency ${concurrency}${places === 'upload' ? ', places held until verified' : ''}: ${verifiedFiles}/${files.length} verified, ${
         result.filesPerS?.toFixed(1) ?? 'n/a'
       } files/s, ${result.videosCreated} videos created${error === null ? '' : ` (${error})`}`,
     );

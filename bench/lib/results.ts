@@ -1,5 +1,6 @@
 /** The raw results of one `npm run bench`, as written to the JSON file and rendered to markdown. */
 import type { ChunkSetting } from '../clients/client-io.js';
+import type { BatchPlaces } from '../clients/vimeo-tus-batch.js';
 import type { MachineInfo } from './machine.js';
 import type { RunRecord } from './runs.js';
 
@@ -17,7 +18,6 @@ export interface ConfigurationResult {
   readonly records: readonly RunRecord[];
 }
 
-/** One concurrency level of the batch section. */
 /** One round of the batch at one concurrency. */
 export interface BatchRound {
   readonly verifiedFiles: number;
@@ -32,6 +32,11 @@ export interface BatchRound {
 /** The batch at one concurrency: its rounds (each with a fresh sandbox). */
 export interface BatchResult {
   readonly concurrency: number;
+  /**
+   * How long an upload holds its place: while it sends (the CLI's batch, and what the targets are
+   * judged on), or until it is verified (for comparison).
+   */
+  readonly places: BatchPlaces;
   readonly files: number;
   readonly fileSizeBytes: number;
   readonly rounds: readonly BatchRound[];

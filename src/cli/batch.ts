@@ -1,5 +1,5 @@
 /**
- * Runs the uploads of a batch with a concurrency limit, feeds their events to a reporter, and
+ * Runs the uploads of a batch, a limited number sending at a time, feeds their events to a reporter, and
  * collects one outcome per file. Never throws for a file's failure: that is an outcome.
  */
 import { stat } from 'node:fs/promises';
@@ -59,20 +59,13 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   const toUpload = files.filter((file) => file.skip === undefined);
   reporter.start(toUpload, { concurrency: params.concurrency });
 
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!controller.signal.aborted && next < files.length) {
-      const index = next++;
-      const file = files[index] as PlannedFile;
-      if (file.skip !== undefined) continue;
-      const outcome = await uploadOne(file, params, controller.signal);
+  await runScheduled(files, params.concurrency, controller.signal, (file, index, sent) =>
+    uploadOne(file, params, controller.signal, sent).then((outcome) => {
       outcomes[index] = outcome;
       if (outcome.error?.code === 'E_AUTH')
         controller.abort(new AbortError('stopped: the token was rejected'));
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency, toUpload.length)) }, worker);
-  await Promise.all(workers);
+    }),
+  );
   params.signal.removeEventListener('abort', onUserAbort);
 
   const finalOutcomes = outcomes.map(
@@ -110,6 +103,51 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   return summary;
 }
 
+/**
+ * Starts the files' uploads in order, `concurrency` sending bytes at a time. A file whose bytes are
+ * all acknowledged (`sent`) gives its place to the next one while it waits for Vimeo's API to agree
+ * (and, with `--wait`, to process it): that wait uses no bandwidth. At most `concurrency` files wait
+ * so at once, which bounds the API reads of the waiting ones. Resolves when every started upload has
+ * ended and nothing more may start (all started, or `signal` fired).
+ */
+async function runScheduled(
+  files: readonly PlannedFile[],
+  concurrency: number,
+  signal: AbortSignal,
+  run: (file: PlannedFile, index: number, sent: () => void) => Promise<void>,
+): Promise<void> {
+  const limit = Math.max(1, concurrency);
+  let next = 0;
+  let sending = 0;
+  let open = 0;
+  await new Promise<void>((resolve) => {
+    const startMore = (): void => {
+      while (!signal.aborted && sending < limit && open < 2 * limit && next < files.length) {
+        const index = next++;
+        const file = files[index] as PlannedFile;
+        if (file.skip !== undefined) continue;
+        sending += 1;
+        open += 1;
+        let holding = true;
+        const sent = (): void => {
+          if (!holding) return;
+          holding = false;
+          sending -= 1;
+          startMore();
+        };
+        void run(file, index, sent).finally(() => {
+          open -= 1;
+          if (holding) sending -= 1;
+          holding = false;
+          startMore();
+        });
+      }
+      if (open === 0) resolve();
+    };
+    startMore();
+  });
+}
+
 function skippedOutcome(file: PlannedFile): FileOutcome {
   return {
     file,
@@ -126,7 +164,12 @@ function skippedOutcome(file: PlannedFile): FileOutcome {
   };
 }
 
-async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSignal): Promise<FileOutcome> {
+async function uploadOne(
+  file: PlannedFile,
+  params: BatchParams,
+  signal: AbortSignal,
+  sent: () => void,
+): Promise<FileOutcome> {
   const { reporter } = params;
   const startedAtMs = params.now();
   let videoUri: string | null = null;
@@ -168,6 +211,8 @@ async function uploadOne(file: PlannedFile, params: BatchParams, signal: AbortSi
       reporter.created(file, event);
     });
     upload.on('progress', (progress) => {
+      if (progress.phase === 'verifying' || progress.phase === 'processing' || progress.phase === 'done')
+        sent();
       bytesAcked = Math.max(bytesAcked, progress.bytesAcked);
       reporter.progress(file, progress);
     });

@@ -39,6 +39,8 @@ const PASSWORD_HELP =
 const VERIFY_TIMEOUT_HELP =
   'how long Vimeo may take to confirm every byte (upload.size, upload.status) before the upload ends unconfirmed (exit 8); default 120';
 const STATE_DIR_HELP = 'ledger directory (default: the platform state dir, or VIMEO_TUS_STATE_DIR)';
+const CONCURRENCY_HELP =
+  'files sending bytes at the same time; a file waiting for Vimeo to confirm it leaves its place';
 
 /** The docs folder as the help names it. */
 function docs(docsDir: string | undefined): string {
@@ -107,7 +109,7 @@ Documentation (shipped with the package):
       `bytes per PATCH request: e.g. 64MiB, 128MB, 1GiB, unlimited ${CHUNK_DEFAULT}`,
       chunkSizeArg,
     )
-    .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
+    .option('--concurrency <n>', CONCURRENCY_HELP, intArg, DEFAULT_CONCURRENCY)
     .option(
       '--include <list>',
       'for directories: extensions or globs, comma-separated (default: common video types)',
@@ -409,7 +411,7 @@ reports an error.`,
     .description('continue every unfinished upload in the ledger (same video, from the server offset)')
     .option('--json', 'NDJSON events on stdout (as upload --json)', false)
     .option('--chunk-size <size>', `bytes per PATCH request: e.g. 64MiB, 1GiB ${CHUNK_DEFAULT}`, chunkSizeArg)
-    .option('--concurrency <n>', 'files uploaded at the same time', intArg, DEFAULT_CONCURRENCY)
+    .option('--concurrency <n>', CONCURRENCY_HELP, intArg, DEFAULT_CONCURRENCY)
     .option('--wait', 'wait until Vimeo has processed each video', false)
     .option('--verify-timeout <seconds>', VERIFY_TIMEOUT_HELP, intArg)
     .option('--token-file <file>', 'read the token from this file instead of VIMEO_TOKEN')

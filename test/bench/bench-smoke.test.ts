@@ -177,7 +177,11 @@ describe('bench smoke', () => {
     expect(results.batch).not.toBeNull();
     const batch = results.batch;
     if (batch === null || 'pending' in batch) throw new Error(`batch did not run: ${JSON.stringify(batch)}`);
-    expect(batch.map((level) => level.concurrency)).toEqual([1, 2]);
+    expect(batch.map((level) => [level.concurrency, level.places])).toEqual([
+      [1, 'sending'],
+      [2, 'sending'],
+      [2, 'upload'],
+    ]);
     for (const level of batch) {
       expect(level.rounds).toHaveLength(2);
       for (const round of level.rounds) {
@@ -188,9 +192,10 @@ describe('bench smoke', () => {
       }
     }
     const section = readSection(report, 'bench') ?? '';
-    expect(tableRows(section, 'concurrency').map((row) => row.slice(1, 3))).toEqual([
-      ['2', '4/4, 4/4'],
-      ['2', '4/4, 4/4'],
+    expect(tableRows(section, 'concurrency').map((row) => row.slice(0, 4))).toEqual([
+      ['1', 'while it sends (as the CLI)', '2', '4/4, 4/4'],
+      ['2', 'while it sends (as the CLI)', '2', '4/4, 4/4'],
+      ['2', 'until verified', '2', '4/4, 4/4'],
     ]);
   });
 

@@ -62,8 +62,7 @@ describe('runBatch with NDJSON', () => {
       (file) => (file.endsWith('b.mov') ? { retry: true } : {}),
     );
     expect(summary.exitCode).toBe(0);
-    expect(engine.maxInFlight).toBeLessThanOrEqual(2);
-    expect(engine.maxInFlight).toBe(2);
+    expect(engine.maxSending).toBe(2);
     const events = out
       .text()
       .trimEnd()
@@ -102,6 +101,65 @@ describe('runBatch with NDJSON', () => {
     }
     expect(events.at(-1)).toMatchObject({ ok: true, exitCode: 0, total: 3, verified: 3, failed: 0 });
     expect(out.text()).not.toContain(FAKE_TOKEN);
+  });
+
+  it('a file waiting for Vimeo to agree gives its place to the next one: 2 sending, at most 2 more waiting', async () => {
+    const many = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-slots-'));
+    try {
+      for (let i = 0; i < 5; i += 1) await writeFile(path.join(many, `clip-${i}.mp4`), Buffer.alloc(1000, i));
+      const files = await planFiles([many], { cwd: many, include: compileInclude(undefined) });
+      // Vimeo agrees with nobody until 4 uploads have started, which only happens if the first two
+      // leave their places while they wait. A timer opens it anyway, so that a batch holding its
+      // places fails the assertions instead of hanging.
+      let openedBy = '';
+      let open = (_by: string): void => {};
+      const agreement = new Promise<void>((resolve) => {
+        open = (by) => {
+          openedBy ||= by;
+          resolve();
+        };
+      });
+      const timer = setTimeout(() => open('timer'), 2000);
+      let started = 0;
+      const { summary, engine } = await runFakeBatch(
+        files,
+        createJsonReporter({ write: () => {}, now: Date.now }),
+        () => {
+          started += 1;
+          if (started === 4) open('starts');
+          return { agreement };
+        },
+      );
+      clearTimeout(timer);
+      expect(openedBy).toBe('starts');
+      expect(engine.maxSending).toBe(2);
+      expect(engine.maxInFlight).toBe(4);
+      expect(summary).toMatchObject({ exitCode: 0 });
+      expect(summary.outcomes.map((o) => o.status)).toEqual(Array(5).fill('verified'));
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
+  });
+
+  it('an upload that ends while its place is taken still lets the next file start (concurrency 1)', async () => {
+    const many = await mkdtemp(path.join(tmpdir(), 'vimeo-tus-slots-'));
+    try {
+      for (let i = 0; i < 4; i += 1) await writeFile(path.join(many, `clip-${i}.mp4`), Buffer.alloc(1000, i));
+      const files = await planFiles([many], { cwd: many, include: compileInclude(undefined) });
+      // Each confirmation takes 30 ms: the next file has sent everything (and waits too) before the
+      // one before it is confirmed, so each start after the second comes from an upload ending.
+      const { summary, engine } = await runFakeBatch(
+        files,
+        createJsonReporter({ write: () => {}, now: Date.now }),
+        () => ({ agreement: new Promise<void>((resolve) => setTimeout(resolve, 30)) }),
+        1,
+      );
+      expect(summary.outcomes.map((o) => o.status)).toEqual(Array(4).fill('verified'));
+      expect(engine.maxSending).toBe(1);
+      expect(engine.maxInFlight).toBe(2);
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
   });
 
   it('a failed and a missing file: error events, partial exit code 5, token redacted', async () => {

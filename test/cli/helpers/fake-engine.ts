@@ -25,6 +25,8 @@ export interface FakeScript {
   readonly headUnavailable?: boolean;
   /** The create answer was lost and its video adopted (`created.adopted`). */
   readonly adopted?: boolean;
+  /** Vimeo agrees only once this settles (the upload waits in its 'verifying' phase until then). */
+  readonly agreement?: Promise<void>;
 }
 
 /** Records the calls made to the fake engine. */
@@ -33,6 +35,8 @@ export interface FakeEngine {
   readonly calls: { filePath: string; options: UploadOptions }[];
   /** Highest number of uploads running at the same time. */
   maxInFlight: number;
+  /** Highest number of uploads sending at the same time (started, not yet 'verifying'). */
+  maxSending: number;
 }
 
 let nextId = 1000;
@@ -40,16 +44,29 @@ let nextId = 1000;
 /** A fake engine; `scriptFor` chooses each file's behaviour. */
 export function fakeEngine(scriptFor: (filePath: string) => FakeScript = () => ({})): FakeEngine {
   let inFlight = 0;
+  let sending = 0;
   const engine: FakeEngine = {
     calls: [],
     maxInFlight: 0,
+    maxSending: 0,
     start: (filePath, options) => {
       engine.calls.push({ filePath, options });
       inFlight += 1;
+      sending += 1;
       engine.maxInFlight = Math.max(engine.maxInFlight, inFlight);
+      engine.maxSending = Math.max(engine.maxSending, sending);
       const emitter = new EventEmitter();
+      let stillSending = true;
+      const stopSending = (): void => {
+        if (stillSending) sending -= 1;
+        stillSending = false;
+      };
+      emitter.on('progress', (progress: { phase: string }) => {
+        if (progress.phase === 'verifying') stopSending();
+      });
       const done = play(emitter, filePath, options, scriptFor(filePath)).finally(() => {
         inFlight -= 1;
+        stopSending();
       });
       done.catch(() => {});
       const handle: BatchUpload = {
@@ -140,6 +157,7 @@ async function play(
     bytesPerSecond: 0,
     etaSeconds: 0,
   });
+  await script.agreement;
   const result: UploadResult = {
     videoUri,
     link,
@@ -162,13 +180,14 @@ async function play(
 }
 
 /**
- * Runs `runBatch` over `files` on a fake engine (concurrency 2, a token the output must never
- * show), reporting to `reporter`.
+ * Runs `runBatch` over `files` on a fake engine (concurrency 2 unless given, a token the output
+ * must never show), reporting to `reporter`.
  */
 export async function runFakeBatch(
   files: readonly PlannedFile[],
   reporter: BatchReporter,
   scriptFor: (filePath: string) => FakeScript = () => ({}),
+  concurrency = 2,
 ): Promise<{ summary: BatchSummary; engine: FakeEngine }> {
   const engine = fakeEngine(scriptFor);
   const summary = await runBatch({
@@ -176,7 +195,7 @@ export async function runFakeBatch(
     start: engine.start,
     options: { token: FAKE_TOKEN, apiUrl: 'http://127.0.0.1:1' },
     videoFor: () => ({ name: 'x' }),
-    concurrency: 2,
+    concurrency,
     signal: new AbortController().signal,
     reporter,
     now: () => Date.now(),
