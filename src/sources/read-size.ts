@@ -14,8 +14,10 @@
  * that is slow (a cold disk, a network file system) shown by a few slow reads switches the
  * transfer to thread-pool reads, so slow storage does not hold the event loop.
  *
- * The price: the stall timer is stamped per piece the socket took, so a link slower than
- * READ_SIZE_BYTES per stallTimeoutMs (17 KiB/s at the 60 s default) reads as stalled.
+ * A piece's write callback comes once the kernel took all of it, which on a slow link can take
+ * longer than the stall timeout (1 MiB at 16 KiB/s: 64 s); the stall timer then also counts the
+ * kernel taking part of a piece (src/tus/http-exchange.ts), so the read size sets no lower bound on
+ * the link's speed.
  */
 
 /** Size of each read from disk while streaming a PATCH body. */

@@ -61,12 +61,24 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
 
     // Activity only stamps the time (a write callback per piece would otherwise move the timer in
     // Node's timer list hundreds of times a second); the timer checks the stamp when it fires and
-    // waits again for what remains.
+    // waits again for what remains, at most half the timeout. A piece's callback comes only once
+    // the kernel took all of it, which on a slow link can take longer than the timeout (1 MiB at
+    // 16 KiB/s: 64 s), so each check also asks whether the socket's write queue shrank since the
+    // last one: the kernel taking part of a piece is activity too.
     let lastActivityMs = performance.now();
+    let queuedAtCheck: number | undefined;
     const onStallTimer = (): void => {
-      const quietMs = performance.now() - lastActivityMs;
+      const nowMs = performance.now();
+      const queued = req === undefined ? undefined : writeQueueBytes(req);
+      if (queued !== undefined && queuedAtCheck !== undefined && queued < queuedAtCheck)
+        lastActivityMs = nowMs;
+      queuedAtCheck = queued;
+      const quietMs = nowMs - lastActivityMs;
       if (quietMs < options.stallTimeoutMs) {
-        stallTimer = setTimeout(onStallTimer, options.stallTimeoutMs - quietMs);
+        stallTimer = setTimeout(
+          onStallTimer,
+          Math.min(options.stallTimeoutMs - quietMs, options.stallTimeoutMs / 2),
+        );
         return;
       }
       fail(
@@ -76,7 +88,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
         ),
       );
     };
-    let stallTimer = setTimeout(onStallTimer, options.stallTimeoutMs);
+    let stallTimer = setTimeout(onStallTimer, options.stallTimeoutMs / 2);
     const touch = (): void => {
       lastActivityMs = performance.now();
     };
@@ -174,9 +186,9 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     // bytes, which is what bytesSent counts and what keeps the stall timer quiet; it is also when the
     // piece's pooled buffer may be reused. The pool bounds what waits in the socket's queue (2 pieces
     // of 1 MiB by default), so each callback stays close to "the kernel took these bytes": bytesSent
-    // moves every MiB, and a slow link (a piece accepted now and then) is told from a stall. A server
-    // that stops reading fills the socket buffers, the callbacks stop, the pool runs dry, the reads
-    // wait, and the stall timer fires.
+    // moves every MiB, and on a link too slow for that the write queue shrinking keeps the stall
+    // timer quiet. A server that stops reading fills the socket buffers, the callbacks stop and the
+    // queue stays put, the pool runs dry, the reads wait, and the stall timer fires.
     const { reader, lengthBytes } = body;
     const pump = async (): Promise<void> => {
       let queuedBytes = 0;
@@ -202,4 +214,23 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResponse> {
     };
     pump().catch(fail);
   });
+}
+
+/** The parts of a socket's native handle that {@link writeQueueBytes} reads. */
+interface NativeHandle {
+  readonly writeQueueSize?: unknown;
+  /** A TLS handle's TCP handle underneath. */
+  readonly _parent?: NativeHandle | null;
+}
+
+/**
+ * Bytes written to the request's socket that the kernel has not taken yet: libuv's write queue of
+ * the TCP handle (under TLS, the handle beneath the TLS one, whose own queue only drops at the end
+ * of each write), the figure Node's own socket timeout reads to tell a slow write from an idle
+ * socket. `undefined` before the request has a socket, or where the handle does not say.
+ */
+function writeQueueBytes(request: http.ClientRequest): number | undefined {
+  const handle = (request.socket as unknown as { _handle?: NativeHandle | null } | null)?._handle;
+  const tcp = handle?._parent ?? handle;
+  return typeof tcp?.writeQueueSize === 'number' ? tcp.writeQueueSize : undefined;
 }
