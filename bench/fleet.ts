@@ -1,6 +1,6 @@
 /**
  * The fleet benchmark: files per second and bytes per second through `vimeo-tus queue work` with
- * 1, 2 and 4 worker processes on this machine, and the overhead per job against the plain CLI
+ * 1, 2 and 4 worker processes on this machine, and the time per job against the plain CLI
  * batch (`vimeo-tus upload <dir>` at the same concurrency). A real redis-server and a sandbox
  * process; every run's videos are checked against the files' SHA-256 and then deleted.
  *
@@ -117,9 +117,9 @@ async function main(): Promise<void> {
     };
   });
   const lines = [
-    `${files.length} files of ${options.sizeMiB} MiB, concurrency ${options.concurrency} per process, ${options.rounds} rounds (medians; min–max)`,
+    `${files.length} files of ${options.sizeMiB} MiB, concurrency ${options.concurrency} per process (the CLI holds a place while a file sends, a worker until its job is verified), ${options.rounds} rounds (medians; min–max)`,
     '',
-    '| configuration | seconds | files/s | MiB/s | overhead per job vs CLI |',
+    '| configuration | seconds | files/s | MiB/s | time per job vs CLI |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
