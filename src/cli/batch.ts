@@ -120,9 +120,12 @@ async function runScheduled(
   let next = 0;
   let sending = 0;
   let open = 0;
-  await new Promise<void>((resolve) => {
+  // A run never rejects for a file's failure (that is an outcome); anything else is a bug, which
+  // stops the batch and is thrown once the uploads already started have ended.
+  let bug: { readonly error: unknown } | undefined;
+  await new Promise<void>((resolve, reject) => {
     const startMore = (): void => {
-      while (!signal.aborted && sending < limit && open < 2 * limit && next < files.length) {
+      while (!bug && !signal.aborted && sending < limit && open < 2 * limit && next < files.length) {
         const index = next++;
         const file = files[index] as PlannedFile;
         if (file.skip !== undefined) continue;
@@ -135,14 +138,20 @@ async function runScheduled(
           sending -= 1;
           startMore();
         };
-        void run(file, index, sent).finally(() => {
-          open -= 1;
-          if (holding) sending -= 1;
-          holding = false;
-          startMore();
-        });
+        run(file, index, sent)
+          .catch((error: unknown) => {
+            bug ??= { error };
+          })
+          .finally(() => {
+            open -= 1;
+            if (holding) sending -= 1;
+            holding = false;
+            startMore();
+          });
       }
-      if (open === 0) resolve();
+      if (open > 0) return;
+      if (bug) reject(bug.error);
+      else resolve();
     };
     startMore();
   });

@@ -162,6 +162,21 @@ describe('runBatch with NDJSON', () => {
     }
   });
 
+  it('a reporter that throws stops the batch with its error once the started uploads ended', async () => {
+    const json = createJsonReporter({ write: () => {}, now: Date.now });
+    let began = 0;
+    const broken: BatchReporter = {
+      ...json,
+      began: (file) => {
+        began += 1;
+        if (began === 2) throw new Error('reporter bug');
+        json.began(file);
+      },
+    };
+    const files = await planFiles([dir], { cwd: dir, include: compileInclude(undefined) });
+    await expect(runFakeBatch(files, broken)).rejects.toThrow('reporter bug');
+  });
+
   it('a failed and a missing file: error events, partial exit code 5, token redacted', async () => {
     const out = captured();
     const { summary } = await run(
