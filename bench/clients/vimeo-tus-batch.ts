@@ -1,9 +1,9 @@
 /**
- * vimeo-tus batch client: createUpload() from the built dist/ over a list of files, a fixed number
- * of places, and how long an upload holds its place: while it sends (`sending`, as the CLI's batch
- * does: an upload whose bytes are all acknowledged leaves its place while Vimeo confirms it, at most
- * as many more waiting) or until it is verified (`upload`). Prints one JSON line: how many ended
- * verified, and the wall time.
+ * vimeo-tus batch client: createUpload() from the built dist/ over a list of files, in the CLI's
+ * batch places (dist/cli/places.js), and how long an upload holds its place: while it sends
+ * (`sending`, as the CLI's batch does: an upload whose bytes are all acknowledged leaves its place
+ * while Vimeo confirms it, at most as many more waiting) or until it is verified (`upload`). Prints
+ * one JSON line: how many ended verified, and the wall time.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { describeError } from './client-io.js';
 
 type LibraryModule = typeof import('../../src/index.js');
+type PlacesModule = typeof import('../../src/cli/places.js');
 
 /** How long an upload holds its place in the batch. */
 export type BatchPlaces = 'sending' | 'upload';
@@ -38,56 +39,30 @@ const text = process.argv[2];
 if (text === undefined) throw new Error('missing job argument');
 const job = JSON.parse(text) as BatchJob;
 const library = (await import(pathToFileURL(join(job.distDir, 'index.js')).href)) as LibraryModule;
-const queue = [...job.files];
+const { runInPlaces } = (await import(
+  pathToFileURL(join(job.distDir, 'cli', 'places.js')).href
+)) as PlacesModule;
 let verified = 0;
 const errors: string[] = [];
 const started = performance.now();
-let sending = 0;
-let open = 0;
-await new Promise<void>((resolve) => {
-  const startMore = (): void => {
-    while (sending < job.concurrency && open < 2 * job.concurrency && queue.length > 0) {
-      const file = queue.shift() as string;
-      sending += 1;
-      open += 1;
-      let holding = true;
-      const leave = (): void => {
-        if (!holding) return;
-        holding = false;
-        sending -= 1;
-        startMore();
-      };
-      const upload = library.createUpload(file, {
-        token: job.token,
-        apiUrl: job.apiUrl,
-        chunkSizeBytes: job.chunkSizeBytes ?? Number.POSITIVE_INFINITY,
-      });
-      if (job.places === 'sending') {
-        upload.on('progress', (progress) => {
-          if (progress.phase === 'verifying') leave();
-        });
-      }
-      upload.done
-        .then(
-          (result) => {
-            if (result.uploadOffset === result.bytesTotal && result.uploadLength === result.bytesTotal)
-              verified += 1;
-            else errors.push(`ended at ${result.uploadOffset} of ${result.bytesTotal}`);
-          },
-          (error: unknown) => {
-            errors.push(describeError(error));
-          },
-        )
-        .finally(() => {
-          open -= 1;
-          if (holding) sending -= 1;
-          holding = false;
-          startMore();
-        });
-    }
-    if (open === 0 && queue.length === 0) resolve();
-  };
-  startMore();
+await runInPlaces(job.files, job.concurrency, undefined, async (file, sent) => {
+  const upload = library.createUpload(file, {
+    token: job.token,
+    apiUrl: job.apiUrl,
+    chunkSizeBytes: job.chunkSizeBytes ?? Number.POSITIVE_INFINITY,
+  });
+  if (job.places === 'sending') {
+    upload.on('progress', (progress) => {
+      if (progress.phase === 'verifying') sent();
+    });
+  }
+  try {
+    const result = await upload.done;
+    if (result.uploadOffset === result.bytesTotal && result.uploadLength === result.bytesTotal) verified += 1;
+    else errors.push(`ended at ${result.uploadOffset} of ${result.bytesTotal}`);
+  } catch (error) {
+    errors.push(describeError(error));
+  }
 });
 const report: BatchReport = {
   verified,

@@ -1,5 +1,5 @@
 /**
- * Runs the uploads of a batch, a limited number sending at a time, feeds their events to a reporter, and
+ * Runs the uploads of a batch in its places (places.ts), feeds their events to a reporter, and
  * collects one outcome per file. Never throws for a file's failure: that is an outcome.
  */
 import { stat } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js'
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
 import type { StartUpload } from './io.js';
+import { runInPlaces } from './places.js';
 import { isAdopted } from './render/notice-text.js';
 import {
   type BatchReporter,
@@ -59,8 +60,9 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   const toUpload = files.filter((file) => file.skip === undefined);
   reporter.start(toUpload, { concurrency: params.concurrency });
 
-  await runScheduled(files, params.concurrency, controller.signal, (file, index, sent) =>
-    uploadOne(file, params, controller.signal, sent).then((outcome) => {
+  const indices = files.flatMap((file, index) => (file.skip === undefined ? [index] : []));
+  await runInPlaces(indices, params.concurrency, controller.signal, (index, sent) =>
+    uploadOne(files[index] as PlannedFile, params, controller.signal, sent).then((outcome) => {
       outcomes[index] = outcome;
       if (outcome.error?.code === 'E_AUTH')
         controller.abort(new AbortError('stopped: the token was rejected'));
@@ -101,60 +103,6 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   };
   reporter.finish(summary);
   return summary;
-}
-
-/**
- * Starts the files' uploads in order, `concurrency` sending bytes at a time. A file whose bytes are
- * all acknowledged (`sent`) gives its place to the next one while it waits for Vimeo's API to agree
- * (and, with `--wait`, to process it): that wait uses no bandwidth. At most `concurrency` files wait
- * so at once, which bounds the API reads of the waiting ones. Resolves when every started upload has
- * ended and nothing more may start (all started, or `signal` fired).
- */
-async function runScheduled(
-  files: readonly PlannedFile[],
-  concurrency: number,
-  signal: AbortSignal,
-  run: (file: PlannedFile, index: number, sent: () => void) => Promise<void>,
-): Promise<void> {
-  const limit = Math.max(1, concurrency);
-  let next = 0;
-  let sending = 0;
-  let open = 0;
-  // A run never rejects for a file's failure (that is an outcome); anything else is a bug, which
-  // stops the batch and is thrown once the uploads already started have ended.
-  let bug: { readonly error: unknown } | undefined;
-  await new Promise<void>((resolve, reject) => {
-    const startMore = (): void => {
-      while (!bug && !signal.aborted && sending < limit && open < 2 * limit && next < files.length) {
-        const index = next++;
-        const file = files[index] as PlannedFile;
-        if (file.skip !== undefined) continue;
-        sending += 1;
-        open += 1;
-        let holding = true;
-        const sent = (): void => {
-          if (!holding) return;
-          holding = false;
-          sending -= 1;
-          startMore();
-        };
-        run(file, index, sent)
-          .catch((error: unknown) => {
-            bug ??= { error };
-          })
-          .finally(() => {
-            open -= 1;
-            if (holding) sending -= 1;
-            holding = false;
-            startMore();
-          });
-      }
-      if (open > 0) return;
-      if (bug) reject(bug.error);
-      else resolve();
-    };
-    startMore();
-  });
 }
 
 function skippedOutcome(file: PlannedFile): FileOutcome {
