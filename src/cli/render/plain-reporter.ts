@@ -43,7 +43,9 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
       view = new BatchView(files, options.now);
       const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
       const count = files.length === 1 ? '1 file' : `${files.length} files`;
-      options.write(`Uploading ${count} (${formatBytes(bytes)}), up to ${info.concurrency} sending at a time.\n`);
+      options.write(
+        `Uploading ${count} (${formatBytes(bytes)}), up to ${info.concurrency} sending at a time.\n`,
+      );
     },
     began(file) {
       if (!view) return;
