@@ -308,7 +308,7 @@ export function checkTargets(results: BenchResults, tool: string = 'vimeo-tus'):
   return checks;
 }
 
-/** The batch targets (the library's uploadVideo): files/s is the median of the rounds, requests count every round. */
+/** The batch targets (createUpload in the CLI's places, held while sending): files/s is the median of the rounds, requests count every round. */
 export function checkBatchTargets(results: BenchResults): TargetCheck[] {
   const batch = results.batch;
   const level =
