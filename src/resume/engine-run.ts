@@ -105,6 +105,18 @@ export async function finishWithoutTransfer(
   reporter.target({ videoUri: video.uri, link });
   reporter.emit('created', { videoUri: video.uri, link, bytesTotal: source.sizeBytes, created: false });
   const resolved = resolveUploadOptions(options);
+  // The phases a transfer would show from here on (a batch then gives this file's place to the
+  // next one: it sends nothing).
+  const phase = (name: 'verifying' | 'processing'): void =>
+    reporter.emit('progress', {
+      phase: name,
+      bytesSent: 0,
+      bytesAcked: source.sizeBytes,
+      bytesTotal: source.sizeBytes,
+      bytesPerSecond: 0,
+      etaSeconds: 0,
+    });
+  phase('verifying');
   // Nothing is sent, but nothing is called verified either before Vimeo agrees that it holds the
   // file (its size, upload.status complete): the same check as after a transfer.
   const confirmed = await confirmWithVimeo(ctx.client, video.uri, source.sizeBytes, {
@@ -117,6 +129,7 @@ export async function finishWithoutTransfer(
   };
   const processing = resolved.processing;
   if (processing) {
+    phase('processing');
     statuses = await pollProcessing(ctx.client, video.uri, { ...processing, signal, initial: statuses });
   }
   await ledger.update(record.id, {

@@ -52,6 +52,8 @@ describe('rerun of the same upload', () => {
     const result = await again.upload.done;
     expect(again.notices.map((n) => n.kind)).toEqual(['already-verified']);
     expect(result).toMatchObject({ videoUri: first.videoUri, bytesSent: 0, requests: 0, resumed: true });
+    // It says it is checking with Vimeo, as a transfer's end does (a batch gives its place away then).
+    expect(again.progress.map((p) => p.phase)).toContain('verifying');
     await expectStoredExactly(sandbox, file, result);
     const after = (await sandbox.state()).counters.requests;
     expect(after.patch).toBe(before.patch);
@@ -68,6 +70,10 @@ describe('rerun of the same upload', () => {
     }).upload.done;
     expect(result.transcodeStatus).toBe('complete');
     expect((await ledger.list())[0]?.state).toBe('processed');
+    // Run again with the same wait: nothing is sent; it verifies, then waits for processing.
+    const again = start(sandbox, file.path, ledger, { waitForProcessing: { pollIntervalMs: 20 } });
+    expect(await again.upload.done).toMatchObject({ bytesSent: 0, transcodeStatus: 'complete' });
+    expect(again.progress.map((p) => p.phase)).toEqual(['verifying', 'processing']);
   });
 });
 
