@@ -2,7 +2,7 @@
  * vimeo-tus batch client: createUpload() from the built dist/ over a list of files, in the CLI's
  * batch places (dist/cli/places.js), and how long an upload holds its place: while it sends
  * (`sending`, as the CLI's batch does: an upload whose bytes are all acknowledged leaves its place
- * while Vimeo confirms it, at most as many more waiting) or until it is verified (`upload`). Prints
+ * while Vimeo confirms it, at most twice as many under way) or until it is verified (`upload`). Prints
  * one JSON line: how many ended verified, and the wall time.
  */
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ const text = process.argv[2];
 if (text === undefined) throw new Error('missing job argument');
 const job = JSON.parse(text) as BatchJob;
 const library = (await import(pathToFileURL(join(job.distDir, 'index.js')).href)) as LibraryModule;
-const { runInPlaces } = (await import(
+const { leavesPlace, runInPlaces } = (await import(
   pathToFileURL(join(job.distDir, 'cli', 'places.js')).href
 )) as PlacesModule;
 let verified = 0;
@@ -53,7 +53,7 @@ await runInPlaces(job.files, job.concurrency, undefined, async (file, sent) => {
   });
   if (job.places === 'sending') {
     upload.on('progress', (progress) => {
-      if (progress.phase === 'verifying') sent();
+      if (leavesPlace(progress.phase)) sent();
     });
   }
   try {

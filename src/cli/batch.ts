@@ -9,7 +9,7 @@ import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js'
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
 import type { StartUpload } from './io.js';
-import { runInPlaces } from './places.js';
+import { leavesPlace, runInPlaces } from './places.js';
 import { isAdopted } from './render/notice-text.js';
 import {
   type BatchReporter,
@@ -61,14 +61,24 @@ export async function runBatch(params: BatchParams): Promise<BatchSummary> {
   reporter.start(toUpload, { concurrency: params.concurrency });
 
   const indices = files.flatMap((file, index) => (file.skip === undefined ? [index] : []));
-  await runInPlaces(indices, params.concurrency, controller.signal, (index, sent) =>
-    uploadOne(files[index] as PlannedFile, params, controller.signal, sent).then((outcome) => {
-      outcomes[index] = outcome;
-      if (outcome.error?.code === 'E_AUTH')
-        controller.abort(new AbortError('stopped: the token was rejected'));
-    }),
-  );
-  params.signal.removeEventListener('abort', onUserAbort);
+  try {
+    await runInPlaces(indices, params.concurrency, controller.signal, (index, sent) =>
+      uploadOne(files[index] as PlannedFile, params, controller.signal, sent).then(
+        (outcome) => {
+          outcomes[index] = outcome;
+          if (outcome.error?.code === 'E_AUTH')
+            controller.abort(new AbortError('stopped: the token was rejected'));
+        },
+        (error: unknown) => {
+          // A bug, not a file's failure: the other uploads stop too, and runInPlaces throws it.
+          controller.abort(error);
+          throw error;
+        },
+      ),
+    );
+  } finally {
+    params.signal.removeEventListener('abort', onUserAbort);
+  }
 
   const finalOutcomes = outcomes.map(
     (outcome, index): FileOutcome =>
@@ -168,8 +178,7 @@ async function uploadOne(
       reporter.created(file, event);
     });
     upload.on('progress', (progress) => {
-      if (progress.phase === 'verifying' || progress.phase === 'processing' || progress.phase === 'done')
-        sent();
+      if (leavesPlace(progress.phase)) sent();
       bytesAcked = Math.max(bytesAcked, progress.bytesAcked);
       reporter.progress(file, progress);
     });

@@ -1,10 +1,17 @@
 /**
  * The batch's places: how many uploads send at once. An upload whose bytes are all acknowledged
  * (`sent`) gives its place to the next one while it waits for Vimeo's API to agree (and, with
- * `--wait`, to process it): that wait uses no bandwidth. At most as many uploads wait so as there
- * are places, which bounds their API reads. The CLI's batch runs on it, and so does the benchmark's
- * batch client (bench/clients/vimeo-tus-batch.ts), so that what is measured is this rule.
+ * `--wait`, to process it): that wait uses no bandwidth. At most twice as many uploads as places are
+ * under way, which bounds the API reads of the waiting ones. The CLI's batch runs on it, and so
+ * does the benchmark's batch client (bench/clients/vimeo-tus-batch.ts), so that what is measured
+ * is this rule.
  */
+import type { UploadPhase } from '../upload/types.js';
+
+/** True once an upload in this phase has all its bytes acknowledged: it may leave its place. */
+export function leavesPlace(phase: UploadPhase): boolean {
+  return phase === 'verifying' || phase === 'processing' || phase === 'done';
+}
 
 /**
  * Runs `run` for each item in order, `concurrency` sending at a time (at most twice that many
@@ -35,10 +42,16 @@ export async function runInPlaces<T>(
           holding = false;
           sending -= 1;
         };
-        run(item, () => {
-          leave();
-          startMore();
-        })
+        let running: Promise<void>;
+        try {
+          running = run(item, () => {
+            leave();
+            startMore();
+          });
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+        running
           .catch((error: unknown) => {
             bug ??= { error };
           })

@@ -3,7 +3,8 @@
  * ended), an empty list, a stop signal, and a run that rejects.
  */
 import { describe, expect, it } from 'vitest';
-import { runInPlaces } from '../../src/cli/places.js';
+import { leavesPlace, runInPlaces } from '../../src/cli/places.js';
+import type { UploadPhase } from '../../src/upload/types.js';
 
 /** A run whose sending and waiting end when the test says so. */
 interface Controlled {
@@ -93,5 +94,24 @@ describe('runInPlaces', () => {
     endSecond();
     await expect(done).rejects.toThrow('bug in run 1');
     expect(started).toEqual([1, 2]);
+  });
+
+  it('a run that throws before returning its promise counts as one that rejected', async () => {
+    const started: number[] = [];
+    const done = runInPlaces([1, 2, 3], 1, undefined, (item) => {
+      started.push(item);
+      throw new Error('thrown at once');
+    });
+    await expect(done).rejects.toThrow('thrown at once');
+    expect(started).toEqual([1]);
+  });
+
+  it('says which phases leave the place: once every byte is acknowledged', () => {
+    expect(['creating', 'uploading', 'retrying'].map((p) => leavesPlace(p as UploadPhase))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(['verifying', 'processing', 'done'].every((p) => leavesPlace(p as UploadPhase))).toBe(true);
   });
 });

@@ -8,10 +8,11 @@ import { stat } from 'node:fs/promises';
 import { runBatch } from '../../../src/cli/batch.js';
 import type { PlannedFile } from '../../../src/cli/files.js';
 import type { BatchUpload, StartUpload } from '../../../src/cli/io.js';
+import { leavesPlace } from '../../../src/cli/places.js';
 import type { BatchReporter, BatchSummary } from '../../../src/cli/render/reporter.js';
 import type { UploadOptions } from '../../../src/entry/types.js';
 import { AbortError, type VimeoTusError } from '../../../src/errors.js';
-import type { NoticeEvent, UploadEvents, UploadResult } from '../../../src/upload/types.js';
+import type { NoticeEvent, UploadEvents, UploadPhase, UploadResult } from '../../../src/upload/types.js';
 
 /** How a fake upload behaves for one file. */
 export interface FakeScript {
@@ -61,8 +62,8 @@ export function fakeEngine(scriptFor: (filePath: string) => FakeScript = () => (
         if (stillSending) sending -= 1;
         stillSending = false;
       };
-      emitter.on('progress', (progress: { phase: string }) => {
-        if (progress.phase === 'verifying') stopSending();
+      emitter.on('progress', (progress: { phase: UploadPhase }) => {
+        if (leavesPlace(progress.phase)) stopSending();
       });
       const done = play(emitter, filePath, options, scriptFor(filePath)).finally(() => {
         inFlight -= 1;
