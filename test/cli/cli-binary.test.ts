@@ -128,6 +128,23 @@ describe('vimeo-tus binary against the sandbox', () => {
     expect(stdout).toContain('2 of 2 verified');
   });
 
+  it('--concurrency 1: while Vimeo has not agreed on one file yet, the next one is already sent', async () => {
+    // Vimeo agrees 1.5 s after a file's last byte; with the place held until then, the second
+    // file could not start before the first is verified.
+    sandbox.setOptions({ uploadCompleteDelayMs: 1500 });
+    const { code, stdout } = await runBin(
+      ['upload', 'batch/clip-1.mp4', 'batch/clip-3.mp4', '--concurrency', '1', '--json'],
+      { cwd: dir, env: env({ VIMEO_TUS_STATE_DIR: path.join(dir, 'state-places') }) },
+    ).done;
+    expect(code).toBe(0);
+    const events = parseEvents(stdout);
+    const at = (type: string, file: string): number =>
+      events.findIndex((e) => e.type === type && e.file === file);
+    expect(at('created', 'batch/clip-3.mp4')).toBeGreaterThan(-1);
+    expect(at('created', 'batch/clip-3.mp4')).toBeLessThan(at('verified', 'batch/clip-1.mp4'));
+    expect(events.at(-1)).toMatchObject({ type: 'summary', verified: 2, failed: 0 });
+  });
+
   it('partial failure exits 5: a missing file and a quota refusal next to a verified file', async () => {
     sandbox.setOptions({ quotaVideos: 1 });
     const { code, stdout } = await runBin(
