@@ -220,6 +220,19 @@ describe('plain output', () => {
     expect(text).toMatch(/c\.mkv\] failed: E_NETWORK/);
     expect(text).toMatch(/FILE\s+VIDEO\s+SIZE\s+TIME\s+RESULT/);
     expect(text).toContain('2 of 3 verified');
+    expect(text.split('\n')[0]).toBe('Uploading 3 files (12.9 KiB), up to 2 sending at a time.');
+  });
+
+  it('says how many send at once only when there is more than one file', () => {
+    const out = captured();
+    const reporter = createPlainReporter({ write: (t) => out.write(t), now: () => Date.now() });
+    const file: PlannedFile = {
+      absolutePath: '/tmp/one.mp4',
+      display: 'one.mp4',
+      sizeBytes: 3 * 1024 * 1024,
+    };
+    reporter.start([file], { concurrency: 4 });
+    expect(out.text()).toBe('Uploading 1 file (3.0 MiB).\n');
   });
 });
 

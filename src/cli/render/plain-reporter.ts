@@ -42,10 +42,12 @@ export function createPlainReporter(options: PlainReporterOptions): BatchReporte
     start(files, info) {
       view = new BatchView(files, options.now);
       const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
-      const count = files.length === 1 ? '1 file' : `${files.length} files`;
-      options.write(
-        `Uploading ${count} (${formatBytes(bytes)}), up to ${info.concurrency} sending at a time.\n`,
-      );
+      // One file: how many may send at once says nothing.
+      const what =
+        files.length === 1
+          ? `1 file (${formatBytes(bytes)})`
+          : `${files.length} files (${formatBytes(bytes)}), up to ${Math.min(info.concurrency, files.length)} sending at a time`;
+      options.write(`Uploading ${what}.\n`);
     },
     began(file) {
       if (!view) return;
