@@ -6,28 +6,18 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agreementFilePath, loadAgreementTimes, saveAgreementTimes } from '../../src/cli/agreement-file.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
 import { AgreementTimes } from '../../src/upload/agreement-times.js';
-import { randomFile, scratchDir } from '../e2e/helpers/engine-helpers.js';
-import { tokenSandbox } from '../resume/helpers.js';
+import { randomFile } from '../e2e/helpers/engine-helpers.js';
+import { tokenSandbox, useResumeFixture } from '../resume/helpers.js';
 import { buildDist, parseEvents, runBin } from './helpers/spawn-cli.js';
 
-let scratch: Awaited<ReturnType<typeof scratchDir>>;
-let sandbox: Sandbox | undefined;
-beforeEach(async () => {
-  scratch = await scratchDir();
-});
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-  await scratch.cleanup();
-});
+const fx = useResumeFixture();
 
 describe('the agreement file', () => {
   it('round-trips what a process learned, per API URL, merged with the hosts already in the file', async () => {
-    const stateDir = join(scratch.dir, 'state');
+    const stateDir = join(fx.dir, 'state');
     await mkdir(stateDir);
     const first = new AgreementTimes();
     first.note('https://a.example', { disagreedAtMs: 100, agreedAtMs: 104 });
@@ -45,7 +35,7 @@ describe('the agreement file', () => {
   });
 
   it('a missing, malformed or nonsensical file means "learn again", never an error', async () => {
-    const stateDir = join(scratch.dir, 'state');
+    const stateDir = join(fx.dir, 'state');
     await mkdir(stateDir);
     const memory = new AgreementTimes();
     await loadAgreementTimes(stateDir, memory); // no file yet
@@ -76,7 +66,7 @@ describe('the agreement file', () => {
   });
 
   it('never replaces what this process learned itself, and keeps at most 16 hosts', async () => {
-    const stateDir = join(scratch.dir, 'state');
+    const stateDir = join(fx.dir, 'state');
     await mkdir(stateDir);
     const many = new AgreementTimes();
     for (let i = 0; i < 20; i += 1) many.note(`https://h${i}.example`, { agreedAtMs: 10 + i });
@@ -99,25 +89,24 @@ describe('two commands in a row through the binary', () => {
   }, 180_000);
 
   it('the second upload takes up the time the first learned instead of learning again', async () => {
-    sandbox = await tokenSandbox({ uploadCompleteDelayMs: 300 });
-    const box = sandbox;
-    await randomFile(scratch.dir, 'a.mp4', 40_000);
-    await randomFile(scratch.dir, 'b.mp4', 40_000);
+    const box = fx.keep(await tokenSandbox({ uploadCompleteDelayMs: 300 }));
+    await randomFile(fx.dir, 'a.mp4', 40_000);
+    await randomFile(fx.dir, 'b.mp4', 40_000);
     const env = {
       VIMEO_API_URL: box.apiUrl,
       VIMEO_TOKEN: box.token,
-      VIMEO_TUS_STATE_DIR: join(scratch.dir, 'state'),
+      VIMEO_TUS_STATE_DIR: join(fx.dir, 'state'),
     };
     const gets = async (): Promise<number> =>
       (await box.state({ hashes: false })).counters.requests['get-video'] ?? 0;
 
-    const first = await runBin(['upload', 'a.mp4', '--json'], { cwd: scratch.dir, env }).done;
+    const first = await runBin(['upload', 'a.mp4', '--json'], { cwd: fx.dir, env }).done;
     expect(first.code, first.stderr).toBe(0);
     const learning = await gets();
     expect(learning).toBeGreaterThan(1); // a fresh process learns: reads every 25 ms
     expect(await readFile(agreementFilePath(env.VIMEO_TUS_STATE_DIR), 'utf8')).not.toContain(box.token);
 
-    const second = await runBin(['upload', 'b.mp4', '--json'], { cwd: scratch.dir, env }).done;
+    const second = await runBin(['upload', 'b.mp4', '--json'], { cwd: fx.dir, env }).done;
     expect(second.code, second.stderr).toBe(0);
     expect(parseEvents(second.stdout).find((e) => e.type === 'verified')).toMatchObject({
       uploadStatus: 'complete',
