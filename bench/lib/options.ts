@@ -50,8 +50,9 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
                         (default 256MiB,1GiB,4GiB)
   --batch-files N       files in the batch section (default 200)
   --batch-file-size S   size of each batch file (default 1MiB)
-  --concurrency LIST    batch concurrencies (default 1,4,8)
-  --batch-rounds N      rounds of the batch, concurrencies alternating (full and publication 3,
+  --concurrency LIST    batch concurrencies (default 1,4,8); the highest also runs with places
+                        held until verified, for comparison
+  --batch-rounds N      rounds of the batch, settings alternating (full and publication 3,
                         quick 1)
   --fleet-rounds N      rounds of the fleet section (bench/fleet.ts: the CLI batch, then queue
                         workers 1, 2, 4 on one redis-server; full and publication 3, quick 1)
