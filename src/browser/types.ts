@@ -52,9 +52,10 @@ export interface UploadFileOptions {
   readonly ticket: (request: TicketRequest) => Promise<Ticket>;
   /**
    * Bytes per PATCH (from 1 MiB up, or Infinity for one PATCH); each is a `Blob.slice` of the file.
-   * Unset: the engine's default policy, 128 MiB doubling after each PATCH acknowledged whole up to
-   * 512 MB, back to 128 MiB after a failed one.
-   * @default 128 MiB growing to 512 MB
+   * Unset: the engine's default policy, 512 MB PATCHes, 128 MiB after a failed one (doubling back
+   * after each PATCH acknowledged whole), each kept to about 30 s at the last one's pace, not below
+   * 128 MiB.
+   * @default 512 MB, less after a failure or on a slow link
    */
   readonly chunkSizeBytes?: number;
   /** Stops the upload; what the host acknowledged stays resumable. */

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { resolveCliConfig } from '../config/cli-config.js';
 import { sandboxCommand } from '../sandbox/command.js';
-import { DEFAULT_CHUNK_SIZE_BYTES, MAX_GROWN_CHUNK_SIZE_BYTES } from '../tus/constants.js';
+import { DEFAULT_CHUNK_SIZE_BYTES, SMALL_CHUNK_SIZE_BYTES } from '../tus/constants.js';
 import { DEFAULT_CONCURRENCY } from './commands/batch-command.js';
 import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
@@ -33,7 +33,7 @@ export interface ProgramContext {
 const HELP_WIDTH = 80;
 
 /** The library's default, the only one (commander gets none: an absent flag leaves it to the library). */
-const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 2 ** 20}MiB, doubling up to ${MAX_GROWN_CHUNK_SIZE_BYTES / 1e6}MB while PATCHes succeed)`;
+const CHUNK_DEFAULT = `(default: ${DEFAULT_CHUNK_SIZE_BYTES / 1e6}MB; ${SMALL_CHUNK_SIZE_BYTES / 2 ** 20}MiB after a failure or on a slow link)`;
 const PASSWORD_HELP =
   'video password viewers must type (sets --privacy password; or VIMEO_VIDEO_PASSWORD with --privacy password); never printed or stored';
 const VERIFY_TIMEOUT_HELP =

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import { runLedgerUpload } from '../resume/ledger-upload.js';
 import { openSource, type UploadInput } from '../sources/open-source.js';
-import { DEFAULT_CHUNK_SIZE_BYTES } from '../tus/constants.js';
+import { SMALL_CHUNK_SIZE_BYTES } from '../tus/constants.js';
 import { resolveUploadOptions } from '../upload/resolve-options.js';
 import { runUpload } from '../upload/run-upload.js';
 import type { UploadProgress, UploadResult } from '../upload/types.js';
@@ -81,9 +81,9 @@ async function run(input: UploadInput, options: UploadOptions, context: RunConte
   }
   // Options are checked before the source is touched; the source before anything is created.
   const resolved = resolveUploadOptions({ ...settings, ...(resume ? { resume } : {}), signal });
-  // A stream keeps one PATCH in memory: at the default policy, the first (smallest) size.
+  // A stream keeps one PATCH in memory: at the default policy, the small size (128 MiB).
   const source = await openSource(input, {
-    chunkSizeBytes: resolved.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES,
+    chunkSizeBytes: resolved.chunkSizeBytes ?? SMALL_CHUNK_SIZE_BYTES,
   });
   const target = resolved.replace !== undefined ? { replace: resolved.replace } : {};
   try {

@@ -38,6 +38,8 @@ export interface AttemptContext {
   /** The caller's signal joined with the transfer's own (aborted when a callback threw). */
   readonly signal: AbortSignal;
   readonly chunkSizer: ChunkSizer;
+  /** The clock a PATCH's pace is timed with (ms). */
+  readonly now: () => number;
   readonly counters: TransferCounters;
   /** Called with every offset the server reports, before it is acknowledged (the retry budget). */
   readonly onServerOffset: (offset: number) => void;
@@ -58,8 +60,10 @@ export async function runAttempt(context: AttemptContext, known?: UploadState): 
     while (offset < state.length) {
       const endBytes = Math.min(state.length, offset + context.chunkSizer.sizeBytes);
       const range = { offsetBytes: offset, endBytes };
+      const startedMs = context.now();
       offset = await patch(context, range, acks.persist);
-      if (offset === endBytes) context.chunkSizer.completed(endBytes - range.offsetBytes);
+      if (offset === endBytes)
+        context.chunkSizer.completed(endBytes - range.offsetBytes, context.now() - startedMs);
       await acks.settle();
       acks.report(offset);
     }

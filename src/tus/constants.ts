@@ -26,16 +26,22 @@ export const TUS_STATUS = {
 } as const;
 
 /**
- * The default chunk policy's first PATCH, and the size it returns to after a failed PATCH. Vimeo
- * advises PATCHes of 128 to 512 MB for chunked tus clients.
+ * The default chunk policy's first and largest PATCH: 512 MB, the top of Vimeo's advice of 128 to
+ * 512 MB per PATCH for chunked tus clients.
  */
-export const DEFAULT_CHUNK_SIZE_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE_BYTES = 512_000_000;
 
 /**
- * The default policy doubles the PATCH after each one the server acknowledged whole, up to this:
- * 512 MB, the top of Vimeo's advice (128 MiB, 256 MiB, then 512 MB).
+ * The default policy's PATCH after a failed one, and its least on a slow link: 128 MiB, the bottom
+ * of Vimeo's advice. Also the PATCH of a stream source, which keeps one PATCH in memory.
  */
-export const MAX_GROWN_CHUNK_SIZE_BYTES = 512_000_000;
+export const SMALL_CHUNK_SIZE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The default policy keeps a PATCH to about this long at the pace of the last one (but never below
+ * {@link SMALL_CHUNK_SIZE_BYTES}), so that on a slow link the server acknowledges bytes often.
+ */
+export const TARGET_PATCH_MS = 30_000;
 
 /** Smallest accepted PATCH size (Vimeo is very slow below ~10 MB; below 1 MiB is refused). */
 export const MIN_CHUNK_SIZE_BYTES = 1024 * 1024;

@@ -21,11 +21,11 @@ export type { TransferProgress } from './transfer-counters.js';
 /** The caller's part of a transfer, the same on every platform. */
 export interface TransferSettings {
   /**
-   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. Unset: the default policy, 128 MiB
-   * first, doubled after each PATCH acknowledged whole up to 512 MB, back to 128 MiB after a failed
-   * one. When the same PATCH is cut twice in a row without the server's offset moving, the transfer
-   * halves it (not below 1 MiB).
-   * @default 128 MiB growing to 512 MB
+   * Bytes per PATCH; `Infinity` sends the rest in one PATCH. Unset: the default policy, 512 MB
+   * PATCHes, 128 MiB after a failed one (then doubled after each PATCH acknowledged whole), each
+   * kept to about 30 s at the last one's pace, not below 128 MiB. When the same PATCH is cut twice
+   * in a row without the server's offset moving, the transfer halves it (not below 1 MiB).
+   * @default 512 MB, less after a failure or on a slow link
    */
   readonly chunkSizeBytes?: number | undefined;
   readonly signal?: AbortSignal;
@@ -54,6 +54,8 @@ export interface TransferSettings {
   readonly knownOffset?: number;
   /** How the backoff waits (tests pass a clock of their own). @default an abortable timer */
   readonly sleep?: Sleep;
+  /** The clock (ms) that times each PATCH for the default chunk policy. @default performance.now */
+  readonly now?: () => number;
 }
 
 /** The outcome of a completed transfer. */
@@ -108,7 +110,7 @@ export interface TransferLoopOptions extends TransferSettings {
   readonly sizeBytes: number;
   /** From {@link checkTransferSettings}. */
   readonly limits: TransferLimits;
-  /** The source's largest PATCH (`UploadSource.maxChunkBytes`); the default policy grows no further. */
+  /** The source's largest PATCH (`UploadSource.maxChunkBytes`); the default policy sends no more. */
   readonly maxChunkBytes?: number | undefined;
   readonly ports: TransferPorts;
 }
@@ -135,6 +137,7 @@ export async function runTransferLoop(options: TransferLoopOptions): Promise<Tra
     ports: options.ports,
     signal: signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
     chunkSizer: new ChunkSizer(options.limits.chunkSizeBytes, options.maxChunkBytes),
+    now: options.now ?? (() => performance.now()),
     counters,
     onServerOffset: (offset) => budget.observed(offset),
   };

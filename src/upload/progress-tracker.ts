@@ -4,7 +4,7 @@
  * throttled to one event per interval, with phase changes sent at once.
  *
  * Which rate drives `bytesPerSecond` and the ETA: the acknowledged one once acknowledgements move
- * within the window, the sent one until then. With the default chunk size a file up to 128 MiB is
+ * within the window, the sent one until then. With the default chunk size a file up to 512 MB is
  * one PATCH whose only acknowledgement comes at its end; a rate of acknowledged bytes alone would
  * read 0 B/s, ETA unknown, for the whole upload.
  */

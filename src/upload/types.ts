@@ -187,9 +187,10 @@ export interface UploadSettings {
   /** Fields passed through to the create body (`name` defaults to the file's name). */
   readonly video?: VideoFields;
   /**
-   * Bytes per PATCH, fixed: 1 MiB to `Infinity` (one PATCH for the rest). Unset: 128 MiB first,
-   * doubled after each PATCH acknowledged whole up to 512 MB, back to 128 MiB after a failed one.
-   * @default 128 MiB growing to 512 MB
+   * Bytes per PATCH, fixed: 1 MiB to `Infinity` (one PATCH for the rest). Unset: 512 MB PATCHes,
+   * 128 MiB after a failed one (doubling back after each PATCH acknowledged whole), each kept to
+   * about 30 s at the last one's pace, not below 128 MiB; a stream source sends 128 MiB PATCHes.
+   * @default 512 MB, less after a failure or on a slow link
    */
   readonly chunkSizeBytes?: number;
   /** Aborts the upload; what the server acknowledged stays resumable. */

@@ -234,7 +234,7 @@ describe('--help', () => {
     expect(demo.stdout.text()).toMatch(/\(default:\s+2\.4MiB\)/);
     const upload = fakeIo({ cwd: dir });
     await runCli(['upload', '--help'], upload, { version: '1.0.0' });
-    expect(upload.stdout.text()).toMatch(/\(default:\s+128MiB/);
+    expect(upload.stdout.text()).toMatch(/\(default:\s+512MB;\s+128MiB\s+after/);
   });
 
   it('every command (upload, replace, demo, sandbox, list, status, resume, forget) shows examples of itself', async () => {

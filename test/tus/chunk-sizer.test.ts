@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkSizer } from '../../src/tus/chunk-sizer.js';
-import { DEFAULT_CHUNK_SIZE_BYTES, MAX_GROWN_CHUNK_SIZE_BYTES } from '../../src/tus/constants.js';
+import {
+  DEFAULT_CHUNK_SIZE_BYTES,
+  SMALL_CHUNK_SIZE_BYTES,
+  TARGET_PATCH_MS,
+} from '../../src/tus/constants.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,29 +39,51 @@ describe('ChunkSizer', () => {
     expect(sizer.interrupted(0, 6 * MiB)).toBe(3 * MiB);
   });
 
-  it('at the default policy starts at 128 MiB and doubles after each whole PATCH, up to 512 MB', () => {
+  it("at the default policy starts at 512 MB, the top of Vimeo's advice, and stays there", () => {
     const sizer = new ChunkSizer(undefined);
+    expect(DEFAULT_CHUNK_SIZE_BYTES).toBe(512_000_000);
     expect(sizer.sizeBytes).toBe(DEFAULT_CHUNK_SIZE_BYTES);
-    expect(DEFAULT_CHUNK_SIZE_BYTES).toBe(128 * MiB);
-    sizer.completed(128 * MiB);
-    expect(sizer.sizeBytes).toBe(256 * MiB);
-    sizer.completed(256 * MiB);
-    expect(sizer.sizeBytes).toBe(MAX_GROWN_CHUNK_SIZE_BYTES);
-    expect(MAX_GROWN_CHUNK_SIZE_BYTES).toBe(512_000_000);
-    sizer.completed(MAX_GROWN_CHUNK_SIZE_BYTES);
-    expect(sizer.sizeBytes).toBe(MAX_GROWN_CHUNK_SIZE_BYTES);
+    sizer.completed(DEFAULT_CHUNK_SIZE_BYTES, 1_000);
+    expect(sizer.sizeBytes).toBe(DEFAULT_CHUNK_SIZE_BYTES);
+    sizer.completed(DEFAULT_CHUNK_SIZE_BYTES);
+    expect(sizer.sizeBytes).toBe(DEFAULT_CHUNK_SIZE_BYTES);
   });
 
-  it('does not grow on a short last PATCH, and goes back to 128 MiB after any failure', () => {
+  it('goes down to 128 MiB after any failure and doubles back after each whole PATCH', () => {
     const sizer = new ChunkSizer(undefined);
-    sizer.completed(10 * MiB);
+    sizer.failed();
+    expect(SMALL_CHUNK_SIZE_BYTES).toBe(128 * MiB);
     expect(sizer.sizeBytes).toBe(128 * MiB);
-    sizer.completed(128 * MiB);
-    sizer.completed(256 * MiB);
+    sizer.completed(10 * MiB, 10);
+    expect(sizer.sizeBytes).toBe(128 * MiB); // a short last PATCH changes nothing
+    sizer.completed(128 * MiB, 250);
+    expect(sizer.sizeBytes).toBe(256 * MiB);
     sizer.failed();
     expect(sizer.sizeBytes).toBe(128 * MiB);
-    sizer.completed(128 * MiB);
-    expect(sizer.sizeBytes).toBe(256 * MiB);
+    sizer.completed(128 * MiB, 250);
+    sizer.completed(256 * MiB, 500);
+    expect(sizer.sizeBytes).toBe(DEFAULT_CHUNK_SIZE_BYTES);
+  });
+
+  it("keeps a PATCH to about 30 s at the last one's pace, not below 128 MiB", () => {
+    const MB = 1_000_000;
+    const sizer = new ChunkSizer(undefined);
+    // 512 MB at 10 MB/s took 51.2 s: the next PATCH carries what that pace sends in 30 s.
+    sizer.completed(DEFAULT_CHUNK_SIZE_BYTES, 51_200);
+    expect(TARGET_PATCH_MS).toBe(30_000);
+    expect(sizer.sizeBytes).toBe(300 * MB);
+    // Faster again (300 MB in 10 s): doubled, up to 512 MB.
+    sizer.completed(300 * MB, 10_000);
+    expect(sizer.sizeBytes).toBe(DEFAULT_CHUNK_SIZE_BYTES);
+    // A slow link (1 MB/s): never below 128 MiB, and no growth while the pace stays slow.
+    sizer.completed(DEFAULT_CHUNK_SIZE_BYTES, 512_000);
+    expect(sizer.sizeBytes).toBe(128 * MiB);
+    sizer.completed(128 * MiB, 134_000);
+    expect(sizer.sizeBytes).toBe(128 * MiB);
+    // A caller's size is never paced.
+    const fixed = new ChunkSizer(512 * MiB);
+    fixed.completed(512 * MiB, 512_000);
+    expect(fixed.sizeBytes).toBe(512 * MiB);
   });
 
   it('keeps a size the caller chose, and grows no further than the source allows', () => {
@@ -66,6 +92,8 @@ describe('ChunkSizer', () => {
     fixed.failed();
     expect(fixed.sizeBytes).toBe(64 * MiB);
     const stream = new ChunkSizer(undefined, 200 * MiB);
+    expect(stream.sizeBytes).toBe(200 * MiB);
+    stream.failed();
     expect(stream.sizeBytes).toBe(128 * MiB);
     stream.completed(128 * MiB);
     expect(stream.sizeBytes).toBe(200 * MiB);

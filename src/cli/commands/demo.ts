@@ -18,7 +18,7 @@ export interface DemoCommandOptions {
   readonly sizeBytes?: number | undefined;
   /** Throttle of the sandbox's upload host. @default 2.4 MiB/s (about 10 s for the default size) */
   readonly bytesPerSecond?: number | undefined;
-  /** @default the library's (128 MiB): what people see first is what they get */
+  /** @default the library's (512 MB): what people see first is what they get */
   readonly chunkSizeBytes?: number | undefined;
   readonly json?: boolean | undefined;
 }
