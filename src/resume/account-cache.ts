@@ -4,9 +4,9 @@
  * long because the account behind an API URL can change under a long-lived process: a sandbox
  * restarted on a new data folder is another instance with another user id (and reuses video ids),
  * and records of another account or instance must not be trusted. The token itself is never kept:
- * entries are keyed by the API URL and a SHA-256 of the token. A failed lookup is not kept.
+ * entries are keyed by the API URL and the client's `tokenKey` (a SHA-256 of the token). A failed
+ * lookup is not kept.
  */
-import { createHash } from 'node:crypto';
 import type { VimeoClient } from '../vimeo/client.js';
 
 /** How long an answer of `GET /me` is reused. */
@@ -14,14 +14,13 @@ export const ACCOUNT_CACHE_MS = 30_000;
 
 const accounts = new Map<string, { readonly atMs: number; readonly uri: Promise<string> }>();
 
-/** The account URI behind `token` on `client.apiUrl`. */
+/** The account URI behind the client's token on `client.apiUrl`. */
 export function accountUriOf(
-  client: Pick<VimeoClient, 'apiUrl' | 'getMe'>,
-  token: string,
+  client: Pick<VimeoClient, 'apiUrl' | 'getMe' | 'tokenKey'>,
   signal?: AbortSignal,
   now: () => number = Date.now,
 ): Promise<string> {
-  const key = `${client.apiUrl}\n${createHash('sha256').update(token).digest('hex')}`;
+  const key = `${client.apiUrl}\n${client.tokenKey}`;
   const nowMs = now();
   const cached = accounts.get(key);
   if (cached && nowMs - cached.atMs < ACCOUNT_CACHE_MS) return cached.uri;

@@ -50,7 +50,7 @@ export async function runLedgerUpload(
     onRetry: (e) => reporter.emit('retry', e),
     onRateLimit: (reading) => reporter.emit('rateLimit', reading),
   });
-  const accountUri = await accountUriOf(client, resolved.token, callerSignal);
+  const accountUri = await accountUriOf(client, callerSignal);
   // Keyed by the canonical path: `./a.mp4`, a symlink to it and its absolute path are one upload.
   const key = { filePath: source.identity.key, apiUrl: client.apiUrl, accountUri };
   const held = await acquireLock(ledger, uploadLockName(key));

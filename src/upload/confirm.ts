@@ -13,6 +13,7 @@ import { AbortError, VerificationError, VimeoApiError } from '../errors.js';
 import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo, VimeoStatus } from '../vimeo/types.js';
 import { type AgreementTimes, agreementTimes } from './agreement-times.js';
+import { type SharedReads, type SharingClient, sharedReads } from './shared-reads.js';
 
 /** The fields the confirmation (and the processing wait) read. */
 export const CONFIRM_FIELDS = [
@@ -70,6 +71,8 @@ export interface ConfirmOptions {
   readonly finishedAtMs?: number;
   /** Where agreement times are learned. @default the process's {@link agreementTimes} */
   readonly memory?: AgreementTimes;
+  /** Where fresh uploads' first reads are shared. @default the process's {@link sharedReads} */
+  readonly shared?: SharedReads;
 }
 
 /**
@@ -129,7 +132,7 @@ export function apiChecks(
  * @example const { uploadStatus } = await confirmWithVimeo(client, '/videos/123', size, { timeoutMs: 60_000 });
  */
 export async function confirmWithVimeo(
-  client: Pick<VimeoClient, 'apiUrl' | 'getVideo'>,
+  client: Pick<VimeoClient, 'apiUrl' | 'getVideo'> & Partial<SharingClient>,
   videoUri: string,
   sizeBytes: number,
   options: ConfirmOptions = {},
@@ -168,8 +171,17 @@ export async function confirmWithVimeo(
         await waitFor(memory.learning(host), deadline - now(), sleep, signal);
         planMs = memory.firstReadMs(host);
       }
-      await waitUntil(planMs ?? FIRST_STEP_MS);
-      video = await read();
+      const firstMs = planMs ?? FIRST_STEP_MS;
+      // Other uploads whose first read falls due about then may share it (shared-reads.ts).
+      const first = (options.shared ?? sharedReads).plan(client, videoUri, originMs + firstMs, now);
+      try {
+        await waitUntil(firstMs);
+        const answer = await first.read(CONFIRM_FIELDS, sleep, signal);
+        readAtMs = answer.startedAtMs - originMs;
+        video = answer.video;
+      } finally {
+        first.drop();
+      }
     } else video = await read();
 
     for (;;) {

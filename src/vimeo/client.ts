@@ -10,6 +10,7 @@
  * (see create-recovery.ts), or a CreateOutcomeUnknownError says that a video may exist.
  */
 
+import { createHash } from 'node:crypto';
 import type { RetryEvent, RetryPolicy } from '../core/retry.js';
 import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { withRetries } from '../core/with-retries.js';
@@ -119,6 +120,11 @@ interface ApiCall {
 export class VimeoClient {
   /** The API base URL, without a trailing slash. */
   readonly apiUrl: string;
+  /**
+   * Which token this client speaks for, as a SHA-256 of it (never the token itself): clients with
+   * equal keys on one API URL see the same account.
+   */
+  readonly tokenKey: string;
   readonly #token: string;
   readonly #signal: AbortSignal | undefined;
   readonly #retry: ResolvedRetryPolicy;
@@ -136,6 +142,7 @@ export class VimeoClient {
       throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
     }
     this.#token = options.token;
+    this.tokenKey = createHash('sha256').update(options.token).digest('hex');
     this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
     this.#signal = options.signal;
     // Checked here, once: a NaN or 0 maxAttempts would otherwise loop forever or never try.
@@ -289,7 +296,7 @@ export class VimeoClient {
     const json = await this.#send({
       method: 'GET',
       path: '/me/videos',
-      fields: LIST_FIELDS,
+      fields: options.fields ?? LIST_FIELDS,
       query: {
         sort: 'date',
         direction: 'desc',

@@ -122,6 +122,8 @@ export interface ListVideosOptions extends CallOptions {
   readonly page?: number;
   /** @default Vimeo's (25) */
   readonly perPage?: number;
+  /** Only these fields of each video (`?fields=`). @default uri, name, link, created_time, upload, transcode */
+  readonly fields?: readonly string[];
 }
 
 /** The HTTP methods `VimeoClient.request` sends. */

@@ -14,11 +14,15 @@ import { useEngineSandbox } from './helpers/use-engine-sandbox.js';
 
 const t = useEngineSandbox();
 
-async function getVideoCount(sandbox: {
+type Counted = {
   state(o: { hashes: false }): Promise<{ counters: { requests: Record<string, number | undefined> } }>;
-}): Promise<number> {
-  return (await sandbox.state({ hashes: false })).counters.requests['get-video'] ?? 0;
+};
+
+async function requestCount(sandbox: Counted, kind: string): Promise<number> {
+  return (await sandbox.state({ hashes: false })).counters.requests[kind] ?? 0;
 }
+
+const getVideoCount = (sandbox: Counted): Promise<number> => requestCount(sandbox, 'get-video');
 
 describe('the confirmation learns when the API agrees', () => {
   it('a batch in one process: after the first uploads, about one read of the video per upload, every upload verified', async () => {
@@ -49,6 +53,33 @@ describe('the confirmation learns when the API agrees', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => uploadVideo(file.path, options)));
     for (const result of results) expect(result.uploadStatus).toBe('complete');
     expect((await getVideoCount(sandbox)) - before).toBeLessThanOrEqual(6 + 3);
+  });
+
+  it('uploads that finish together share their first read: one page of the account`s videos answers several', async () => {
+    const sandbox = await t.start({ uploadCompleteDelayMs: 150 });
+    const options = { token: sandbox.token, apiUrl: sandbox.apiUrl, verifyTimeoutMs: 30_000 };
+    const file = await randomFile(t.dir, 'clip.mp4', 50_000);
+    await uploadVideo(file.path, options);
+    const gets = await getVideoCount(sandbox);
+
+    const uploads = 8;
+    const results = await Promise.all(Array.from({ length: uploads }, () => uploadVideo(file.path, options)));
+    for (const result of results) {
+      expect(result.checks).toEqual({ headOffsets: true, apiSize: true, apiUploadStatus: true });
+      expect(result.uploadStatus).toBe('complete');
+    }
+    const pages = await requestCount(sandbox, 'list-videos');
+    const ownReads = (await getVideoCount(sandbox)) - gets;
+    // At least one page answered two or more of them: fewer reads of Vimeo's API than uploads.
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages + ownReads).toBeLessThan(uploads);
+    // The sandbox holds every file whole (each video's stored bytes hash to the source's).
+    const state = await sandbox.state();
+    for (const result of results) {
+      const video = state.videos.find((v) => v.uri === result.videoUri);
+      expect(video?.storedBytes).toBe(file.sizeBytes);
+      expect(video?.sha256).toBe(file.sha256);
+    }
   });
 
   it('a host that never agrees: E_VERIFY_UNCONFIRMED as before, also after a time was learned', async () => {

@@ -4,80 +4,10 @@
  * PATCH's answer, and sleeps that only move the clock. No real time passes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Sleep } from '../../src/core/sleep.js';
 import { AbortError, VerificationError } from '../../src/errors.js';
 import { AgreementTimes, MAX_PLANNED_READ_MS } from '../../src/upload/agreement-times.js';
 import { confirmWithVimeo, stepAfterMs } from '../../src/upload/confirm.js';
-import type { VideoInfo } from '../../src/vimeo/types.js';
-
-const SIZE = 1_000;
-const API = 'http://127.0.0.1:1';
-
-/** Timers on a virtual clock, fired in order once every promise has settled. */
-function virtualTimers() {
-  let nowMs = 0;
-  const timers: { atMs: number; fire: () => void }[] = [];
-  const sleep: Sleep = (delayMs, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortError());
-        return;
-      }
-      const timer = { atMs: nowMs + delayMs, fire: resolve };
-      timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          timers.splice(timers.indexOf(timer), 1);
-          reject(new AbortError());
-        },
-        { once: true },
-      );
-    });
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
-  };
-  /** Runs until `work` settles, firing timers in time order. */
-  const run = async <T>(work: Promise<T>): Promise<T> => {
-    let done = false;
-    const watched = work.finally(() => {
-      done = true;
-    });
-    watched.catch(() => undefined);
-    for (;;) {
-      await settle();
-      if (done || timers.length === 0) break;
-      timers.sort((a, b) => a.atMs - b.atMs);
-      const next = timers.shift();
-      if (next === undefined) break;
-      nowMs = Math.max(nowMs, next.atMs);
-      next.fire();
-    }
-    return watched;
-  };
-  return { now: () => nowMs, advance: (ms: number) => (nowMs += ms), sleep, run };
-}
-
-/** A fake API: each video's upload.status turns complete `delayMs` after its `finishedAtMs`. */
-function fakeApi(now: () => number) {
-  const videos = new Map<string, { finishedAtMs: number; delayMs: number }>();
-  const reads: { videoUri: string; atMs: number }[] = [];
-  const client = {
-    apiUrl: API,
-    getVideo: async ({ videoUri }: { videoUri: string }): Promise<VideoInfo> => {
-      reads.push({ videoUri, atMs: now() });
-      const video = videos.get(videoUri);
-      const complete = video !== undefined && now() >= video.finishedAtMs + video.delayMs;
-      return {
-        uri: videoUri,
-        status: complete ? 'transcoding' : 'uploading',
-        upload: { status: complete ? 'complete' : 'in_progress', size: SIZE },
-        transcode: { status: 'in_progress' },
-      } as VideoInfo;
-    },
-  };
-  return { client, reads, videos };
-}
+import { API, fakeApi, SIZE, virtualTimers } from './confirm-fixture.js';
 
 function setup() {
   const clock = virtualTimers();

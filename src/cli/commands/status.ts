@@ -56,7 +56,7 @@ export async function statusCommand(options: StatusCommandOptions, io: LedgerCom
       apiUrl,
       ...(io.signal ? { signal: io.signal } : {}),
     });
-    const account = await accountUriOf(client, options.token, io.signal);
+    const account = await accountUriOf(client, io.signal);
     record = records.find((r) => r.accountUri === account);
     if (!record && target.kind === 'file') {
       throw new ConfigError(
