@@ -40,6 +40,8 @@ export interface SharedAnswer {
 interface Waiter {
   readonly videoUri: string;
   readonly dueAtMs: number;
+  /** True once its read began (alone or through a page). */
+  reading: boolean;
   /** The page that will answer it, once a due upload formed a group with it. */
   page?: Promise<Page>;
 }
@@ -101,7 +103,7 @@ export class SharedReads {
       off: false,
     };
     this.#accounts.set(key, account);
-    const self: Waiter = { videoUri, dueAtMs };
+    const self: Waiter = { videoUri, dueAtMs, reading: false };
     account.waiters.add(self);
     const drop = (): void => {
       account.waiters.delete(self);
@@ -114,9 +116,12 @@ export class SharedReads {
       sleep: Sleep,
       signal: AbortSignal | undefined,
     ): Promise<SharedAnswer> => {
+      self.reading = true;
       if (self.page === undefined && !account.off) {
+        // The uploads due within the window that are not reading yet (one reading alone is not company).
         const group = [...account.waiters].filter(
-          (w) => w.page === undefined && w.dueAtMs <= self.dueAtMs + SHARE_WINDOW_MS,
+          (w) =>
+            w.page === undefined && (w === self || !w.reading) && w.dueAtMs <= self.dueAtMs + SHARE_WINDOW_MS,
         );
         if (group.length > 1) {
           const atMs = Math.max(...group.map((w) => w.dueAtMs));
@@ -138,11 +143,6 @@ export class SharedReads {
       return readAlone(fields, signal);
     };
     return { read, drop };
-  }
-
-  /** Forgets every account (tests). */
-  clear(): void {
-    this.#accounts.clear();
   }
 }
 

@@ -58,13 +58,15 @@ export function virtualTimers() {
 }
 
 /** A fake API: each video's upload.status turns complete `delayMs` after its `finishedAtMs`. */
-export function fakeApi(now: () => number) {
+export function fakeApi(now: () => number, sleep?: Sleep) {
   const videos = new Map<string, { finishedAtMs: number; delayMs: number }>();
   const reads: { videoUri: string; atMs: number }[] = [];
   /** The pages of `GET /me/videos` read: when, how long, and which videos they showed. */
   const pages: { atMs: number; perPage: number; uris: string[] }[] = [];
   /** Videos the listing leaves out (a list that lags), and whether it fails. */
   const listing = { hidden: new Set<string>(), fail: false };
+  /** How long a read of one video takes (needs `sleep`). */
+  const latency = { ms: 0 };
   const view = (videoUri: string): VideoInfo => {
     const video = videos.get(videoUri);
     const complete = video !== undefined && now() >= video.finishedAtMs + video.delayMs;
@@ -79,6 +81,7 @@ export function fakeApi(now: () => number) {
     apiUrl: API,
     getVideo: async ({ videoUri }: { videoUri: string }): Promise<VideoInfo> => {
       reads.push({ videoUri, atMs: now() });
+      if (latency.ms > 0 && sleep !== undefined) await sleep(latency.ms, undefined);
       return view(videoUri);
     },
   };
@@ -97,5 +100,5 @@ export function fakeApi(now: () => number) {
       return { data: uris.map(view), next: null };
     },
   });
-  return { client, listingClient, reads, pages, listing, videos };
+  return { client, listingClient, reads, pages, listing, latency, videos };
 }

@@ -15,7 +15,7 @@ const PLANNED_MS = 110;
 
 function setup() {
   const clock = virtualTimers();
-  const api = fakeApi(clock.now);
+  const api = fakeApi(clock.now, clock.sleep);
   const memory = new AgreementTimes(clock.now);
   memory.adopt(API, { lowMs: 95, highMs: DELAY_MS, lowSinceMs: clock.now() });
   const shared = new SharedReads();
@@ -74,6 +74,17 @@ describe('shared first reads', () => {
     await clock.run(Promise.all(uploads.map((u) => u.work)));
     expect(api.reads).toEqual([]);
     expect(api.pages).toHaveLength(1);
+  });
+
+  it('an upload already reading its own video is no company: the next one due reads alone too', async () => {
+    const { clock, api, confirm } = setup();
+    api.latency.ms = 50;
+    // a reads alone at 110 (b is due at 140, outside the window) and is still waiting for its answer at 140.
+    const a = confirm(0);
+    const b = confirm(30);
+    await clock.run(Promise.all([a.work, b.work]));
+    expect(api.pages).toEqual([]);
+    expect(api.reads.map((r) => r.atMs)).toEqual([PLANNED_MS, 30 + PLANNED_MS]);
   });
 
   it('a video the page shows not yet complete is read on its own after that, and confirmed', async () => {
