@@ -38,7 +38,7 @@ export interface BenchOptions {
 export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/run.ts [options])
 
   --profile NAME        full (default), publication (fewer rounds and chunk sizes), quick
-  --runs N              rounds of the defaults section, clients alternating (5 in full and publication)
+  --runs N              rounds of the defaults section, clients alternating (9 in full and publication)
   --chunk-runs N        rounds per chunk size (full 5, publication 2)
   --scaling-runs N      rounds per file size of the scaling section (full and publication 3)
   --size SIZE           file size of the defaults and chunk sections (default 1GiB)
@@ -91,7 +91,7 @@ const CHUNKS = '128MiB,256MiB,512000000,unlimited';
 
 const PROFILES = {
   full: {
-    runs: 5,
+    runs: 9,
     chunkRuns: 5,
     scalingRuns: 3,
     size: '1GiB',
@@ -103,7 +103,7 @@ const PROFILES = {
     fleetFiles: 24,
   },
   publication: {
-    runs: 5,
+    runs: 9,
     chunkRuns: 2,
     scalingRuns: 3,
     size: '1GiB',
