@@ -72,7 +72,12 @@ export interface ConfirmOptions {
   readonly finishedAtMs?: number;
   /** Where agreement times are learned. @default the process's {@link agreementTimes} */
   readonly memory?: AgreementTimes;
-  /** Where fresh uploads' first reads are shared. @default the process's {@link sharedReads} */
+  /**
+   * True for a video this call created (not a version: a lagging list could show the previous
+   * file's `complete`): its first read may be shared with other new videos due then (shared-reads.ts).
+   */
+  readonly shareFirstRead?: boolean;
+  /** Where first reads are shared. @default the process's {@link sharedReads} */
   readonly shared?: SharedReads;
 }
 
@@ -173,15 +178,27 @@ export async function confirmWithVimeo(
         planMs = memory.firstReadMs(host);
       }
       const firstMs = planMs ?? FIRST_STEP_MS;
-      // Other uploads whose first read falls due about then may share it (shared-reads.ts).
-      const first = (options.shared ?? sharedReads).plan(client, videoUri, originMs + firstMs, now);
+      // Other new videos whose first read falls due about then may share it (shared-reads.ts);
+      // they see this one from now on, while it waits.
+      const first =
+        options.shareFirstRead === true && timeoutMs > 0
+          ? (options.shared ?? sharedReads).plan(
+              client,
+              videoUri,
+              Math.min(originMs + firstMs, deadline),
+              now,
+            )
+          : undefined;
       try {
         await waitUntil(firstMs);
-        const answer = await first.read(CONFIRM_FIELDS, sleep, signal);
-        readAtMs = answer.startedAtMs - originMs;
-        video = answer.video;
+        if (first === undefined) video = await read();
+        else {
+          const answer = await first.read(CONFIRM_FIELDS, sleep, signal);
+          readAtMs = answer.startedAtMs - originMs;
+          video = answer.video;
+        }
       } finally {
-        first.drop();
+        first?.drop();
       }
     } else video = await read();
 

@@ -111,6 +111,8 @@ export async function runUpload(
       onRetry: onApiRetry,
       verifyTimeoutMs: options.verifyTimeoutMs,
       finishedAtMs,
+      // Only a new video: a version's listing could still show the previous file as complete.
+      shareFirstRead: target.created && options.replace === undefined,
     };
     const verified = await verifyTransfer(client, target, source.sizeBytes, stepOptions, transfer);
     progress.update({ bytesSent: transfer.bytesSent, bytesAcked: verified.uploadOffset });

@@ -1,5 +1,5 @@
 /**
- * The first confirmation reads of fresh uploads on one account, shared. In a batch, uploads finish
+ * The first confirmation reads of new videos uploaded with one token, shared. In a batch, uploads finish
  * their bytes a few ms apart, and each then reads its video once, at the time Vimeo's API agreed
  * after the last uploads (agreement-times.ts). When two or more of those first reads fall due within
  * {@link SHARE_WINDOW_MS} of each other, one `GET /me/videos` page (newest first, the confirmation's
@@ -9,10 +9,13 @@
  *
  * Each answer is judged by the same checks as a read of the video itself (confirm.ts); only the
  * first read is shared, so a video the page shows not yet complete is read on its own after that.
- * A due video missing from the page (older than the page's newest videos, or a list that lags
- * behind the video's own view) is read on its own at once, and the next pages on that account
+ * A due video missing from the page (older than the page's newest videos, one the token may not
+ * list, such as an unlisted video without the `private` scope, or a list that lags behind the
+ * video's own view) is read on its own at once, and the next pages on that account
  * are twice as long, up to {@link MAX_PAGE}; a video missing from a page of that length ends sharing
- * on the account for the life of the process. A page that fails is no answer: each reads its own.
+ * on the account for the life of the process. A page that fails counts as a miss for each upload it
+ * was to answer, which then reads its own. Only videos created by their call share (confirm.ts:
+ * `shareFirstRead`): a new version's listing could still show the previous file as complete.
  *
  * Kept per API URL and token (`VimeoClient.tokenKey`, a hash: the token is never kept).
  */
@@ -135,8 +138,9 @@ export class SharedReads {
       const { perPage, startedAtMs, videos } = await untilAborted(self.page, signal);
       const video = videos?.get(videoUri);
       if (video !== undefined) return { video, startedAtMs };
-      if (videos !== undefined && perPage === account.perPage) {
-        // Due, but not on the page: longer pages from now on, and none at all if the longest missed it.
+      if (perPage === account.perPage) {
+        // Due, but not on the page (or the page failed): longer pages from now on, none at all if the
+        // longest missed it.
         if (perPage >= MAX_PAGE) account.off = true;
         account.perPage = Math.min(MAX_PAGE, perPage * 2);
       }

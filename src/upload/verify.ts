@@ -38,6 +38,8 @@ interface StepOptions {
    * planned from that moment (confirm.ts), so the HEAD runs inside the wait for Vimeo.
    */
   readonly finishedAtMs?: number | undefined;
+  /** True for a video (not a version) this call created: its first read of Vimeo's view may be shared. */
+  readonly shareFirstRead?: boolean | undefined;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function verifyTransfer(
     signal: options.signal,
     ...(options.verifyTimeoutMs !== undefined ? { timeoutMs: options.verifyTimeoutMs } : {}),
     ...(options.finishedAtMs !== undefined ? { finishedAtMs: options.finishedAtMs } : {}),
+    ...(options.shareFirstRead === true ? { shareFirstRead: true } : {}),
   });
   return {
     uploadOffset: head.offset,

@@ -59,7 +59,11 @@ export function virtualTimers() {
 
 /** A fake API: each video's upload.status turns complete `delayMs` after its `finishedAtMs`. */
 export function fakeApi(now: () => number, sleep?: Sleep) {
-  const videos = new Map<string, { finishedAtMs: number; delayMs: number }>();
+  /** Each video's last PATCH answer and the API's delay; `size` and `failed` change what it says. */
+  const videos = new Map<
+    string,
+    { finishedAtMs: number; delayMs: number; size?: number; failed?: boolean }
+  >();
   const reads: { videoUri: string; atMs: number }[] = [];
   /** The pages of `GET /me/videos` read: when, how long, and which videos they showed. */
   const pages: { atMs: number; perPage: number; uris: string[] }[] = [];
@@ -72,8 +76,8 @@ export function fakeApi(now: () => number, sleep?: Sleep) {
     const complete = video !== undefined && now() >= video.finishedAtMs + video.delayMs;
     return {
       uri: videoUri,
-      status: complete ? 'transcoding' : 'uploading',
-      upload: { status: complete ? 'complete' : 'in_progress', size: SIZE },
+      status: video?.failed ? 'uploading_error' : complete ? 'transcoding' : 'uploading',
+      upload: { status: complete ? 'complete' : 'in_progress', size: video?.size ?? SIZE },
       transcode: { status: 'in_progress' },
     } as VideoInfo;
   };

@@ -23,17 +23,32 @@ function setup() {
   /** Confirms a fresh upload whose last PATCH was answered at `finishedAtMs`. */
   const confirm = (
     finishedAtMs: number,
-    opts: { delayMs?: number; tokenKey?: string; signal?: AbortSignal; videoUri?: string } = {},
+    opts: {
+      delayMs?: number;
+      tokenKey?: string;
+      signal?: AbortSignal;
+      size?: number;
+      failed?: boolean;
+      version?: boolean;
+      timeoutMs?: number;
+    } = {},
   ) => {
-    const videoUri = opts.videoUri ?? `/videos/${++n}`;
-    api.videos.set(videoUri, { finishedAtMs, delayMs: opts.delayMs ?? DELAY_MS });
+    const videoUri = `/videos/${++n}`;
+    api.videos.set(videoUri, {
+      finishedAtMs,
+      delayMs: opts.delayMs ?? DELAY_MS,
+      ...(opts.size !== undefined ? { size: opts.size } : {}),
+      ...(opts.failed ? { failed: true } : {}),
+    });
     const work = confirmWithVimeo(api.listingClient(opts.tokenKey), videoUri, SIZE, {
       finishedAtMs,
       memory,
       shared,
+      shareFirstRead: opts.version !== true,
       now: clock.now,
       sleep: clock.sleep,
       signal: opts.signal,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     });
     return { videoUri, work };
   };
@@ -125,7 +140,7 @@ describe('shared first reads', () => {
     expect(after.b).toHaveLength(1);
   });
 
-  it('a page that fails is no answer: each reads its own, and both are confirmed', async () => {
+  it('a page that fails is no answer: each reads its own and is confirmed, and failures end sharing like misses', async () => {
     const { clock, api, confirm, ownReads } = setup();
     api.listing.fail = true;
     const a = confirm(0);
@@ -134,6 +149,57 @@ describe('shared first reads', () => {
     expect(results).toHaveLength(2);
     expect(ownReads(a.videoUri)).toEqual([10 + PLANNED_MS]);
     expect(ownReads(b.videoUri)).toEqual([10 + PLANNED_MS]);
+    // Three failed pages (25, 50, 100 long) and sharing is off: the fourth pair reads alone.
+    const tries: number[] = [];
+    for (let i = 1; i <= 3; i += 1) {
+      const c = confirm(i * 1_000);
+      const d = confirm(i * 1_000 + 10);
+      await clock.run(Promise.all([c.work, d.work]));
+      tries.push(ownReads(c.videoUri).length + ownReads(d.videoUri).length);
+    }
+    expect(tries).toEqual([2, 2, 2]);
+    api.listing.fail = false;
+    const e = confirm(5_000);
+    const f = confirm(5_010);
+    await clock.run(Promise.all([e.work, f.work]));
+    expect(api.pages).toEqual([]);
+    expect(ownReads(e.videoUri)).toHaveLength(1);
+    expect(ownReads(f.videoUri)).toHaveLength(1);
+  });
+
+  it('a page answer is judged like the video`s own: a wrong size is not agreement, a failed upload is an error', async () => {
+    const { clock, api, confirm, ownReads } = setup();
+    const short = confirm(0, { size: SIZE - 1, timeoutMs: 1_000 });
+    const failed = confirm(10, { failed: true });
+    const [rs, rf] = await clock.run(Promise.allSettled([short.work, failed.work]));
+    expect(api.pages).toHaveLength(1);
+    expect((rs as PromiseRejectedResult).reason).toMatchObject({ code: 'E_VERIFY_UNCONFIRMED' });
+    // The short one kept reading its own video after the page; the failed one needed no other read.
+    expect(ownReads(short.videoUri).length).toBeGreaterThan(1);
+    expect((rf as PromiseRejectedResult).reason).toMatchObject({ code: 'E_VERIFY_FAILED' });
+    expect(ownReads(failed.videoUri)).toEqual([]);
+  });
+
+  it('two videos missing from one page make the next page longer once', async () => {
+    const { clock, api, confirm } = setup();
+    const a = confirm(0);
+    const b = confirm(10);
+    api.listing.hidden.add(a.videoUri);
+    api.listing.hidden.add(b.videoUri);
+    await clock.run(Promise.all([a.work, b.work]));
+    const c = confirm(1_000);
+    const d = confirm(1_010);
+    await clock.run(Promise.all([c.work, d.work]));
+    expect(api.pages.map((p) => p.perPage)).toEqual([FIRST_PAGE, FIRST_PAGE * 2]);
+  });
+
+  it('a new version does not share (its listing could still show the previous file as complete)', async () => {
+    const { clock, api, confirm } = setup();
+    const a = confirm(0, { version: true });
+    const b = confirm(10, { version: true });
+    await clock.run(Promise.all([a.work, b.work]));
+    expect(api.pages).toEqual([]);
+    expect(api.reads).toHaveLength(2);
   });
 
   it('an upload aborted while it waits for the page ends with AbortError; the others still get their answer', async () => {
