@@ -2,9 +2,10 @@
  * Vimeo's side of "verified": after the upload host's HEAD reports every byte, the API must agree
  * (`GET /videos/{id}`: `upload.size` equal to the file size and `upload.status` `complete`). Vimeo
  * flips `upload.status` a moment after the last byte, so this polls with a growing delay for a
- * bounded time, first at the time the API agreed after the last uploads (agreement-times.ts), a read
- * other uploads due then may share (shared-reads.ts). The top-level `status` is read too: a video Vimeo marks `quota_exceeded`,
- * `total_cap_exceeded`, `uploading_error` or `transcoding_error` is a typed error, never a success.
+ * bounded time, first at the time the API agreed after the last uploads (agreement-times.ts), a
+ * read that other new videos due then may share (shared-reads.ts). The top-level `status` is read
+ * too: a video Vimeo marks `quota_exceeded`, `total_cap_exceeded`, `uploading_error` or
+ * `transcoding_error` is a typed error, never a success.
  *
  * One function for every caller that calls something verified: the engine's verify step, the
  * ledger's "nothing to send" end, and the browser flow's confirmation.

@@ -120,12 +120,8 @@ interface ApiCall {
 export class VimeoClient {
   /** The API base URL, without a trailing slash. */
   readonly apiUrl: string;
-  /**
-   * Which token this client speaks for, as a SHA-256 of it (never the token itself): clients with
-   * equal keys on one API URL see the same account.
-   */
-  readonly tokenKey: string;
   readonly #token: string;
+  readonly #tokenKey: string;
   readonly #signal: AbortSignal | undefined;
   readonly #retry: ResolvedRetryPolicy;
   readonly #requestTimeoutMs: number;
@@ -142,7 +138,7 @@ export class VimeoClient {
       throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
     }
     this.#token = options.token;
-    this.tokenKey = createHash('sha256').update(options.token).digest('hex');
+    this.#tokenKey = createHash('sha256').update(options.token).digest('hex');
     this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
     this.#signal = options.signal;
     // Checked here, once: a NaN or 0 maxAttempts would otherwise loop forever or never try.
@@ -154,6 +150,15 @@ export class VimeoClient {
     this.#onRetry = options.onRetry;
     this.#probeUpload = options.probeUpload;
     this.#onRateLimit = options.onRateLimit;
+  }
+
+  /**
+   * Which token this client speaks for, as a SHA-256 of it (never the token itself): clients with
+   * equal keys on one API URL see the same account. A getter, so that inspecting a client shows
+   * neither.
+   */
+  get tokenKey(): string {
+    return this.#tokenKey;
   }
 
   /** The `X-RateLimit-*` headers of the latest answer; null before the first one. */
