@@ -17,7 +17,9 @@
  * was to answer, which then reads its own. Only videos created by their call share (confirm.ts:
  * `shareFirstRead`): a new version's listing could still show the previous file as complete.
  *
- * Kept per API URL and token (`VimeoClient.tokenKey`, a hash: the token is never kept).
+ * The page is read through the client of the upload that formed the group, with its retry policy:
+ * the others wait through its retries, and if that upload is aborted the page fails and each reads
+ * its own. Kept per API URL and token (`VimeoClient.tokenKey`, a hash: the token is never kept).
  */
 import type { Sleep } from '../core/sleep.js';
 import { AbortError } from '../errors.js';
