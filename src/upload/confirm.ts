@@ -12,7 +12,6 @@
  */
 import { sleep as abortableSleep, type Sleep } from '../core/sleep.js';
 import { AbortError, VerificationError, VimeoApiError } from '../errors.js';
-import type { VimeoClient } from '../vimeo/client.js';
 import type { VideoInfo, VimeoStatus } from '../vimeo/types.js';
 import { type AgreementTimes, agreementTimes } from './agreement-times.js';
 import { type SharedReads, type SharingClient, sharedReads } from './shared-reads.js';
@@ -139,7 +138,7 @@ export function apiChecks(
  * @example const { uploadStatus } = await confirmWithVimeo(client, '/videos/123', size, { timeoutMs: 60_000 });
  */
 export async function confirmWithVimeo(
-  client: Pick<VimeoClient, 'apiUrl' | 'getVideo'> & Partial<SharingClient>,
+  client: SharingClient,
   videoUri: string,
   sizeBytes: number,
   options: ConfirmOptions = {},

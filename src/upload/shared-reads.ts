@@ -80,16 +80,8 @@ export interface PlannedRead {
 export class SharedReads {
   readonly #accounts = new Map<string, Account>();
 
-  /**
-   * Plans the first read of `videoUri` at `dueAtMs` (on `now`'s clock). Clients that cannot list
-   * (tests' fakes) read alone.
-   */
-  plan(
-    client: Pick<VimeoClient, 'apiUrl' | 'getVideo'> & Partial<SharingClient>,
-    videoUri: string,
-    dueAtMs: number,
-    now: () => number,
-  ): PlannedRead {
+  /** Plans the first read of `videoUri` at `dueAtMs` (on `now`'s clock). */
+  plan(client: SharingClient, videoUri: string, dueAtMs: number, now: () => number): PlannedRead {
     const readAlone = async (
       fields: readonly string[],
       signal: AbortSignal | undefined,
@@ -97,11 +89,7 @@ export class SharedReads {
       const startedAtMs = now();
       return { video: await client.getVideo({ videoUri, fields, signal }), startedAtMs };
     };
-    const { listVideos, tokenKey } = client;
-    if (listVideos === undefined || tokenKey === undefined) {
-      return { read: (fields, _sleep, signal) => readAlone(fields, signal), drop: () => {} };
-    }
-    const key = `${client.apiUrl}\n${tokenKey}`;
+    const key = `${client.apiUrl}\n${client.tokenKey}`;
     const account = this.#accounts.get(key) ?? {
       waiters: new Set<Waiter>(),
       perPage: FIRST_PAGE,
@@ -131,7 +119,7 @@ export class SharedReads {
         if (group.length > 1) {
           const atMs = Math.max(...group.map((w) => w.dueAtMs));
           const page = readPage(atMs, sleep, now, account, (perPage) =>
-            listVideos.call(client, { perPage, fields }).then(({ data }) => data),
+            client.listVideos({ perPage, fields }).then(({ data }) => data),
           );
           for (const w of group) w.page = page;
         }

@@ -79,7 +79,7 @@ export async function verifyTransfer(
     signal: options.signal,
     ...(options.verifyTimeoutMs !== undefined ? { timeoutMs: options.verifyTimeoutMs } : {}),
     ...(options.finishedAtMs !== undefined ? { finishedAtMs: options.finishedAtMs } : {}),
-    ...(options.shareFirstRead === true ? { shareFirstRead: true } : {}),
+    shareFirstRead: options.shareFirstRead === true,
   });
   return {
     uploadOffset: head.offset,

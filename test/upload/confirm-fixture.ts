@@ -81,17 +81,15 @@ export function fakeApi(now: () => number, sleep?: Sleep) {
       transcode: { status: 'in_progress' },
     } as VideoInfo;
   };
-  const client = {
-    apiUrl: API,
-    getVideo: async ({ videoUri }: { videoUri: string }): Promise<VideoInfo> => {
-      reads.push({ videoUri, atMs: now() });
-      if (latency.ms > 0 && sleep !== undefined) await sleep(latency.ms, undefined);
-      return view(videoUri);
-    },
+  const getVideo = async ({ videoUri }: { videoUri: string }): Promise<VideoInfo> => {
+    reads.push({ videoUri, atMs: now() });
+    if (latency.ms > 0 && sleep !== undefined) await sleep(latency.ms, undefined);
+    return view(videoUri);
   };
-  /** The same API for a client that can list (and so share first reads), for the token `tokenKey`. */
+  /** A client of this API for the token `tokenKey` (it can list, and so share first reads). */
   const listingClient = (tokenKey = 'token-a') => ({
-    ...client,
+    apiUrl: API,
+    getVideo,
     tokenKey,
     listVideos: async ({ perPage = 25 }: { perPage?: number }) => {
       if (listing.fail) throw new Error('listing is down');
@@ -104,5 +102,6 @@ export function fakeApi(now: () => number, sleep?: Sleep) {
       return { data: uris.map(view), next: null };
     },
   });
+  const client = listingClient();
   return { client, listingClient, reads, pages, listing, latency, videos };
 }
