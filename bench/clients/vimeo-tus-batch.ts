@@ -1,6 +1,6 @@
 /**
  * vimeo-tus batch client: createUpload() from the built dist/ over a list of files, in the CLI's
- * batch places (dist/cli/places.js), and how long an upload holds its place: while it sends
+ * batch places (dist/upload/places.js), and how long an upload holds its place: while it sends
  * (`sending`, as the CLI's batch does: an upload whose bytes are all acknowledged leaves its place
  * while Vimeo confirms it, at most twice as many under way) or until it is verified (`upload`). Prints
  * one JSON line: how many ended verified, and the wall time.
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { describeError } from './client-io.js';
 
 type LibraryModule = typeof import('../../src/index.js');
-type PlacesModule = typeof import('../../src/cli/places.js');
+type PlacesModule = typeof import('../../src/upload/places.js');
 
 /** How long an upload holds its place in the batch. */
 export type BatchPlaces = 'sending' | 'upload';
@@ -40,7 +40,7 @@ if (text === undefined) throw new Error('missing job argument');
 const job = JSON.parse(text) as BatchJob;
 const library = (await import(pathToFileURL(join(job.distDir, 'index.js')).href)) as LibraryModule;
 const { leavesPlace, runInPlaces } = (await import(
-  pathToFileURL(join(job.distDir, 'cli', 'places.js')).href
+  pathToFileURL(join(job.distDir, 'upload', 'places.js')).href
 )) as PlacesModule;
 let verified = 0;
 const errors: string[] = [];

@@ -5,11 +5,11 @@
 import { stat } from 'node:fs/promises';
 import type { UploadOptions } from '../entry/types.js';
 import { AbortError, FileError, VimeoTusError } from '../errors.js';
+import { leavesPlace, runInPlaces } from '../upload/places.js';
 import type { NoticeEvent, UploadResult, VideoFields } from '../upload/types.js';
 import { ExitCode, exitCodeForBatch } from './exit-codes.js';
 import type { PlannedFile } from './files.js';
 import type { StartUpload } from './io.js';
-import { leavesPlace, runInPlaces } from './places.js';
 import { isAdopted } from './render/notice-text.js';
 import {
   type BatchReporter,

@@ -63,8 +63,12 @@ async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<Em
   return { apiUrl: sandbox.apiUrl, token: sandbox.token, close: () => sandbox.close() };
 }
 
+// The package's files, found from this file's place: dist/cli/bin.js in the package (the entry of
+// the CLI's bundle, scripts/bundle.mjs), src/cli/bin.ts in a checkout; both two levels below the
+// root. The modules bundled into chunks locate nothing themselves.
 const code = await runCli(process.argv.slice(2), io, {
   version: packageVersion(),
   docsDir: fileURLToPath(new URL('../../docs/', import.meta.url)),
+  browserModulePath: fileURLToPath(new URL('../../dist/browser.js', import.meta.url)),
 });
 process.exit(code);

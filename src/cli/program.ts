@@ -25,6 +25,8 @@ export interface ProgramContext {
   readonly version: string;
   /** Where the package's documentation is (bin.ts: the installed package's docs folder). */
   readonly docsDir?: string;
+  /** The built browser module the web demo serves (bin.ts: dist/browser.js of the package). */
+  readonly browserModulePath?: string;
   /** Set by the action that ran. */
   exitCode: ExitCodeValue | undefined;
 }
@@ -229,8 +231,13 @@ Examples:
     )
     .action(async (flags: { size: number; rate: number; json: boolean; web: boolean; port?: number }) => {
       if (flags.web) {
+        const { browserModulePath } = context;
+        if (browserModulePath === undefined) throw new Error('demo --web needs the path of dist/browser.js');
         const { webDemoCommand } = await import('./commands/demo-web.js');
-        context.exitCode = await webDemoCommand({ port: flags.port, bytesPerSecond: flags.rate }, io);
+        context.exitCode = await webDemoCommand(
+          { port: flags.port, bytesPerSecond: flags.rate, browserModulePath },
+          io,
+        );
         return;
       }
       context.exitCode = await demoCommand(

@@ -15,12 +15,13 @@ import { stripControl } from './render/format.js';
 export async function runCli(
   argv: readonly string[],
   io: CliIo,
-  options: { readonly version: string; readonly docsDir?: string },
+  options: { readonly version: string; readonly docsDir?: string; readonly browserModulePath?: string },
 ): Promise<ExitCodeValue> {
   const context: ProgramContext = {
     io,
     version: options.version,
     ...(options.docsDir !== undefined ? { docsDir: options.docsDir } : {}),
+    ...(options.browserModulePath !== undefined ? { browserModulePath: options.browserModulePath } : {}),
     exitCode: undefined,
   };
   const program = buildProgram(context);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startWebDemo, type WebDemo, type WebDemoOptions } from '../../src/cli/web-demo/server.js';
-import { buildDist } from '../cli/helpers/spawn-cli.js';
+import { BROWSER_BUNDLE, buildDist } from '../cli/helpers/spawn-cli.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -106,7 +106,7 @@ export async function openDemo(page: Page, url: string): Promise<void> {
 /** What a browser test file gets from {@link useBrowserFixture}. */
 export interface BrowserFixture {
   /** A web demo server (sandbox, ticket endpoint, page), closed after the test. */
-  demo(options?: WebDemoOptions): Promise<WebDemo>;
+  demo(options?: Omit<WebDemoOptions, 'browserModulePath'>): Promise<WebDemo>;
   /** A page in a fresh browser context (its own localStorage), closed after the test. */
   page(options?: BrowserContextOptions): Promise<Page>;
   /** A random file, removed after the test. */
@@ -133,7 +133,7 @@ export function useBrowserFixture(): BrowserFixture {
   });
   return {
     demo: async (options) => {
-      const demo = await startWebDemo(options);
+      const demo = await startWebDemo({ browserModulePath: BROWSER_BUNDLE, ...options });
       cleanups.push(() => demo.close());
       return demo;
     },

@@ -12,12 +12,15 @@ export interface WebDemoCommandOptions {
   readonly port?: number | undefined;
   /** Throttle of the sandbox's upload host, bytes per second. */
   readonly bytesPerSecond?: number | undefined;
+  /** The built browser module (dist/browser.js), which bin.ts locates. */
+  readonly browserModulePath: string;
 }
 
 /** Runs the web demo until the signal fires. */
 export async function webDemoCommand(options: WebDemoCommandOptions, io: CliIo): Promise<ExitCodeValue> {
   const { startWebDemo } = await import('../web-demo/server.js');
   const demo = await startWebDemo({
+    browserModulePath: options.browserModulePath,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bytesPerSecond === undefined
       ? {}

@@ -7,17 +7,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import { confirmUpload } from '../../server/confirm-upload.js';
 import { createTicketHandler, type TicketBody } from '../../server/ticket-handler.js';
 import { demoPageHtml } from './page.js';
 
-/** The built browser module: dist/browser.js under the package root (the same from src/ and dist/). */
-export const BROWSER_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/browser.js', import.meta.url));
-
 /** Options of {@link startWebDemo}. */
 export interface WebDemoOptions {
+  /**
+   * The built browser module (dist/browser.js) the page loads. Given by the caller: this module is
+   * bundled into a chunk of the CLI, so its own URL says nothing about where the package is.
+   */
+  readonly browserModulePath: string;
   /** Port of the page's server; 0 picks a free one. @default 0 */
   readonly port?: number;
   /** Options of the embedded sandbox (faults, throttle...). */
@@ -50,9 +51,9 @@ export interface WebDemo {
  * Start the sandbox and the page's server.
  * @throws Error when dist/browser.js is missing (run `npm run build`).
  */
-export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDemo> {
-  const bundle = await readFile(BROWSER_BUNDLE_PATH, 'utf8').catch(() => {
-    throw new Error(`${BROWSER_BUNDLE_PATH} is missing: run \`npm run build\` first`);
+export async function startWebDemo(options: WebDemoOptions): Promise<WebDemo> {
+  const bundle = await readFile(options.browserModulePath, 'utf8').catch(() => {
+    throw new Error(`${options.browserModulePath} is missing: run \`npm run build\` first`);
   });
   const { startSandbox } = await import('../../sandbox/index.js');
   const sandbox = await startSandbox(options.sandbox ?? {});

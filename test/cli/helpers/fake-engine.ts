@@ -8,10 +8,10 @@ import { stat } from 'node:fs/promises';
 import { runBatch } from '../../../src/cli/batch.js';
 import type { PlannedFile } from '../../../src/cli/files.js';
 import type { BatchUpload, StartUpload } from '../../../src/cli/io.js';
-import { leavesPlace } from '../../../src/cli/places.js';
 import type { BatchReporter, BatchSummary } from '../../../src/cli/render/reporter.js';
 import type { UploadOptions } from '../../../src/entry/types.js';
 import { AbortError, type VimeoTusError } from '../../../src/errors.js';
+import { leavesPlace } from '../../../src/upload/places.js';
 import type { NoticeEvent, UploadEvents, UploadPhase, UploadResult } from '../../../src/upload/types.js';
 
 /** How a fake upload behaves for one file. */

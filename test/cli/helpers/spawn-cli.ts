@@ -14,11 +14,11 @@ import { promisify } from 'node:util';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The binary under test. */
 export const BIN = path.join(ROOT, 'dist/cli/bin.js');
-/** The browser module (`vimeo-tus/browser`), bundled by scripts/build-browser.mjs. */
+/** The browser module (`vimeo-tus/browser`), bundled by scripts/bundle.mjs. */
 export const BROWSER_BUNDLE = path.join(ROOT, 'dist/browser.js');
 
 /**
- * Compiles src into dist (the same as `npm run build`) unless dist is newer than every source file.
+ * Builds dist (the same as `npm run build`) unless dist is newer than every source file.
  * Test files run in parallel workers: a lock directory makes one build at a time, so that no test
  * spawns the binary while another worker rewrites it.
  */
@@ -49,7 +49,7 @@ export async function buildDist(): Promise<void> {
     if (builtMs > (await newestMtimeMs(path.join(ROOT, 'src')))) return;
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT });
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/build-browser.mjs')], {
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/bundle.mjs')], {
       cwd: ROOT,
     });
   } finally {

@@ -3,7 +3,7 @@
  * ended), an empty list, a stop signal, and a run that rejects.
  */
 import { describe, expect, it } from 'vitest';
-import { leavesPlace, runInPlaces } from '../../src/cli/places.js';
+import { leavesPlace, runInPlaces } from '../../src/upload/places.js';
 import type { UploadPhase } from '../../src/upload/types.js';
 
 /** A run whose sending and waiting end when the test says so. */

@@ -6,7 +6,7 @@
  * does the benchmark's batch client (bench/clients/vimeo-tus-batch.ts), so that what is measured
  * is this rule.
  */
-import type { UploadPhase } from '../upload/types.js';
+import type { UploadPhase } from './types.js';
 
 /** True once an upload in this phase has all its bytes acknowledged: it may leave its place. */
 export function leavesPlace(phase: UploadPhase): boolean {
