@@ -17,6 +17,7 @@ const cliDir = path.join(root, 'dist/cli');
 
 const [, cli] = await Promise.all([
   build({
+    absWorkingDir: root,
     entryPoints: [path.join(root, 'src/browser/index.ts')],
     outfile: path.join(root, 'dist/browser.js'),
     bundle: true,
@@ -27,6 +28,7 @@ const [, cli] = await Promise.all([
     logLevel: 'warning',
   }),
   build({
+    absWorkingDir: root,
     entryPoints: [path.join(root, 'src/cli/bin.ts')],
     outdir: cliDir,
     entryNames: '[name]',
@@ -44,9 +46,13 @@ const [, cli] = await Promise.all([
 ]);
 
 // A rebuild leaves nothing of an earlier one (chunks are named by their content, and an older build
-// wrote one module per file here). Removed after the new files are written, not before: a CLI
-// started meanwhile (a test running beside a rebuild) always finds its files.
+// wrote one module per file here). Removed after the new files are written, not before, so that a
+// CLI starting meanwhile (a test running beside a rebuild) finds its files; one started from the
+// previous build can still miss an on-demand chunk that changed.
 const written = new Set(Object.keys(cli.metafile.outputs).map((file) => path.resolve(root, file)));
+if (!written.has(path.join(cliDir, 'bin.js'))) {
+  throw new Error(`esbuild did not report ${path.join(cliDir, 'bin.js')}; not removing anything`);
+}
 const holdsOutput = (dir) => [...written].some((file) => file.startsWith(`${dir}${path.sep}`));
 for (const entry of readdirSync(cliDir, { recursive: true, withFileTypes: true })) {
   const file = path.join(entry.parentPath, entry.name);

@@ -1,5 +1,5 @@
 /**
- * Runs the uploads of a batch in its places (places.ts), feeds their events to a reporter, and
+ * Runs the uploads of a batch in its places (../upload/places.ts), feeds their events to a reporter, and
  * collects one outcome per file. Never throws for a file's failure: that is an outcome.
  */
 import { stat } from 'node:fs/promises';

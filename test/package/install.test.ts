@@ -205,6 +205,34 @@ try {
     expect(await readFile(path.join(docs, 'cli.md'), 'utf8')).toContain('vimeo-tus');
   });
 
+  it('runs commands of the installed bin that load their parts on demand (sandbox, SQLite ledger)', async () => {
+    const bin = path.join(scratch, 'node_modules/.bin/vimeo-tus');
+    const demo = await sh(bin, ['demo', '--json', '--size', '1MiB', '--rate', '64MiB'], scratch);
+    expect(demo.stdout).toMatch(/"type":"summary","ok":true/);
+    await writeFile(
+      path.join(scratch, 'bin-upload.mjs'),
+      `import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { startSandbox } from 'vimeo-tus/sandbox';
+const run = promisify(execFile);
+const sandbox = await startSandbox();
+try {
+  await writeFile('bin-clip.mp4', randomBytes(200_000));
+  const env = { ...process.env, VIMEO_API_URL: sandbox.apiUrl, VIMEO_TOKEN: sandbox.token };
+  const state = ['--state-dir', 'bin-state', '--json'];
+  const upload = await run(${JSON.stringify(bin)}, ['upload', 'bin-clip.mp4', ...state], { env });
+  const summary = JSON.parse(upload.stdout.trim().split('\\n').at(-1));
+  const listed = (await run(${JSON.stringify(bin)}, ['list', ...state], { env })).stdout.trim().split('\\n');
+  console.log(summary.verified, listed.length, JSON.parse(listed[0]).state);
+} finally {
+  await sandbox.close();
+}`,
+    );
+    expect((await sh(process.execPath, ['bin-upload.mjs'], scratch)).stdout.trim()).toBe('1 1 verified');
+  });
+
   it('type-checks under strict TypeScript without skipLibCheck', async () => {
     await writeFile(
       path.join(scratch, 'tsconfig.json'),

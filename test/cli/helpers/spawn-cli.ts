@@ -18,7 +18,8 @@ export const BIN = path.join(ROOT, 'dist/cli/bin.js');
 export const BROWSER_BUNDLE = path.join(ROOT, 'dist/browser.js');
 
 /**
- * Builds dist (the same as `npm run build`) unless dist is newer than every source file.
+ * Builds dist (the same as `npm run build`) unless dist is newer than every source file, build
+ * script and tsconfig.
  * Test files run in parallel workers: a lock directory makes one build at a time, so that no test
  * spawns the binary while another worker rewrites it.
  */
@@ -46,7 +47,12 @@ export async function buildDist(): Promise<void> {
         ),
       )),
     );
-    if (builtMs > (await newestMtimeMs(path.join(ROOT, 'src')))) return;
+    const inputs = await Promise.all(
+      ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json'].map((entry) =>
+        newestMtimeMs(path.join(ROOT, entry)),
+      ),
+    );
+    if (builtMs > Math.max(...inputs)) return;
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT });
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts/bundle.mjs')], {
@@ -57,11 +63,13 @@ export async function buildDist(): Promise<void> {
   }
 }
 
-async function newestMtimeMs(dir: string): Promise<number> {
+/** The newest modification time of a file, or of any file in a folder. */
+async function newestMtimeMs(file: string): Promise<number> {
+  const info = await stat(file);
+  if (!info.isDirectory()) return info.mtimeMs;
   let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtimeMs(full) : (await stat(full)).mtimeMs);
+  for (const entry of await readdir(file, { withFileTypes: true })) {
+    newest = Math.max(newest, await newestMtimeMs(path.join(file, entry.name)));
   }
   return newest;
 }
