@@ -13,7 +13,9 @@
  * list, such as an unlisted video without the `private` scope, or a list that lags behind the
  * video's own view) is read on its own at once, and the next pages on that account
  * are twice as long, up to {@link MAX_PAGE}; a video missing from a page of that length ends sharing
- * on the account for the life of the process. A page that fails counts as a miss for each upload it
+ * on the account for the life of the process. Until a page has answered a due video, the account has
+ * one page out at a time (uploads due meanwhile read their own), so a token whose pages never show
+ * its videos pays exactly three pages (25, 50, 100 long), however many uploads fall due together. A page that fails counts as a miss for each upload it
  * was to answer, which then reads its own. Only videos created by their call share (confirm.ts:
  * `shareFirstRead`): a new version's listing could still show the previous file as complete.
  *
@@ -63,6 +65,10 @@ interface Account {
   readonly waiters: Set<Waiter>;
   perPage: number;
   off: boolean;
+  /** True once a page answered a due video: pages may then overlap. */
+  proven: boolean;
+  /** The page out while the account is not proven (at most one). */
+  probe: Promise<Page> | undefined;
 }
 
 /** A fresh upload's first read, planned: {@link read} makes it at its time, {@link drop} ends it. */
@@ -94,13 +100,16 @@ export class SharedReads {
       waiters: new Set<Waiter>(),
       perPage: FIRST_PAGE,
       off: false,
+      proven: false,
+      probe: undefined,
     };
     this.#accounts.set(key, account);
     const self: Waiter = { videoUri, dueAtMs, reading: false };
     account.waiters.add(self);
     const drop = (): void => {
       account.waiters.delete(self);
-      if (account.waiters.size === 0 && !account.off && account.perPage === FIRST_PAGE)
+      // An account that learned nothing is forgotten with its last upload.
+      if (account.waiters.size === 0 && !account.off && !account.proven && account.perPage === FIRST_PAGE)
         this.#accounts.delete(key);
     };
 
@@ -110,7 +119,7 @@ export class SharedReads {
       signal: AbortSignal | undefined,
     ): Promise<SharedAnswer> => {
       self.reading = true;
-      if (self.page === undefined && !account.off) {
+      if (self.page === undefined && !account.off && (account.proven || account.probe === undefined)) {
         // The uploads due within the window that are not reading yet (one reading alone is not company).
         const group = [...account.waiters].filter(
           (w) =>
@@ -122,12 +131,22 @@ export class SharedReads {
             client.listVideos({ perPage, fields }).then(({ data }) => data),
           );
           for (const w of group) w.page = page;
+          if (!account.proven) {
+            account.probe = page;
+            // Settled before the group's members look at the page (they await it after this).
+            void page.then(() => {
+              account.probe = undefined;
+            });
+          }
         }
       }
       if (self.page === undefined) return readAlone(fields, signal);
       const { perPage, startedAtMs, videos } = await untilAborted(self.page, signal);
       const video = videos?.get(videoUri);
-      if (video !== undefined) return { video, startedAtMs };
+      if (video !== undefined) {
+        account.proven = true;
+        return { video, startedAtMs };
+      }
       if (perPage === account.perPage) {
         // Due, but not on the page (or the page failed): longer pages from now on, none at all if the
         // longest missed it.

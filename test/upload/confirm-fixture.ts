@@ -69,7 +69,7 @@ export function fakeApi(now: () => number, sleep?: Sleep) {
   const pages: { atMs: number; perPage: number; uris: string[] }[] = [];
   /** Videos the listing leaves out (a list that lags), and whether it fails. */
   const listing = { hidden: new Set<string>(), fail: false };
-  /** How long a read of one video takes (needs `sleep`). */
+  /** How long a read of one video, or of a page, takes (needs `sleep`). */
   const latency = { ms: 0 };
   const view = (videoUri: string): VideoInfo => {
     const video = videos.get(videoUri);
@@ -99,6 +99,7 @@ export function fakeApi(now: () => number, sleep?: Sleep) {
         .filter((uri) => !listing.hidden.has(uri))
         .slice(0, perPage);
       pages.push({ atMs: now(), perPage, uris });
+      if (latency.ms > 0 && sleep !== undefined) await sleep(latency.ms, undefined);
       return { data: uris.map(view), next: null };
     },
   });

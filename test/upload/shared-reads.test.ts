@@ -180,6 +180,34 @@ describe('shared first reads', () => {
     expect(ownReads(failed.videoUri)).toEqual([]);
   });
 
+  it('until a page has found a due video, one page at a time: uploads due meanwhile read their own', async () => {
+    const { clock, api, confirm, ownReads } = setup();
+    api.latency.ms = 50;
+    // a and b share a page read at 120 and answered at 170; c and d fall due at 150 and 160.
+    const [a, b, c, d] = [0, 10, 40, 50].map((t) => confirm(t));
+    await clock.run(Promise.all([a, b, c, d].map((u) => u?.work)));
+    expect(api.pages.map((p) => p.atMs)).toEqual([10 + PLANNED_MS]);
+    expect(ownReads(c?.videoUri ?? '')).toEqual([40 + PLANNED_MS]);
+    expect(ownReads(d?.videoUri ?? '')).toEqual([50 + PLANNED_MS]);
+    // That page found its videos: from now on the same timing gives two overlapping pages.
+    const later = [1_000, 1_010, 1_040, 1_050].map((t) => confirm(t));
+    await clock.run(Promise.all(later.map((u) => u.work)));
+    expect(api.pages.map((p) => p.atMs)).toEqual([10 + PLANNED_MS, 1_010 + PLANNED_MS, 1_050 + PLANNED_MS]);
+    for (const u of later) expect(ownReads(u.videoUri)).toEqual([]);
+  });
+
+  it('pages that never show their videos: three in all, however many groups fall due while one is out', async () => {
+    const { clock, api, confirm } = setup();
+    api.latency.ms = 50;
+    for (let round = 0; round < 4; round += 1) {
+      const uploads = Array.from({ length: 8 }, (_, i) => confirm(round * 1_000 + i * 15));
+      for (const u of uploads) api.listing.hidden.add(u.videoUri);
+      const results = await clock.run(Promise.all(uploads.map((u) => u.work)));
+      expect(results).toHaveLength(8);
+    }
+    expect(api.pages.map((p) => p.perPage)).toEqual([FIRST_PAGE, FIRST_PAGE * 2, MAX_PAGE]);
+  });
+
   it('two videos missing from one page make the next page longer once', async () => {
     const { clock, api, confirm } = setup();
     const a = confirm(0);
