@@ -67,8 +67,8 @@ interface Account {
   off: boolean;
   /** True once a page answered a due video: pages may then overlap. */
   proven: boolean;
-  /** The page out while the account is not proven (at most one). */
-  probe: Promise<Page> | undefined;
+  /** True while the account, not proven, has its one page out. */
+  probing: boolean;
 }
 
 /** A fresh upload's first read, planned: {@link read} makes it at its time, {@link drop} ends it. */
@@ -101,7 +101,7 @@ export class SharedReads {
       perPage: FIRST_PAGE,
       off: false,
       proven: false,
-      probe: undefined,
+      probing: false,
     };
     this.#accounts.set(key, account);
     const self: Waiter = { videoUri, dueAtMs, reading: false };
@@ -119,7 +119,7 @@ export class SharedReads {
       signal: AbortSignal | undefined,
     ): Promise<SharedAnswer> => {
       self.reading = true;
-      if (self.page === undefined && !account.off && (account.proven || account.probe === undefined)) {
+      if (self.page === undefined && !account.off && (account.proven || !account.probing)) {
         // The uploads due within the window that are not reading yet (one reading alone is not company).
         const group = [...account.waiters].filter(
           (w) =>
@@ -132,10 +132,10 @@ export class SharedReads {
           );
           for (const w of group) w.page = page;
           if (!account.proven) {
-            account.probe = page;
-            // Settled before the group's members look at the page (they await it after this).
+            account.probing = true;
+            // Cleared before the group's members look at the page (they await it after this).
             void page.then(() => {
-              account.probe = undefined;
+              account.probing = false;
             });
           }
         }
