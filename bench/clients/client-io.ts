@@ -27,6 +27,11 @@ export interface ClientReport {
   readonly ok: boolean;
   /** From just before the first request to the end of the upload. */
   readonly transferMs: number;
+  /**
+   * From the same start to the server's answer that it holds every byte, when the client's end
+   * comes later (vimeo-tus verifies after it). Absent: `transferMs` ends at that answer.
+   */
+  readonly ackedMs?: number;
   /** The video the client created, when it created one. */
   readonly videoUri?: string;
   readonly error?: string;
@@ -44,7 +49,13 @@ export function readJob(): ClientJob {
 }
 
 /** Prints the report line and sets the exit code; the process then ends on its own. */
-export function finish(result: { ok: boolean; transferMs: number; videoUri?: string; error?: string }): void {
+export function finish(result: {
+  ok: boolean;
+  transferMs: number;
+  ackedMs?: number;
+  videoUri?: string;
+  error?: string;
+}): void {
   const usage = process.resourceUsage();
   const report: ClientReport = {
     ...result,

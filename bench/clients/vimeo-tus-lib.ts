@@ -1,7 +1,8 @@
 /**
  * vimeo-tus as a library: uploadVideo(path) of the built dist/, the whole call a library user makes
  * (create the video, send the bytes, verify), on bare node so that the figures are the engine's and
- * not a TypeScript loader's. At 'default' it passes no chunk size.
+ * not a TypeScript loader's. At 'default' it passes no chunk size. Besides the whole call it reports
+ * when its progress first showed every byte acknowledged: where a peer's time ends.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ type LibraryModule = typeof import('../../src/index.js');
 
 const job = readJob();
 let started = performance.now();
+let ackedAt: number | undefined;
 try {
   const library = (await import(pathToFileURL(join(job.distDir ?? '', 'index.js')).href)) as LibraryModule;
   // Module loading is start-up, as for the other clients; the upload starts with the call.
@@ -19,6 +21,9 @@ try {
   const result = await library.uploadVideo(job.filePath, {
     token: job.token,
     apiUrl: job.apiUrl,
+    onProgress: (progress) => {
+      if (ackedAt === undefined && progress.bytesAcked >= progress.bytesTotal) ackedAt = performance.now();
+    },
     ...(job.chunk === 'default'
       ? {}
       : { chunkSizeBytes: job.chunk === 'unlimited' ? Number.POSITIVE_INFINITY : job.chunk }),
@@ -27,6 +32,7 @@ try {
   finish({
     ok: complete,
     transferMs: performance.now() - started,
+    ...(ackedAt === undefined ? {} : { ackedMs: ackedAt - started }),
     videoUri: result.videoUri,
     ...(complete ? {} : { error: `ended at ${result.uploadOffset} of ${result.uploadLength}` }),
   });

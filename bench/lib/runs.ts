@@ -25,8 +25,15 @@ export interface RunRecord {
   readonly verified: boolean;
   readonly hashChecked: boolean;
   readonly transferMs: number | null;
+  /**
+   * To the server's answer that it holds every byte: where curl's, vimeo.js's and tus-js-client's
+   * time ends, while vimeo-tus's `transferMs` goes on to verified.
+   */
+  readonly ackedMs: number | null;
   readonly processWallMs: number;
   readonly mibPerS: number | null;
+  /** Throughput to `ackedMs`. */
+  readonly ackedMibPerS: number | null;
   readonly cpuS: number | null;
   readonly cpuSPerGiB: number | null;
   readonly maxRssMiB: number | null;
@@ -137,6 +144,7 @@ function toRecord(
 ): RunRecord {
   const { file } = spec;
   const transferMs = outcome.transferMs ?? measured.processWallMs;
+  const ackedMs = outcome.ackedMs ?? transferMs;
   let cpuS: number | null = null;
   let maxRssKiB: number | null = null;
   let measuredBy = measured.source;
@@ -158,8 +166,10 @@ function toRecord(
     verified: found.verified,
     hashChecked: spec.checkHash,
     transferMs,
+    ackedMs,
     processWallMs: measured.processWallMs,
     mibPerS: ok && transferMs > 0 ? file.sizeBytes / MIB / (transferMs / 1000) : null,
+    ackedMibPerS: ok && ackedMs > 0 ? file.sizeBytes / MIB / (ackedMs / 1000) : null,
     cpuS,
     cpuSPerGiB: ok && cpuS !== null ? cpuS / (file.sizeBytes / GIB) : null,
     maxRssMiB: maxRssKiB === null ? null : maxRssKiB / 1024,

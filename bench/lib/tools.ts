@@ -29,6 +29,11 @@ export interface ToolOutcome {
   readonly ok: boolean;
   /** The client's own transfer time; `null` to fall back to the process's wall time. */
   readonly transferMs: number | null;
+  /**
+   * From the same start to the server's answer that it holds every byte (curl's, vimeo.js's and
+   * tus-js-client's time ends there; vimeo-tus verifies after it). Absent: `transferMs`.
+   */
+  readonly ackedMs?: number;
   readonly error: string | null;
   /** The client's own resourceUsage() (Node clients only). */
   readonly self: { readonly cpuS: number; readonly maxRssKiB: number } | null;
@@ -80,6 +85,7 @@ function parseNodeReport(stdout: string, exitCode: number | null): ToolOutcome {
   return {
     ok: report.ok && exitCode === 0,
     transferMs: report.transferMs,
+    ...(report.ackedMs === undefined ? {} : { ackedMs: report.ackedMs }),
     error: report.error ?? (exitCode === 0 ? null : `exit ${exitCode}`),
     self: {
       cpuS: (report.selfUserCpuMs + report.selfSystemCpuMs) / 1000,
@@ -219,7 +225,10 @@ export const vimeoTusLibraryTool = (context: ToolContext): Tool =>
 /** One NDJSON event of the CLI's `--json` output (the fields used here). */
 interface CliEvent {
   readonly type?: string;
+  readonly time?: string;
   readonly video?: string;
+  readonly bytesAcked?: number;
+  readonly bytesTotal?: number;
   readonly durationMs?: number;
   readonly code?: string;
   readonly message?: string;
@@ -273,10 +282,25 @@ export function vimeoTusCliTool(context: ToolContext): Tool {
       const verified = events.find((event) => event.type === 'verified');
       const failure = events.find((event) => event.type === 'error');
       const ok = exitCode === 0 && verified !== undefined;
+      // Its first progress event with every byte acknowledged (the 'verifying' phase at the latest,
+      // sent at once), set back from the verified event on the events' own clock.
+      const acked = events.find(
+        (event) =>
+          event.type === 'progress' &&
+          event.bytesTotal !== undefined &&
+          event.bytesAcked === event.bytesTotal,
+      );
+      const verifyingMs =
+        verified?.time === undefined || acked?.time === undefined
+          ? undefined
+          : Date.parse(verified.time) - Date.parse(acked.time);
       return {
         ok,
         // The upload's own duration (create to verified), without the process start-up.
         transferMs: verified?.durationMs ?? null,
+        ...(verified?.durationMs === undefined || verifyingMs === undefined || Number.isNaN(verifyingMs)
+          ? {}
+          : { ackedMs: verified.durationMs - verifyingMs }),
         error: ok
           ? null
           : failure === undefined

@@ -150,7 +150,14 @@ describe('time breakdown', () => {
   });
 });
 
-function record(tool: string, round: number, mibPerS: number, cpuSPerGiB: number, rss: number): RunRecord {
+function record(
+  tool: string,
+  round: number,
+  mibPerS: number,
+  cpuSPerGiB: number,
+  rss: number,
+  ackedMibPerS = mibPerS,
+): RunRecord {
   return {
     tool,
     sizeBytes: 1024 * MIB,
@@ -160,8 +167,10 @@ function record(tool: string, round: number, mibPerS: number, cpuSPerGiB: number
     verified: true,
     hashChecked: round === 0,
     transferMs: 1000,
+    ackedMs: (1000 * mibPerS) / ackedMibPerS,
     processWallMs: 1100,
     mibPerS,
+    ackedMibPerS,
     cpuS: cpuSPerGiB,
     cpuSPerGiB,
     maxRssMiB: rss,
@@ -227,9 +236,45 @@ describe('targets', () => {
         ],
       ),
     );
-    expect(checks.map((check) => check.verdict)).toEqual(['met', 'met', 'met', 'met', 'not met']);
+    expect(checks.map((check) => check.verdict)).toEqual([
+      'met',
+      'met',
+      'met',
+      'met',
+      'met',
+      'met',
+      'not met',
+    ]);
     expect(checks[0]?.measured).toMatch(/^1\.0[4-7]/);
-    expect(checks[4]?.measured).toBe('256 MiB: 58, 4 GiB: 70');
+    expect(checks[6]?.measured).toBe('256 MiB: 58, 4 GiB: 70');
+  });
+
+  it('judges the throughput on both spans: to the last byte acknowledged, and to its own end', () => {
+    // vimeo-tus ends 0.1 s after its last byte is acknowledged (verification); the peers end there.
+    const checks = checkTargets(
+      results(
+        configuration([
+          record('curl', 0, 300, 0.5, 11),
+          record('vimeo-tus', 0, 255, 0.5, 60, 285),
+          record('vimeo.js', 0, 230, 1.4, 90),
+          record('curl', 1, 200, 0.5, 11),
+          record('vimeo-tus', 1, 175, 0.5, 60, 186),
+          record('vimeo.js', 1, 160, 1.4, 90),
+        ]),
+      ),
+    );
+    const throughput = checks.slice(0, 4);
+    expect(
+      throughput.map((check) => [check.target.includes('last byte acknowledged'), check.verdict]),
+    ).toEqual([
+      [true, 'met'],
+      [false, 'met'],
+      [true, 'met'],
+      [false, 'not met'],
+    ]);
+    // Pair ratios: 285/300 = 0.95 and 186/200 = 0.93, against 255/300 = 0.85 and 175/200 = 0.875.
+    expect(throughput[2]?.measured).toBe('0.940 (0.930–0.950)');
+    expect(throughput[3]?.measured).toBe('0.863 (0.850–0.875)');
   });
 
   it('says "not measured" when vimeo-tus did not run', () => {
