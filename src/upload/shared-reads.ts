@@ -11,13 +11,14 @@
  * first read is shared, so a video the page shows not yet complete is read on its own after that.
  * A due video missing from the page (older than the page's newest videos, one the token may not
  * list, such as an unlisted video without the `private` scope, or a list that lags behind the
- * video's own view) is read on its own at once, and the next pages on that account
- * are twice as long, up to {@link MAX_PAGE}; a video missing from a page of that length ends sharing
- * on the account for the life of the process. Until a page has answered a due video, the account has
- * one page out at a time (uploads due meanwhile read their own), so a token whose pages never show
- * its videos pays exactly three pages (25, 50, 100 long), however many uploads fall due together. A page that fails counts as a miss for each upload it
- * was to answer, which then reads its own. Only videos created by their call share (confirm.ts:
- * `shareFirstRead`): a new version's listing could still show the previous file as complete.
+ * video's own view) is read on its own at once, and the next pages on that account are twice as
+ * long, up to {@link MAX_PAGE}; a video missing from a page of that length ends sharing on the
+ * account for the life of the process. Until a page has answered a due video, the account has one
+ * page out at a time (uploads due meanwhile read their own), so a token whose pages never show its
+ * videos pays exactly three pages (25, 50, 100 long), however many uploads fall due together. A
+ * page that fails counts as a miss for each upload it was to answer, which then reads its own. Only
+ * videos created by their call share (confirm.ts: `shareFirstRead`): a new version's listing could
+ * still show the previous file as complete.
  *
  * The page is read through the client of the upload that formed the group, with its retry policy:
  * the others wait through its retries, and if that upload is aborted the page fails and each reads
