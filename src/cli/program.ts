@@ -18,6 +18,7 @@ import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { chunkSizeArg, intArg, sizeArg } from './option-parsers.js';
+import { usageErrorText } from './usage-errors.js';
 
 /** What the program's actions share with the caller. */
 export interface ProgramContext {
@@ -63,6 +64,7 @@ export function buildProgram(context: ProgramContext): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(usageErrorText(text, io.env)),
       // Help fits 80 columns (and a narrower terminal): wider lines are hard to read and to quote.
       getOutHelpWidth: () => Math.min(HELP_WIDTH, io.stdout.columns ?? HELP_WIDTH),
       getErrHelpWidth: () => Math.min(HELP_WIDTH, io.stderr.columns ?? HELP_WIDTH),

@@ -4,12 +4,14 @@
  */
 import { CommanderError } from 'commander';
 import { TOKEN_HELP } from '../config/cli-config.js';
-import { VimeoTusError } from '../errors.js';
+import { ConfigError, VimeoTusError } from '../errors.js';
 import { SandboxPortError } from '../sandbox/command.js';
 import { ExitCode, type ExitCodeValue, exitCodeForError } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { buildProgram, type ProgramContext } from './program.js';
 import { stripControl } from './render/format.js';
+import { writeJsonFatal } from './render/json-reporter.js';
+import { promisesJsonSummary, usageErrorText } from './usage-errors.js';
 
 /** Runs `argv` (without `node` and the script) and returns the exit code. Never throws. */
 export async function runCli(
@@ -24,11 +26,20 @@ export async function runCli(
     ...(options.browserModulePath !== undefined ? { browserModulePath: options.browserModulePath } : {}),
     exitCode: undefined,
   };
+  const startedAtMs = io.now();
   const program = buildProgram(context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode ?? ExitCode.Ok;
   } catch (error) {
+    if (error instanceof CommanderError && error.exitCode !== 0 && promisesJsonSummary(argv)) {
+      // Bad flags stop the command before its batch: its --json still ends with error + summary.
+      const message = usageErrorText(error.message.replace(/^error: /, ''), io.env).trim();
+      const write = (text: string): void => {
+        io.stdout.write(text);
+      };
+      writeJsonFatal({ write, now: io.now }, new ConfigError(message), [], startedAtMs);
+    }
     return reportFatal(error, io);
   }
 }

@@ -108,6 +108,24 @@ describe('runCli (fake engine)', () => {
     }
   });
 
+  it('a token typed as a flag is never echoed; the error says where the token goes', async () => {
+    const typed = await cli(['upload', 'one.mp4', `--token=${TOKEN}`]);
+    expect(typed.code).toBe(2);
+    expect(typed.out + typed.err).not.toContain(TOKEN);
+    expect(typed.err).toContain("unknown option '--token=…'");
+    expect(typed.err).toMatch(/VIMEO_TOKEN=\.\.\. or pass --token-file FILE/);
+    const spaced = await cli(['upload', 'one.mp4', '--token', TOKEN]);
+    expect(spaced.out + spaced.err).not.toContain(TOKEN);
+    expect(spaced.err).toContain('--token-file FILE');
+    // Any mistyped option's value is hidden, not only the token's.
+    const typo = await cli(['upload', 'one.mp4', '--pasword=hunter22']);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("unknown option '--pasword=…'");
+    expect(typo.err).not.toContain('hunter22');
+    expect(typo.err).not.toContain('--token-file');
+    expect(typo.engine.calls).toHaveLength(0);
+  });
+
   it('a missing file alone exits 2; with a good one it is a partial failure (5)', async () => {
     expect((await cli(['upload', 'nope.mp4'])).code).toBe(2);
     const r = await cli(['upload', 'nope.mp4', 'one.mp4']);
@@ -312,6 +330,24 @@ describe('--json: the summary is the last stdout line, whatever ends the command
     expect(ledger.events.at(-1)).toMatchObject({ type: 'summary', ok: false, exitCode: 6 });
     expect(ledger.err).toContain('ledger.db');
     expect(await readFile(path.join(badState, 'ledger.db'), 'utf8')).toBe('not a ledger file at all');
+    // Flags commander itself refuses: the same two lines, the value of a mistyped option hidden.
+    for (const args of [
+      ['upload', 'one.mp4', '--json', '--chunk-size', 'abc'],
+      ['upload', 'one.mp4', '--json', `--token=${TOKEN}`],
+      ['resume', '--json', '--concurrency'],
+      ['demo', '--json', '--bogus'],
+    ]) {
+      const refused = await jsonRun(args, { VIMEO_TOKEN: TOKEN });
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.events.map((e) => e.type), args.join(' ')).toEqual(['error', 'summary']);
+      expect(refused.events[0]).toMatchObject({ file: null, code: 'E_CONFIG' });
+      expect(refused.events[1]).toMatchObject({ ok: false, exitCode: 2, total: 0, files: [] });
+      expect(JSON.stringify(refused)).not.toContain(TOKEN);
+    }
+    // Without --json, stdout stays empty (the error is on stderr).
+    const plain = await jsonRun(['upload', 'one.mp4', '--chunk-size', 'abc'], { VIMEO_TOKEN: TOKEN });
+    expect(plain.events).toEqual([]);
+    expect(plain.err).toContain('--chunk-size');
     const badVideo = await jsonRun(['replace', 'not-a-video', 'one.mp4', '--json'], { VIMEO_TOKEN: TOKEN });
     expect(badVideo.code).toBe(2);
     expect(badVideo.events.map((e) => e.type)).toEqual(['error', 'summary']);
