@@ -11,7 +11,7 @@ export const TOKEN_HELP =
   'Create a personal access token at https://developer.vimeo.com/apps (your app → "Generate an access token",' +
   ' scopes: upload; edit to set name/description/privacy and to replace a video; delete to let vimeo-tus' +
   ' remove the empty placeholder video a crashed upload may leave), then set VIMEO_TOKEN=... or pass' +
-  ' --token-file FILE. To try vimeo-tus without an account, add --sandbox.';
+  ' --token-file FILE. To try vimeo-tus without an account: `vimeo-tus demo`, or `vimeo-tus upload --sandbox FILE`.';
 
 /** The resolved configuration. `token` is secret: never print it or put it into an error. */
 export interface CliConfig {

@@ -145,6 +145,16 @@ describe('runCli (fake engine)', () => {
     expect(rejected.out + rejected.err).not.toContain(TOKEN);
   });
 
+  it('after a failure, the hint to continue never repeats --new (it would make one more video per file)', async () => {
+    const fail = (f: string) => (f.endsWith('two.mp4') ? { fail: new NetworkError('reset') } : {});
+    const renewed = await cli(['upload', 'one.mp4', 'two.mp4', '--new'], fail);
+    expect(renewed.code).toBe(5);
+    expect(renewed.out + renewed.err).toContain('run the same command again without --new');
+    const plain = await cli(['upload', 'one.mp4', 'two.mp4'], fail);
+    expect(plain.code).toBe(5);
+    expect(plain.out + plain.err).toContain('To continue: run the same command again, or `vimeo-tus resume`.');
+  });
+
   it('quota exits 4, network failure of the only file exits 6', async () => {
     expect(
       (await cli(['upload', 'one.mp4'], () => ({ fail: new VimeoApiError('quota', { code: 'E_QUOTA' }) })))

@@ -149,9 +149,12 @@ async function runUpload(
       now: io.now,
       resumeHint: options.sandbox
         ? 'The embedded sandbox stops with this command, so its uploads cannot be continued; run it again.'
-        : ledger
-          ? 'To continue: run the same command again, or `vimeo-tus resume`.'
-          : noLedgerHint,
+        : !ledger
+          ? noLedgerHint
+          : options.forceNew
+            ? // Again with --new, each file would start one more video.
+              'To continue: run the same command again without --new, or `vimeo-tus resume`.'
+            : 'To continue: run the same command again, or `vimeo-tus resume`.',
     });
     state.summaryWritten = true;
     return summary.exitCode;
