@@ -152,7 +152,9 @@ describe('runCli (fake engine)', () => {
     expect(renewed.out + renewed.err).toContain('run the same command again without --new');
     const plain = await cli(['upload', 'one.mp4', 'two.mp4'], fail);
     expect(plain.code).toBe(5);
-    expect(plain.out + plain.err).toContain('To continue: run the same command again, or `vimeo-tus resume`.');
+    expect(plain.out + plain.err).toContain(
+      'To continue: run the same command again, or `vimeo-tus resume`.',
+    );
   });
 
   it('quota exits 4, network failure of the only file exits 6', async () => {
@@ -349,7 +351,10 @@ describe('--json: the summary is the last stdout line, whatever ends the command
     ]) {
       const refused = await jsonRun(args, { VIMEO_TOKEN: TOKEN });
       expect(refused.code, args.join(' ')).toBe(2);
-      expect(refused.events.map((e) => e.type), args.join(' ')).toEqual(['error', 'summary']);
+      expect(
+        refused.events.map((e) => e.type),
+        args.join(' '),
+      ).toEqual(['error', 'summary']);
       expect(refused.events[0]).toMatchObject({ file: null, code: 'E_CONFIG' });
       expect(refused.events[1]).toMatchObject({ ok: false, exitCode: 2, total: 0, files: [] });
       expect(JSON.stringify(refused)).not.toContain(TOKEN);
