@@ -39,6 +39,22 @@ export interface CliOutput {
   off?(event: 'resize', listener: () => void): unknown;
 }
 
+/**
+ * The terminal's size, or the classic 80×24 when it does not say: not a terminal, or a terminal of
+ * size 0 (a pseudo-terminal nobody sized, as under `script` or `docker run -t`), where a frame cut
+ * to zero columns or rows would show nothing.
+ */
+export function terminalSize(output: {
+  readonly columns?: number | undefined;
+  readonly rows?: number | undefined;
+}): { columns: number; rows: number } {
+  const known = (value: number | undefined): value is number => value !== undefined && value > 0;
+  return {
+    columns: known(output.columns) ? output.columns : 80,
+    rows: known(output.rows) ? output.rows : 24,
+  };
+}
+
 /** The environment of one CLI run. */
 export interface CliIo {
   readonly stdout: CliOutput;

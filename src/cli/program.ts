@@ -16,7 +16,7 @@ import { demoCommand } from './commands/demo.js';
 import { replaceCommand } from './commands/replace.js';
 import { PRIVACY_VIEWS, uploadCommand } from './commands/upload.js';
 import type { ExitCodeValue } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, terminalSize } from './io.js';
 import { chunkSizeArg, intArg, sizeArg } from './option-parsers.js';
 import { usageErrorText } from './usage-errors.js';
 
@@ -66,8 +66,8 @@ export function buildProgram(context: ProgramContext): Command {
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(usageErrorText(text, io.env)),
       // Help fits 80 columns (and a narrower terminal): wider lines are hard to read and to quote.
-      getOutHelpWidth: () => Math.min(HELP_WIDTH, io.stdout.columns ?? HELP_WIDTH),
-      getErrHelpWidth: () => Math.min(HELP_WIDTH, io.stderr.columns ?? HELP_WIDTH),
+      getOutHelpWidth: () => Math.min(HELP_WIDTH, terminalSize(io.stdout).columns),
+      getErrHelpWidth: () => Math.min(HELP_WIDTH, terminalSize(io.stderr).columns),
     })
     .addHelpText(
       'after',

@@ -336,6 +336,16 @@ describe('terminal frame', () => {
     expect(out.text()).toContain('3 of 3 verified');
     expect(out.text()).toContain('✔');
   });
+
+  it('a terminal that reports a size of 0 (script, docker -t) is drawn at 80×24, not at nothing', async () => {
+    const out = captured({ isTTY: true, columns: 0, rows: 0 });
+    const { summary } = await run(createTtyReporter({ output: out, color: false, now: () => Date.now() }));
+    expect(summary.exitCode).toBe(0);
+    const text = out.text();
+    expect(text).toContain('Total');
+    // The summary's footer stays on one line, as at 80 columns.
+    expect(text).toMatch(/3 of 3 verified \([^\n]*\), in \d+:\d\d\./);
+  });
 });
 
 describe('summary table', () => {

@@ -5,6 +5,7 @@
 
 import type { UploadRecord } from '../../ledger/types.js';
 import { formatAge, type LedgerCommandIo, openExistingLedger, stateDirOf } from '../command-support.js';
+import { terminalSize } from '../io.js';
 import { percentValue, stripControl } from '../render/format.js';
 import { formatBytes } from '../size.js';
 
@@ -63,6 +64,8 @@ export async function listCommand(options: ListCommandOptions, io: LedgerCommand
     file: stripControl(record.filePath, '?'),
   }));
   const { renderRecords } = await import('../render/record-list.js');
-  io.stdout.write(`${renderRecords(rows, io.stdout.columns ?? null)}\n`);
+  io.stdout.write(
+    `${renderRecords(rows, io.stdout.columns === undefined ? null : terminalSize(io.stdout).columns)}\n`,
+  );
   return 0;
 }

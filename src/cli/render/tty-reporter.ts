@@ -12,7 +12,7 @@ import type {
   UploadResult,
 } from '../../upload/types.js';
 import type { PlannedFile } from '../files.js';
-import type { CliOutput } from '../io.js';
+import { type CliOutput, terminalSize } from '../io.js';
 import { BatchView } from './batch-view.js';
 import { adoptedLine, isAdopted, noticeLine } from './notice-text.js';
 import type { BatchReporter, BatchSummary, ShownError } from './reporter.js';
@@ -33,12 +33,23 @@ export interface TtyReporterOptions {
 /** Creates the terminal reporter. */
 export function createTtyReporter(options: TtyReporterOptions): BatchReporter {
   const { output, color, now } = options;
-  const log = createLogUpdate(output as unknown as NodeJS.WritableStream, { defaultWidth: 80 });
+  // log-update cuts frames to the stream's own size: it is given the size the frames are drawn for.
+  const sized = {
+    isTTY: output.isTTY,
+    write: (chunk: string): boolean => output.write(chunk),
+    get columns(): number {
+      return terminalSize(output).columns;
+    },
+    get rows(): number {
+      return terminalSize(output).rows;
+    },
+  };
+  const log = createLogUpdate(sized as unknown as NodeJS.WritableStream);
   let view: BatchView | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const width = (): number => output.columns ?? 80;
+  const width = (): number => sized.columns;
   const draw = (): void => {
-    if (view) log(renderFrame(view, { width: width(), height: output.rows ?? 24, color, nowMs: now() }));
+    if (view) log(renderFrame(view, { width: width(), height: sized.rows, color, nowMs: now() }));
   };
   const onResize = (): void => draw();
   const finishedFile = (file: PlannedFile): void => {
