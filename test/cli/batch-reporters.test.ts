@@ -314,7 +314,28 @@ describe('terminal frame', () => {
     expect(frame).toContain('█');
     expect(frame).toContain('▒');
     expect(frame).toMatch(/^Total/m);
-    expect(frame).toMatch(/128\.0\/300\.0 MiB 3\.3 MiB\/s ETA 1:01$/m);
+    // 128 MiB acknowledged (the percentage), 200 MiB sent: the short form that fits 80 columns.
+    expect(frame).toMatch(/ 4[23]% 200\.0 MiB sent 3\.3 MiB\/s ETA 1:01$/m);
+  });
+
+  it('before the first acknowledgement the amounts say how far the sent bytes reach, at any width', () => {
+    const file: PlannedFile = { display: 'talk.mp4', absolutePath: '/x/talk.mp4', sizeBytes: 24 * 1024 ** 2 };
+    const view = new BatchView([file], () => 0);
+    view.began(file);
+    const common = { phase: 'uploading', bytesAcked: 0, bytesTotal: 24 * 1024 ** 2, etaSeconds: 5 } as const;
+    view.progress(file, { ...common, bytesSent: 12 * 1024 ** 2, bytesPerSecond: 2.2 * 1024 ** 2 });
+    const line = (width: number): string =>
+      renderFrame(view, { width, height: 24, color: false, nowMs: 0 }).split('\n')[0] ?? '';
+    expect(line(120)).toMatch(/ 0% 0\.0\/24\.0 MiB \(12\.0 sent\) 2\.2 MiB\/s ETA 0:05$/);
+    expect(line(80)).toMatch(/ 0% 12\.0 MiB sent 2\.2 MiB\/s ETA 0:05$/);
+    // Once acknowledged, only the acknowledged amount.
+    view.progress(file, {
+      ...common,
+      bytesAcked: 12 * 1024 ** 2,
+      bytesSent: 12 * 1024 ** 2,
+      bytesPerSecond: 0,
+    });
+    expect(line(120)).toMatch(/ 50% 12\.0\/24\.0 MiB 0 B\/s ETA 0:05$/);
   });
 
   it('colour codes only when colour is on; visible width unchanged', () => {

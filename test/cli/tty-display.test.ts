@@ -109,12 +109,12 @@ describe.skipIf(!hasTmux)('live display in a pseudo-terminal', () => {
       const dir = await folder(`w${width}`);
       const name = await run(width, dir, `${bin} upload . --concurrency 2`);
       // The wide file is one PATCH (default chunk size): before its only acknowledgement the bar
-      // shows sent bytes (▒), and the rate and ETA follow them.
+      // and the amounts show sent bytes (▒, "sent"), and the rate and ETA follow them.
       const live = await until(
         name,
         (s) =>
           new RegExp(
-            `^${WIDE}\\s+▒+░*\\s+0% (0\\.0/12\\.0 MiB )?[1-9][\\d.]* (K|M)iB/s ETA \\d+:\\d\\d`,
+            `^${WIDE}\\s+▒+░*\\s+0% ((0\\.0/12\\.0 MiB( \\([\\d.]+ sent\\))?|[\\d.]+ (K|M)iB sent) )?[1-9][\\d.]* (K|M)iB/s ETA \\d+:\\d\\d`,
             'm',
           ).test(s),
         60_000,

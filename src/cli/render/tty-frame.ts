@@ -44,7 +44,7 @@ export function renderFrame(view: BatchView, options: FrameOptions): string {
     `${padCell('Total', nameWidth)} ` +
     `${bar(barWidth, ratio(t.bytesAcked, t.bytesTotal), ratio(t.bytesSent, t.bytesTotal), colors)} ` +
     `${padCell(percent(t.bytesAcked, t.bytesTotal), 4, 'right')} ` +
-    fitTail(pair(t.bytesAcked, t.bytesTotal), totalMoving, width - nameWidth - barWidth - 7);
+    fitTail(amounts(t.bytesAcked, t.bytesSent, t.bytesTotal), totalMoving, width - nameWidth - barWidth - 7);
   return [...lines, colors.dim(truncate(counts.join(' · '), width)), totalLine].join('\n');
 }
 
@@ -102,17 +102,23 @@ function fileLine(
   const room = width - nameWidth - barWidth - 7;
   if (file.phase !== 'uploading') return head + truncate(phaseText(file, layout.nowMs), room);
   const eta = file.etaSeconds === null ? '' : ` ETA ${formatDuration(file.etaSeconds)}`;
-  return head + fitTail(pair(file.bytesAcked, file.bytesTotal), `${rate(file.bytesPerSecond)}${eta}`, room);
+  return (
+    head +
+    fitTail(amounts(file.bytesAcked, sent, file.bytesTotal), `${rate(file.bytesPerSecond)}${eta}`, room)
+  );
 }
 
 /**
- * Fits `amounts rate ETA` into `room` columns: when it does not fit, the amounts go first (the
- * percentage and the bar show them), so that the rate and the ETA stay readable when narrow.
+ * Fits `amounts rate ETA` into `room` columns, with the first of the amounts' forms (longest first)
+ * that fits; when none does, the amounts go (the percentage and the bar show them), so that the
+ * rate and the ETA stay readable when narrow.
  */
-function fitTail(amounts: string, moving: string, room: number): string {
-  const whole = `${amounts} ${moving}`;
-  if (displayWidth(whole) <= room) return whole;
-  return truncate(displayWidth(moving) <= room ? moving : whole, room);
+function fitTail(forms: readonly string[], moving: string, room: number): string {
+  for (const amounts of forms) {
+    const whole = `${amounts} ${moving}`;
+    if (displayWidth(whole) <= room) return whole;
+  }
+  return truncate(displayWidth(moving) <= room ? moving : `${forms.at(-1) ?? ''} ${moving}`, room);
 }
 
 /** What a file is doing, in a few words. */
@@ -124,7 +130,8 @@ export function phaseText(file: FileView, nowMs: number): string {
       return `${file.action ?? 'starting'}…`;
     case 'uploading': {
       const eta = file.etaSeconds === null ? '' : ` ETA ${formatDuration(file.etaSeconds)}`;
-      return `${pair(file.bytesAcked, file.bytesTotal)} ${rate(file.bytesPerSecond)}${eta}`;
+      const sent = Math.max(file.bytesAcked, file.sentPosition);
+      return `${amounts(file.bytesAcked, sent, file.bytesTotal)[0]} ${rate(file.bytesPerSecond)}${eta}`;
     }
     case 'retrying': {
       if (!file.retry) return 'retrying…';
@@ -151,13 +158,22 @@ function ratio(part: number, whole: number): number {
 }
 
 /** `12.3/24.0 MiB`: both numbers in the unit of the total. */
-function pair(part: number, whole: number): string {
+/**
+ * The amounts' forms, longest first: `acked/total unit`, preceded, while bytes are on their way but
+ * not yet acknowledged, by two that say how far they reach: `0.0/24.0 MiB (12.1 sent)` and, beside
+ * the percentage of acknowledged bytes, `12.1 MiB sent`. Without them, that percentage stays
+ * at 0 % for the whole of a first PATCH while the bar fills with sent bytes: it reads as stalled.
+ */
+function amounts(acked: number, sent: number, whole: number): string[] {
   const total = formatBytes(whole);
   const match = /^([\d.]+) (\S+)$/.exec(total);
-  if (!match || match[2] === 'B') return `${formatBytes(part)}/${total}`;
-  const unit = match[2] ?? 'B';
+  const unit = match?.[2] ?? 'B';
   const divisor = 1024 ** ['B', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(unit);
-  return `${(part / divisor).toFixed(1)}/${total}`;
+  const inUnit = (part: number): string => (unit === 'B' ? formatBytes(part) : (part / divisor).toFixed(1));
+  const pair = `${inUnit(acked)}/${total}`;
+  if (!(sent > acked && inUnit(sent) !== inUnit(acked))) return [pair];
+  const sentWithUnit = unit === 'B' ? inUnit(sent) : `${inUnit(sent)} ${unit}`;
+  return [`${pair} (${inUnit(sent)} sent)`, `${sentWithUnit} sent`, pair];
 }
 
 function rate(bytesPerSecond: number): string {
