@@ -102,7 +102,7 @@ Documentation (shipped with the package):
     .description(
       'upload files (directories are walked for video files); exits 0 only when every file is verified',
     )
-    .argument('<paths...>', 'files or directories')
+    .argument('<paths...>', 'files, directories or http(s) URLs')
     .option('--name <name>', 'video title (one file only; default: the file name without extension)')
     .option('--description <text>', 'video description')
     .addOption(new Option('--privacy <view>', 'who can watch').choices(PRIVACY_VIEWS))
