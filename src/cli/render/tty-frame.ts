@@ -157,12 +157,12 @@ function ratio(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
 }
 
-/** `12.3/24.0 MiB`: both numbers in the unit of the total. */
 /**
- * The amounts' forms, longest first: `acked/total unit`, preceded, while bytes are on their way but
- * not yet acknowledged, by two that say how far they reach: `0.0/24.0 MiB (12.1 sent)` and, beside
- * the percentage of acknowledged bytes, `12.1 MiB sent`. Without them, that percentage stays
- * at 0 % for the whole of a first PATCH while the bar fills with sent bytes: it reads as stalled.
+ * The amounts' forms, longest first, each number in the unit of the total: `acked/total unit`,
+ * preceded, while bytes are on their way but not yet acknowledged, by two that say how far they
+ * reach: `0.0/24.0 MiB (12.1 sent)` and, beside the percentage of acknowledged bytes,
+ * `12.1 MiB sent`. Without them, that percentage stays at 0 % for the whole of a first PATCH while
+ * the bar fills with sent bytes: it reads as stalled.
  */
 function amounts(acked: number, sent: number, whole: number): string[] {
   const total = formatBytes(whole);
