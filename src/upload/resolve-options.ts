@@ -6,6 +6,7 @@ import { type ResolvedRetryPolicy, resolveRetryPolicy } from '../core/retry.js';
 import { ConfigError } from '../errors.js';
 import { checkChunkSizeBytes } from '../tus/chunk-sizer.js';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../tus/constants.js';
+import { checkAccessToken } from '../vimeo/access-token.js';
 import { requireVideoUri } from '../vimeo/video-uri.js';
 import { DEFAULT_VERIFY_TIMEOUT_MS } from './confirm.js';
 import type { EngineOptions, ProcessingWaitOptions, UploadSettings } from './types.js';
@@ -28,9 +29,7 @@ export interface ResolvedUploadOptions extends Omit<EngineOptions, 'chunkSizeByt
 
 /** Validates the options (ConfigError on a bad value) and fills in the defaults. */
 export function resolveUploadOptions(options: EngineOptions): ResolvedUploadOptions {
-  if (typeof options.token !== 'string' || options.token.trim() === '') {
-    throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
-  }
+  checkAccessToken(options.token);
   const chunkSizeBytes =
     options.chunkSizeBytes === undefined ? undefined : checkChunkSizeBytes(options.chunkSizeBytes);
   const stallTimeoutMs = positive('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);

@@ -24,6 +24,7 @@ import {
   VimeoApiError,
   type VimeoTusError,
 } from '../errors.js';
+import { checkAccessToken } from './access-token.js';
 import { createApiAgents, type HeaderReader, requestText } from './api-request.js';
 import { DEFAULT_API_URL, normaliseApiUrl } from './api-url.js';
 import {
@@ -134,9 +135,7 @@ export class VimeoClient {
   #rateLimit: RateLimitInfo | null = null;
 
   constructor(options: VimeoClientOptions) {
-    if (typeof options.token !== 'string' || options.token.trim() === '') {
-      throw new ConfigError('A Vimeo access token is required (create one with the `upload` scope)');
-    }
+    checkAccessToken(options.token);
     this.#token = options.token;
     this.#tokenKey = createHash('sha256').update(options.token).digest('hex');
     this.apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);

@@ -133,6 +133,9 @@ describe('createUpload', () => {
     await expect(createUpload('/definitely/not/here.mp4', { token: '' }).done).rejects.toBeInstanceOf(
       ConfigError,
     );
+    await expect(createUpload('/definitely/not/here.mp4', { token: 'abc\n' }).done).rejects.toMatchObject({
+      code: 'E_CONFIG',
+    });
     const conflicting = createUpload('/definitely/not/here.mp4', {
       token: 't',
       resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },

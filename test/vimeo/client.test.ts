@@ -539,6 +539,12 @@ describe('VimeoClient reads', () => {
 
   it('refuses bad configuration before any request', async () => {
     expect(() => new VimeoClient({ token: '' })).toThrow(ConfigError);
+    // A token read from a file with its newline: refused at once, not sent (Node would refuse the
+    // header, which looked like a lost request and was retried for half a minute).
+    for (const token of [`${TOKEN}\n`, `${TOKEN} x`, `${TOKEN}\u0000`, `é${TOKEN}`]) {
+      expect(() => new VimeoClient({ token })).toThrow(/line break/);
+      expect(() => new VimeoClient({ token })).not.toThrow(TOKEN);
+    }
     expect(() => new VimeoClient({ token: TOKEN, apiUrl: 'not a url' })).toThrow(ConfigError);
     expect(server.requests).toHaveLength(0);
     await expect(client().getVideo({ videoUri: 'nonsense' })).rejects.toBeInstanceOf(ConfigError);
