@@ -12,12 +12,15 @@
  * - A 429 (or a server delay) pauses the whole queue, every worker, until the reset time; so does
  *   an answer whose `X-RateLimit-Remaining` is down to the reserve (rate-limit-reserve.ts), before
  *   any 429. A pause is never shortened by a later, shorter one.
- * - Permanent failures fail the job at once with their code; others are retried with backoff.
+ * - Permanent failures fail the job at once with their code; others are retried with backoff. A
+ *   refused token (E_AUTH) is the worker's fault, not the job's: the job goes back to the queue for
+ *   a worker whose token works, and this worker stops (`refusedToken()` says why), instead of taking
+ *   every job of the queue and failing each.
  */
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createUpload } from '../entry/create-upload.js';
-import { AbortError } from '../errors.js';
+import { AbortError, VimeoTusError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import type { RetryPolicy, VideoFields } from '../upload/types.js';
 import type { RateLimitInfo } from '../vimeo/types.js';
@@ -66,7 +69,14 @@ export type FleetWorkerEvent =
       readonly limit: number | null;
       readonly pauseMs: number;
     }
-  | { readonly type: 'requeued'; readonly jobId: string; readonly source: string };
+  | { readonly type: 'requeued'; readonly jobId: string; readonly source: string }
+  | {
+      /** Vimeo refused this worker's token: the job went back to the queue and the worker stops. */
+      readonly type: 'token-refused';
+      readonly jobId: string;
+      readonly source: string;
+      readonly message: string;
+    };
 
 /** Options of {@link startFleetWorker}. */
 export interface FleetWorkerOptions {
@@ -111,8 +121,10 @@ export interface FleetWorker {
    * held are handed on as stalled.
    */
   stop(): Promise<{ readonly graceful: boolean }>;
-  /** Resolves once the worker is closed (after `stop()`). */
+  /** Resolves once the worker is closed (after `stop()`, or after Vimeo refused its token). */
   readonly closed: Promise<void>;
+  /** The E_AUTH error that made the worker stop by itself, if that is why it stopped. */
+  refusedToken(): VimeoTusError | undefined;
 }
 
 /** Starts a worker on the queue. Resolves once it is connected and taking jobs. */
@@ -128,6 +140,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const queue = new Queue<FleetJobData, FleetJobResult>(QUEUE_NAME, { connection });
   const running = new Set<AbortController>();
   let stopping = false;
+  let refused: VimeoTusError | undefined;
 
   // Until when this worker already paused the queue (a pause is written once per window, not per answer).
   let pausedUntilMs = 0;
@@ -181,6 +194,14 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
         // Back to the waiting list as it is: the next worker continues it from the ledger.
         await job.moveToWait(lockToken);
         emit({ type: 'requeued', jobId, source: display });
+        throw new WaitingError();
+      }
+      if (error instanceof VimeoTusError && error.code === 'E_AUTH') {
+        // The token, not the job: back to the waiting list for a worker whose token works.
+        refused ??= error;
+        await job.moveToWait(lockToken);
+        emit({ type: 'token-refused', jobId, source: display, message: error.message });
+        void stop();
         throw new WaitingError();
       }
       const verdict = classifyFailure(error);
@@ -256,7 +277,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     })();
     return closing;
   };
-  return { stop, closed };
+  return { stop, closed, refusedToken: () => refused };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { resolveCliConfig } from '../../config/cli-config.js';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, VimeoTusError } from '../../errors.js';
 import {
   type AddOutcome,
   addToQueue,
@@ -20,6 +20,7 @@ import { checkRedisUrl } from '../../queue/connection.js';
 import { type FleetWorkerEvent, startFleetWorker } from '../../queue/worker.js';
 import { isUrlSource, probeUrl } from '../../sources/url-source.js';
 import type { VideoFields } from '../../upload/types.js';
+import { VimeoClient } from '../../vimeo/client.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, planFiles } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -153,6 +154,7 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
   const stalledMs = envMs(io, 'VIMEO_TUS_QUEUE_STALLED_MS');
   const ledgerStaleMs = envMs(io, 'VIMEO_TUS_QUEUE_LEDGER_STALE_MS');
   const reserve = envCount(io, 'VIMEO_TUS_QUEUE_RATE_LIMIT_RESERVE');
+  await refuseRefusedToken(config, io);
   const worker = await startFleetWorker({
     redisUrl,
     token: config.token,
@@ -167,10 +169,13 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
   });
   if (json) io.stdout.write(`${JSON.stringify({ type: 'ready', pid: process.pid })}\n`);
   else io.stdout.write(`Worker ready (pid ${process.pid}); stop it with SIGTERM or Ctrl-C.\n`);
-  await new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve();
-    else io.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await Promise.race([
+    worker.closed,
+    new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      else io.signal.addEventListener('abort', () => resolve(), { once: true });
+    }),
+  ]);
   const { graceful } = await worker.stop();
   if (json) io.stdout.write(`${JSON.stringify({ type: 'stopped', graceful })}\n`);
   else if (graceful) io.stdout.write('Worker stopped; its unfinished uploads are back in the queue.\n');
@@ -180,7 +185,24 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
         'the other workers take them over as stalled jobs once Redis is back.\n',
     );
   }
+  const refused = worker.refusedToken();
+  if (refused) throw refused;
   return ExitCode.Ok;
+}
+
+/**
+ * A worker whose token Vimeo refuses would take jobs only to put them back: it stops before it
+ * starts (E_AUTH, exit 3). Any other failure of the check (Vimeo unreachable for now) is left to the
+ * jobs, which retry; the check gives up after 10 s.
+ */
+async function refuseRefusedToken(config: { token: string; apiUrl: string }, io: CliIo): Promise<void> {
+  const signal = AbortSignal.any([io.signal, AbortSignal.timeout(10_000)]);
+  const client = new VimeoClient({ token: config.token, apiUrl: config.apiUrl, signal });
+  try {
+    await client.getMe({ signal });
+  } catch (error) {
+    if (error instanceof VimeoTusError && error.code === 'E_AUTH') throw error;
+  }
 }
 
 function envMs(io: Pick<CliIo, 'env'>, name: string): number | undefined {
@@ -216,6 +238,8 @@ function describeEvent(event: FleetWorkerEvent): string {
       return `rate limit: ${event.remaining} API calls left in this window; the whole queue pauses for ${Math.ceil(event.pauseMs / 1000)} s`;
     case 'requeued':
       return `requeued  ${stripControl(event.source)} (stopped at a resumable point)`;
+    case 'token-refused':
+      return `requeued  ${stripControl(event.source)}: Vimeo refused this worker's token; the worker stops`;
   }
 }
 
