@@ -79,7 +79,9 @@ export async function runUpload(
       ...(target.adopted ? { adopted: true } : {}),
     });
 
-    progress.setPhase('uploading');
+    // A continued upload enters 'uploading' with the server's offset (its HEAD, the transfer's first
+    // report), not with 0: a display of a half-sent file never starts from the beginning.
+    if (target.created) progress.setPhase('uploading');
     const onAcked = options.hooks?.onAcked;
     const transfer = await runTransfer({
       uploadUrl: target.uploadLink,
@@ -91,7 +93,10 @@ export async function runUpload(
       // A video or version made by this call has no bytes yet (an adopted one was checked empty by
       // probeUpload): no HEAD needed to learn that.
       ...(target.created ? { knownOffset: 0 } : {}),
-      onProgress: (p) => progress.update(p),
+      onProgress: (p) => {
+        progress.update(p);
+        if (progress.phase === 'creating') progress.setPhase('uploading');
+      },
       onRetry: (e) => {
         progress.setPhase('retrying');
         reporter.emit('retry', e);

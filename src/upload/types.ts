@@ -11,7 +11,11 @@ export type { RetryEvent, RetryPolicy } from '../core/retry.js';
 export type { VideoFields, VimeoStatus } from '../vimeo/types.js';
 export type { VerifyChecks } from './confirm.js';
 
-/** The step an upload is in. */
+/**
+ * The step an upload is in. `creating` lasts until the first byte's offset is known: the create
+ * call, or for a continued upload the server's offset (so its first `uploading` event already
+ * carries what the server holds).
+ */
 export type UploadPhase = 'creating' | 'uploading' | 'retrying' | 'verifying' | 'processing' | 'done';
 
 /** Progress of one upload. Sent a few times a second at most, and at every phase change. */
