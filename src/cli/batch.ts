@@ -241,7 +241,8 @@ function hintFor(exitCode: number, params: BatchParams, outcomes: readonly FileO
   }
 }
 
-async function missingFileError(file: PlannedFile): Promise<FileError> {
+/** Why a planned file could not be read: missing, or not a regular file. */
+export async function missingFileError(file: PlannedFile): Promise<FileError> {
   const info = await stat(file.absolutePath).catch(() => undefined);
   if (!info) return new FileError('E_FILE_NOT_FOUND', file.display, `No such file: ${file.display}`);
   return new FileError('E_FILE_NOT_REGULAR', file.display, `Not a regular file: ${file.display}`);

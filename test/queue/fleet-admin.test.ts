@@ -4,7 +4,8 @@
  * `queue forget` drops the finished jobs, and a source queued again afterwards is only re-checked
  * through the ledger, never sent to a second video.
  */
-import { rename } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEvents } from '../cli/helpers/spawn-cli.js';
 import { MiB } from '../e2e/helpers/engine-helpers.js';
@@ -52,7 +53,12 @@ describe.skipIf(SKIP_REDIS)('queue status / retry / forget', () => {
     expect(await totals(env, dir)).toMatchObject({ total: 0 });
     // Queued again: new jobs, but the ledger knows both uploads: re-checked, nothing sent, no new video.
     const again = await cli(['queue', 'add', dir, '--json'], env, dir);
-    expect(parseEvents(again.stdout).at(-1)).toEqual({ type: 'summary', added: 2, alreadyQueued: 0 });
+    expect(parseEvents(again.stdout).at(-1)).toEqual({
+      type: 'summary',
+      added: 2,
+      alreadyQueued: 0,
+      skipped: 0,
+    });
     await waitUntil(async () => (await totals(env, dir)).verified === 2, 60_000, 'both re-checked');
     await expectOneVideoPerSource(sandbox, files);
     const events = workerEvents(await fleet.stop(worker));
@@ -61,4 +67,33 @@ describe.skipIf(SKIP_REDIS)('queue status / retry / forget', () => {
       { code: 'E_FILE_NOT_FOUND', willRetry: false },
     ]);
   }, 150_000);
+  it('queue add refuses what a worker could only fail, as upload does: a missing or an empty file named; an empty file in a folder is skipped', async () => {
+    const fleet = await startFleet();
+    const { env, dir } = fleet;
+    const folder = path.join(dir, 'clips');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'a.mp4'), Buffer.alloc(1000, 1));
+    await writeFile(path.join(folder, 'empty.mp4'), '');
+
+    const missing = await cli(['queue', 'add', folder, 'nope.mp4'], env, dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Nothing was queued: No such file: nope.mp4');
+    expect(missing.stderr).toContain('[E_FILE_NOT_FOUND]');
+    const named = await cli(['queue', 'add', path.join(folder, 'empty.mp4')], env, dir);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('[E_FILE_EMPTY]');
+    expect(await totals(env, dir)).toMatchObject({ total: 0 });
+
+    const walked = await cli(['queue', 'add', folder, '--json'], env, dir);
+    expect(walked.code, walked.stderr).toBe(0);
+    const events = parseEvents(walked.stdout);
+    expect(events.filter((e) => e.type === 'queued')).toHaveLength(1);
+    expect(events).toContainEqual({
+      type: 'skipped',
+      source: path.join(folder, 'empty.mp4'),
+      reason: 'empty',
+    });
+    expect(events.at(-1)).toEqual({ type: 'summary', added: 1, alreadyQueued: 0, skipped: 1 });
+    expect(await totals(env, dir)).toMatchObject({ total: 1, waiting: 1 });
+  }, 60_000);
 });

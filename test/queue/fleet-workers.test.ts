@@ -31,10 +31,20 @@ describe.skipIf(SKIP_REDIS)('queue add / work on redis-server', () => {
     const files = await fleet.files(4, FILE_BYTES);
     const first = await cli(['queue', 'add', dir, '--json'], env, dir);
     expect(first.code, first.stderr).toBe(0);
-    expect(parseEvents(first.stdout).at(-1)).toEqual({ type: 'summary', added: 4, alreadyQueued: 0 });
+    expect(parseEvents(first.stdout).at(-1)).toEqual({
+      type: 'summary',
+      added: 4,
+      alreadyQueued: 0,
+      skipped: 0,
+    });
     const again = await cli(['queue', 'add', files[0]?.path ?? '', dir, '--json'], env, dir);
     expect(again.code, again.stderr).toBe(0);
-    expect(parseEvents(again.stdout).at(-1)).toEqual({ type: 'summary', added: 0, alreadyQueued: 4 });
+    expect(parseEvents(again.stdout).at(-1)).toEqual({
+      type: 'summary',
+      added: 0,
+      alreadyQueued: 4,
+      skipped: 0,
+    });
     expect(await totals(env, dir)).toMatchObject({ total: 4, waiting: 4, verified: 0, failed: 0 });
 
     // One worker alone, killed while an upload is half-way.

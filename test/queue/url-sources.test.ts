@@ -122,7 +122,12 @@ describe('URL sources', () => {
         added: true,
       });
       // A re-signed link of the same object is the same source.
-      expect(parseEvents(second.stdout).at(-1)).toEqual({ type: 'summary', added: 0, alreadyQueued: 1 });
+      expect(parseEvents(second.stdout).at(-1)).toEqual({
+        type: 'summary',
+        added: 0,
+        alreadyQueued: 1,
+        skipped: 0,
+      });
 
       const worker = await startWorker(env, scratch.dir);
       running.add(worker);

@@ -6,7 +6,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { resolveCliConfig } from '../../config/cli-config.js';
-import { ConfigError, VimeoTusError } from '../../errors.js';
+import { ConfigError, FileError, type FileErrorCode, VimeoTusError } from '../../errors.js';
 import {
   type AddOutcome,
   addToQueue,
@@ -21,6 +21,7 @@ import { type FleetWorkerEvent, startFleetWorker } from '../../queue/worker.js';
 import { isUrlSource, probeUrl } from '../../sources/url-source.js';
 import type { VideoFields } from '../../upload/types.js';
 import { VimeoClient } from '../../vimeo/client.js';
+import { missingFileError } from '../batch.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { compileInclude, planFiles } from '../files.js';
 import type { CliIo } from '../io.js';
@@ -58,11 +59,20 @@ export async function queueAddCommand(
   const entries: QueueEntry[] = [];
   const planned =
     paths.length > 0 ? await planFiles(paths, { cwd: io.cwd, include: compileInclude(options.include) }) : [];
-  const missing = planned.filter((file) => file.sizeBytes === null).map((file) => file.display);
-  if (missing.length > 0) {
-    throw new ConfigError(`Nothing was queued: cannot read ${missing.join(', ')}.`);
+  // As for `upload`: a file that cannot be read, or an empty file named on its own, refuses the
+  // whole add (a worker could only fail it); an empty file found in a folder is skipped.
+  const missing = planned.find((file) => file.sizeBytes === null);
+  if (missing) {
+    const error = await missingFileError(missing);
+    throw new FileError(error.code as FileErrorCode, error.path, `Nothing was queued: ${error.message}.`);
   }
+  const empty = planned.find((file) => file.sizeBytes === 0 && file.skip === undefined);
+  if (empty) {
+    throw new FileError('E_FILE_EMPTY', empty.display, `Nothing was queued: ${empty.display} is empty.`);
+  }
+  const skipped = planned.filter((file) => file.skip === 'empty').map((file) => file.display);
   for (const file of planned) {
+    if (file.skip === 'empty') continue;
     const key = await realpath(file.absolutePath);
     entries.push({
       identityKey: key,
@@ -92,7 +102,7 @@ export async function queueAddCommand(
     );
   }
   const outcomes = await addToQueue(redisUrl, entries);
-  printAdded(outcomes, options.json ?? false, io);
+  printAdded(outcomes, skipped, options.json ?? false, io);
   return ExitCode.Ok;
 }
 
@@ -102,7 +112,12 @@ function withName(base: VideoFields, options: QueueAddOptions, display: string):
   return { name, ...base };
 }
 
-function printAdded(outcomes: readonly AddOutcome[], json: boolean, io: CliIo): void {
+function printAdded(
+  outcomes: readonly AddOutcome[],
+  skipped: readonly string[],
+  json: boolean,
+  io: CliIo,
+): void {
   const added = outcomes.filter((o) => o.added).length;
   if (json) {
     for (const o of outcomes) {
@@ -110,8 +125,11 @@ function printAdded(outcomes: readonly AddOutcome[], json: boolean, io: CliIo): 
         `${JSON.stringify({ type: 'queued', source: o.source, jobId: o.jobId, sizeBytes: o.sizeBytes, added: o.added })}\n`,
       );
     }
+    for (const source of skipped) {
+      io.stdout.write(`${JSON.stringify({ type: 'skipped', source, reason: 'empty' })}\n`);
+    }
     io.stdout.write(
-      `${JSON.stringify({ type: 'summary', added, alreadyQueued: outcomes.length - added })}\n`,
+      `${JSON.stringify({ type: 'summary', added, alreadyQueued: outcomes.length - added, skipped: skipped.length })}\n`,
     );
     return;
   }
@@ -120,7 +138,9 @@ function printAdded(outcomes: readonly AddOutcome[], json: boolean, io: CliIo): 
       `${o.added ? 'queued        ' : 'already queued'}  ${stripControl(o.source)} (${formatBytes(o.sizeBytes)})\n`,
     );
   }
-  io.stdout.write(`${added} added, ${outcomes.length - added} already in the queue.\n`);
+  for (const source of skipped) io.stdout.write(`skipped         ${stripControl(source)} (empty)\n`);
+  const skippedText = skipped.length > 0 ? `, ${skipped.length} skipped (empty)` : '';
+  io.stdout.write(`${added} added, ${outcomes.length - added} already in the queue${skippedText}.\n`);
 }
 
 /** Options of `queue work`. */
