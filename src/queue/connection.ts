@@ -5,7 +5,7 @@
  * the URL is never shown).
  */
 import { Redis } from 'ioredis';
-import { ConfigError } from '../errors.js';
+import { ConfigError, redact } from '../errors.js';
 
 /** The BullMQ queue every command works on; one Redis database holds one queue of this name. */
 export const QUEUE_NAME = 'vimeo-tus';
@@ -52,17 +52,36 @@ export function checkRedisUrl(url: string | undefined): string {
  */
 export async function connectRedis(url: string): Promise<Redis> {
   const redis = new Redis(checkRedisUrl(url), { lazyConnect: true, maxRetriesPerRequest: null });
-  // Failed reconnections are reported as events; calls wait for the connection to come back.
-  redis.on('error', () => undefined);
+  // Failed reconnections are reported as events; calls wait for the connection to come back. The
+  // first connection's failure says why only there (its promise just says the connection closed).
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`Cannot reach the queue's Redis at ${describeRedisUrl(url)}: ${reason}`, {
-      cause: error,
-    });
+    const own = error instanceof Error ? error.message : String(error);
+    const reason = lastError !== undefined && /connection is closed/i.test(own) ? lastError.message : own;
+    const hint = /NOAUTH|WRONGPASS|invalid password/i.test(reason)
+      ? ' (give the password in the URL: redis://:PASSWORD@host:port, or redis://USER:PASSWORD@…)'
+      : '';
+    throw new ConfigError(
+      `Cannot reach the queue's Redis at ${describeRedisUrl(url)}: ${redact(reason, passwordOf(url))}${hint}`,
+      { cause: error },
+    );
   }
   return redis;
+}
+
+/** The password of a queue URL (decoded and as written), to keep out of messages. */
+function passwordOf(url: string): string[] {
+  try {
+    const { password } = new URL(url);
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
 }

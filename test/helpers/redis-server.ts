@@ -35,6 +35,8 @@ export const SKIP_REDIS = !HAS_REDIS && !REDIS_REQUIRED;
 export interface RedisServerOptions {
   /** `--appendonly yes --appendfsync always`: every acknowledged write survives a SIGKILL. @default false */
   readonly appendOnly?: boolean;
+  /** `--requirepass`: clients must give this password. */
+  readonly password?: string;
 }
 
 /** A running redis-server. */
@@ -66,7 +68,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-function spawnRedis(port: number, dir: string, appendOnly: boolean): Promise<ChildProcess> {
+function spawnRedis(
+  port: number,
+  dir: string,
+  appendOnly: boolean,
+  password?: string,
+): Promise<ChildProcess> {
   const args = [
     '--port',
     String(port),
@@ -81,6 +88,7 @@ function spawnRedis(port: number, dir: string, appendOnly: boolean): Promise<Chi
     '--protected-mode',
     'yes',
     ...(appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(password === undefined ? [] : ['--requirepass', password]),
   ];
   const child = spawn(REDIS_SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -121,7 +129,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   for (let attempt = 0; child === undefined; attempt++) {
     port = await freePort();
     try {
-      child = await spawnRedis(port, dir, appendOnly);
+      child = await spawnRedis(port, dir, appendOnly, options.password);
     } catch (error) {
       if (attempt >= 4) {
         await rm(dir, { recursive: true, force: true });
