@@ -69,6 +69,7 @@ async function run(input: UploadInput, options: UploadOptions, context: RunConte
   if (!isObject(options)) {
     throw new ConfigError('createUpload needs options with at least a token: createUpload(path, { token })');
   }
+  checkOptionNames(options);
   const { ledger = false, stateDir, newUpload, resume, ...settings } = options;
   const signal = context.signal;
   if (ledger !== false && resume !== undefined) {
@@ -114,6 +115,42 @@ async function openStateLedger(stateDir: string | undefined): Promise<Ledger> {
   const { ledgerPath, openLedger } = await import('../ledger/open-ledger.js');
   const dir = stateDir === undefined ? resolveStateDir() : resolveStateDir({ flag: stateDir });
   return openLedger({ path: ledgerPath(dir) });
+}
+
+/**
+ * Every option of createUpload and uploadVideo. A Record, so that the compiler insists on each
+ * option of the type; anything else is a typo that plain JavaScript would let pass unseen.
+ */
+const OPTION_NAMES: Readonly<Record<keyof UploadOptions | 'onProgress', true>> = {
+  token: true,
+  apiUrl: true,
+  video: true,
+  chunkSizeBytes: true,
+  signal: true,
+  retry: true,
+  stallTimeoutMs: true,
+  verifyTimeoutMs: true,
+  waitForProcessing: true,
+  progressIntervalMs: true,
+  ledger: true,
+  stateDir: true,
+  newUpload: true,
+  replace: true,
+  resume: true,
+  onProgress: true,
+};
+
+/** @throws ConfigError naming an unknown option, and the known one it most likely meant. */
+function checkOptionNames(options: object): void {
+  const known = Object.keys(OPTION_NAMES);
+  for (const name of Object.keys(options)) {
+    if (Object.hasOwn(OPTION_NAMES, name)) continue;
+    const lower = name.toLowerCase();
+    const meant = known.find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower));
+    throw new ConfigError(
+      `Unknown option ${JSON.stringify(name)}${meant ? ` (did you mean ${meant}?)` : ''}; the options are ${known.join(', ')}`,
+    );
+  }
 }
 
 function isObject(value: unknown): value is object {

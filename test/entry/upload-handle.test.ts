@@ -136,6 +136,17 @@ describe('createUpload', () => {
     await expect(createUpload('/definitely/not/here.mp4', { token: 'abc\n' }).done).rejects.toMatchObject({
       code: 'E_CONFIG',
     });
+    // A misspelt option (plain JavaScript has no type check): refused, with the likely one named.
+    for (const [typo, meant] of [
+      ['chunkSize', 'chunkSizeBytes'],
+      ['verifyTimeoutMS', 'verifyTimeoutMs'],
+    ] as const) {
+      const options = { token: 't', [typo]: 5 } as unknown as UploadOptions;
+      await expect(createUpload('/definitely/not/here.mp4', options).done).rejects.toMatchObject({
+        code: 'E_CONFIG',
+        message: expect.stringContaining(`Unknown option "${typo}" (did you mean ${meant}?)`),
+      });
+    }
     const conflicting = createUpload('/definitely/not/here.mp4', {
       token: 't',
       resume: { videoUri: '/videos/1', uploadLink: 'http://127.0.0.1:1/files/x' },
