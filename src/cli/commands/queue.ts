@@ -174,7 +174,7 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
   const stalledMs = envMs(io, 'VIMEO_TUS_QUEUE_STALLED_MS');
   const ledgerStaleMs = envMs(io, 'VIMEO_TUS_QUEUE_LEDGER_STALE_MS');
   const reserve = envCount(io, 'VIMEO_TUS_QUEUE_RATE_LIMIT_RESERVE');
-  await refuseRefusedToken(config, io);
+  await assertTokenAccepted(config, io);
   const worker = await startFleetWorker({
     redisUrl,
     token: config.token,
@@ -215,7 +215,7 @@ export async function queueWorkCommand(options: QueueWorkOptions, io: CliIo): Pr
  * starts (E_AUTH, exit 3). Any other failure of the check (Vimeo unreachable for now) is left to the
  * jobs, which retry; the check gives up after 10 s.
  */
-async function refuseRefusedToken(config: { token: string; apiUrl: string }, io: CliIo): Promise<void> {
+async function assertTokenAccepted(config: { token: string; apiUrl: string }, io: CliIo): Promise<void> {
   const signal = AbortSignal.any([io.signal, AbortSignal.timeout(10_000)]);
   const client = new VimeoClient({ token: config.token, apiUrl: config.apiUrl, signal });
   try {
