@@ -157,6 +157,30 @@ describe('runCli (fake engine)', () => {
     );
   });
 
+  it('stdout to a file while stderr is a terminal: the last line and the next step go to stderr too', async () => {
+    const fail = (f: string) => (f.endsWith('two.mp4') ? { fail: new NetworkError('reset') } : {});
+    for (const json of [false, true]) {
+      const engine = fakeEngine(fail);
+      const io = fakeIo({
+        env: { VIMEO_TUS_STATE_DIR: path.join(dir, 'state'), VIMEO_TOKEN: TOKEN },
+        cwd: dir,
+        start: engine.start,
+        stderrIsTTY: true,
+      });
+      const args = ['upload', 'one.mp4', 'two.mp4', ...(json ? ['--json'] : [])];
+      expect(await runCli(args, io, { version: '1' })).toBe(5);
+      expect(io.stderr.text()).toMatch(
+        /^vimeo-tus: 1 of 2 verified \(.*\), 1 failed, in \d+:\d\d\. Exit code 5\.\n/,
+      );
+      expect(io.stderr.text()).toContain('To continue: run the same command again');
+      expect(io.stderr.text()).not.toContain(TOKEN);
+      if (json) for (const line of io.stdout.text().trim().split('\n')) JSON.parse(line);
+    }
+    // Nobody watches stderr (a CI log, a pipe): nothing is added to it.
+    const unwatched = await cli(['upload', 'one.mp4', 'two.mp4'], fail);
+    expect(unwatched.err).toBe('');
+  });
+
   it('quota exits 4, network failure of the only file exits 6', async () => {
     expect(
       (await cli(['upload', 'one.mp4'], () => ({ fail: new VimeoApiError('quota', { code: 'E_QUOTA' }) })))

@@ -4,6 +4,7 @@
  */
 import { formatBytes, formatDuration } from '../size.js';
 import { displayWidth, fitPath, pad, truncate, wrapIndented, wrapWords } from './columns.js';
+import { footer } from './footer.js';
 import { type Palette, palette, stripControl } from './format.js';
 import { verifiedQualifiers } from './notice-text.js';
 import type { BatchSummary, FileOutcome } from './reporter.js';
@@ -150,25 +151,4 @@ function resultText(outcome: FileOutcome): string {
     default:
       return outcome.error ? `${outcome.error.code}: ${stripControl(outcome.error.message)}` : outcome.status;
   }
-}
-
-function footer(summary: BatchSummary): string {
-  const count = (status: FileOutcome['status']): number =>
-    summary.outcomes.filter((o) => o.status === status).length;
-  const verified = count('verified');
-  const failed = count('failed');
-  const stopped = count('interrupted');
-  const notStarted = count('not-started');
-  const skipped = count('skipped');
-  const bytes = summary.outcomes
-    .filter((o) => o.status === 'verified')
-    .reduce((sum, o) => sum + (o.bytesTotal ?? 0), 0);
-  const parts = [`${verified} of ${summary.outcomes.length - skipped} verified (${formatBytes(bytes)})`];
-  if (failed > 0) parts.push(`${failed} failed`);
-  if (stopped > 0) parts.push(`${stopped} stopped`);
-  if (notStarted > 0) parts.push(`${notStarted} not started`);
-  if (skipped > 0) parts.push(`${skipped} skipped (empty)`);
-  parts.push(`in ${formatDuration(summary.durationMs / 1000)}`);
-  const head = summary.interrupted ? 'Interrupted: ' : '';
-  return `${head}${parts.join(', ')}. Exit code ${summary.exitCode}.`;
 }

@@ -31,6 +31,8 @@ export function fakeIo(
   options: {
     env?: Record<string, string>;
     isTTY?: boolean;
+    /** stderr is a terminal (someone watches it while stdout goes to a file). @default false */
+    stderrIsTTY?: boolean;
     cwd?: string;
     signal?: AbortSignal;
     columns?: number;
@@ -41,7 +43,7 @@ export function fakeIo(
   const isTTY = options.isTTY ?? false;
   return {
     stdout: captured({ isTTY, columns: options.columns ?? 80, rows: 24 }),
-    stderr: captured(),
+    stderr: captured(options.stderrIsTTY === undefined ? {} : { isTTY: options.stderrIsTTY }),
     isTTY,
     env: options.env ?? {},
     signal: options.signal ?? new AbortController().signal,
