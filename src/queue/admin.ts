@@ -145,11 +145,14 @@ export function queueJobs(redisUrl: string): Promise<{ totals: QueueTotals; jobs
 }
 
 function viewOf(job: Job<FleetJobData, FleetJobResult>, state: QueueJobView['state']): QueueJobView {
-  const progress = job.progress as { bytesAcked?: unknown } | number | undefined;
-  const acked =
-    typeof progress === 'object' && progress !== null && typeof progress.bytesAcked === 'number'
-      ? progress.bytesAcked
-      : null;
+  const progress = job.progress as Record<string, unknown> | number | undefined;
+  const reported = (key: string): unknown =>
+    typeof progress === 'object' && progress !== null ? progress[key] : undefined;
+  const acked = typeof reported('bytesAcked') === 'number' ? (reported('bytesAcked') as number) : null;
+  const text = (key: string): string | null => {
+    const value = reported(key);
+    return typeof value === 'string' && value !== '' ? value : null;
+  };
   const result = state === 'verified' ? (job.returnvalue as FleetJobResult | null) : null;
   const reason = state === 'failed' || job.failedReason ? job.failedReason || null : null;
   return {
@@ -158,8 +161,9 @@ function viewOf(job: Job<FleetJobData, FleetJobResult>, state: QueueJobView['sta
     state,
     sizeBytes: job.data.sizeBytes,
     bytesAcked: result ? result.bytesTotal : acked,
-    videoUri: result?.videoUri ?? null,
-    link: result?.link ?? null,
+    // A job that failed or waits again still names the video its upload made (the worker's reports).
+    videoUri: result?.videoUri ?? text('videoUri'),
+    link: result?.link ?? text('link'),
     attempts: job.attemptsMade,
     errorCode: codeOfReason(reason ?? undefined) ?? null,
     error: reason,

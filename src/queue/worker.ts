@@ -172,13 +172,23 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
       });
       upload.on('error', () => undefined);
       upload.on('rateLimit', (reading) => watchRateLimit(jobId, reading));
+      // The job's progress names its video as soon as it is known, so that `queue status` can show
+      // which video a job that later fails belongs to.
+      let video: { readonly videoUri: string; readonly link: string } | undefined;
+      let bytesAcked = 0;
+      const report = (): void => {
+        void job.updateProgress({ bytesAcked, ...video }).catch(() => undefined);
+      };
+      upload.on('created', (event) => {
+        video = { videoUri: event.videoUri, link: event.link };
+        report();
+      });
       upload.on('progress', (progress) => {
+        bytesAcked = progress.bytesAcked;
         const now = Date.now();
         if (now - lastProgressMs < 1000) return;
         lastProgressMs = now;
-        void job
-          .updateProgress({ bytesAcked: progress.bytesAcked, bytesTotal: progress.bytesTotal })
-          .catch(() => undefined);
+        report();
       });
       const result = await upload.done;
       const value: FleetJobResult = {

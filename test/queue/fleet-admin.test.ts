@@ -4,13 +4,21 @@
  * `queue forget` drops the finished jobs, and a source queued again afterwards is only re-checked
  * through the ledger, never sent to a second video.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEvents } from '../cli/helpers/spawn-cli.js';
 import { MiB } from '../e2e/helpers/engine-helpers.js';
 import { SKIP_REDIS } from '../helpers/redis-server.js';
-import { cli, expectOneVideoPerSource, totals, useFleet, waitUntil, workerEvents } from './fleet-helpers.js';
+import {
+  cli,
+  expectOneVideoPerSource,
+  someUploadHalfway,
+  totals,
+  useFleet,
+  waitUntil,
+  workerEvents,
+} from './fleet-helpers.js';
 
 const startFleet = useFleet();
 
@@ -96,4 +104,22 @@ describe.skipIf(SKIP_REDIS)('queue status / retry / forget', () => {
     expect(events.at(-1)).toEqual({ type: 'summary', added: 1, alreadyQueued: 0, skipped: 1 });
     expect(await totals(env, dir)).toMatchObject({ total: 1, waiting: 1 });
   }, 60_000);
+  it('a job that fails after its video was made still names that video in queue status', async () => {
+    const fleet = await startFleet({ sandbox: { faults: { throttleBytesPerSecond: 2 * MiB } } });
+    const { env, dir, sandbox } = fleet;
+    const [file] = await fleet.files(1, 3 * MiB);
+    if (!file) throw new Error('one file expected');
+    expect((await cli(['queue', 'add', file.path], env, dir)).code).toBe(0);
+    const worker = await fleet.worker();
+    await waitUntil(() => someUploadHalfway(sandbox), 30_000, 'the upload half-way');
+    await appendFile(file.path, 'changed while it was sent');
+    await waitUntil(async () => (await totals(env, dir)).failed === 1, 60_000, 'the job failed');
+    const status = await cli(['queue', 'status', '--files', '--json'], env, dir);
+    const failed = parseEvents(status.stdout).find((e) => e.state === 'failed');
+    const video = (await sandbox.state({ hashes: false })).videos[0];
+    expect(video?.uri).toMatch(/^\/videos\/\d+$/);
+    expect(failed).toMatchObject({ errorCode: expect.stringMatching(/^E_FILE_/), videoUri: video?.uri });
+    expect(failed?.link).toMatch(/^https:\/\/vimeo\.com\//);
+    await fleet.stop(worker);
+  }, 90_000);
 });
