@@ -5,7 +5,7 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { connectRedis, QUEUE_NAME } from './connection.js';
 import { codeOfReason } from './failure.js';
-import { type FleetJobData, type FleetJobResult, jobIdFor } from './job.js';
+import { type FleetJobData, type FleetJobProgress, type FleetJobResult, jobIdFor } from './job.js';
 
 /** How often a transient failure is tried, in all (BullMQ attempts). */
 export const DEFAULT_JOB_ATTEMPTS = 8;
@@ -145,14 +145,11 @@ export function queueJobs(redisUrl: string): Promise<{ totals: QueueTotals; jobs
 }
 
 function viewOf(job: Job<FleetJobData, FleetJobResult>, state: QueueJobView['state']): QueueJobView {
-  const progress = job.progress as Record<string, unknown> | number | undefined;
-  const reported = (key: string): unknown =>
-    typeof progress === 'object' && progress !== null ? progress[key] : undefined;
-  const acked = typeof reported('bytesAcked') === 'number' ? (reported('bytesAcked') as number) : null;
-  const text = (key: string): string | null => {
-    const value = reported(key);
-    return typeof value === 'string' && value !== '' ? value : null;
-  };
+  // Written by this project's workers only (worker.ts), or BullMQ's initial 0.
+  const progress =
+    typeof job.progress === 'object' && job.progress !== null
+      ? (job.progress as Partial<FleetJobProgress>)
+      : {};
   const result = state === 'verified' ? (job.returnvalue as FleetJobResult | null) : null;
   const reason = state === 'failed' || job.failedReason ? job.failedReason || null : null;
   return {
@@ -160,10 +157,10 @@ function viewOf(job: Job<FleetJobData, FleetJobResult>, state: QueueJobView['sta
     source: job.data.display,
     state,
     sizeBytes: job.data.sizeBytes,
-    bytesAcked: result ? result.bytesTotal : acked,
+    bytesAcked: result ? result.bytesTotal : (progress.bytesAcked ?? null),
     // A job that failed or waits again still names the video its upload made (the worker's reports).
-    videoUri: result?.videoUri ?? text('videoUri'),
-    link: result?.link ?? text('link'),
+    videoUri: result?.videoUri ?? progress.videoUri ?? null,
+    link: result?.link ?? progress.link ?? null,
     attempts: job.attemptsMade,
     errorCode: codeOfReason(reason ?? undefined) ?? null,
     error: reason,

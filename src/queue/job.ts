@@ -31,6 +31,17 @@ export interface FleetJobResult {
   readonly resumed: boolean;
 }
 
+/**
+ * What a running job reports (BullMQ's job progress, read by `queue status`): bytes the server
+ * acknowledged, and its video once the upload made or found one, so a job that fails later still
+ * names it.
+ */
+export interface FleetJobProgress {
+  readonly bytesAcked: number;
+  readonly videoUri?: string;
+  readonly link?: string;
+}
+
 /** The prefix of every job id this version derives. */
 const JOB_ID_PREFIX = 'src-';
 

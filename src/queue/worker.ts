@@ -26,7 +26,7 @@ import type { RetryPolicy, VideoFields } from '../upload/types.js';
 import type { RateLimitInfo } from '../vimeo/types.js';
 import { connectRedis, FLEET_LEDGER_PREFIX, QUEUE_NAME } from './connection.js';
 import { classifyFailure, failureReason } from './failure.js';
-import type { FleetJobData, FleetJobResult } from './job.js';
+import type { FleetJobData, FleetJobProgress, FleetJobResult } from './job.js';
 import { rateLimitPauseMs } from './rate-limit-reserve.js';
 
 /** How long a worker's hold on a job lasts without renewal (renewed at half of it). */
@@ -177,7 +177,8 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
       let video: { readonly videoUri: string; readonly link: string } | undefined;
       let bytesAcked = 0;
       const report = (): void => {
-        void job.updateProgress({ bytesAcked, ...video }).catch(() => undefined);
+        const progress: FleetJobProgress = { bytesAcked, ...video };
+        void job.updateProgress(progress).catch(() => undefined);
       };
       upload.on('created', (event) => {
         video = { videoUri: event.videoUri, link: event.link };
