@@ -1,6 +1,7 @@
 /**
- * Runs the uploads of a batch in its places (../upload/places.ts), feeds their events to a reporter, and
- * collects one outcome per file. Never throws for a file's failure: that is an outcome.
+ * Runs the uploads of a batch in its places (../upload/places.ts), feeds their events to a
+ * reporter, and collects one outcome per file. Never throws for a file's failure: that is an
+ * outcome.
  */
 import { stat } from 'node:fs/promises';
 import type { UploadOptions } from '../entry/types.js';
