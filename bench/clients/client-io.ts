@@ -20,6 +20,9 @@ export interface ClientJob {
   readonly distDir?: string;
   /** A fresh, empty state (ledger) folder for this run. */
   readonly stateDir?: string;
+  /** The node-http probe's reads: bytes per read and buffers (vimeo-tus's own, passed by the harness). */
+  readonly readSizeBytes?: number;
+  readonly readBuffers?: number;
 }
 
 /** The client's own account of its run. */

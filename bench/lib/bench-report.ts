@@ -131,6 +131,8 @@ const RATIO_PAIRS: readonly [string, string][] = [
   ['vimeo-tus-cli', 'curl'],
   ['vimeo-tus', 'tus-js-client'],
   ['vimeo.js', 'curl'],
+  ['vimeo-tus', 'node-http'],
+  ['node-http', 'curl'],
 ];
 
 function ratioTable(configurations: readonly ConfigurationResult[], bySize = false): string {

@@ -7,6 +7,8 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../../src/sources/read-size.js';
+import { DEFAULT_CHUNK_SIZE_BYTES } from '../../src/tus/constants.js';
 import type { ClientJob, ClientReport } from '../clients/client-io.js';
 
 /** How one client run is started. */
@@ -172,16 +174,28 @@ function nodeTool(
     /** A file that must exist, and what to say when it does not. */
     readonly needs?: { readonly path: string; readonly reason: string };
     readonly extra?: Partial<ClientJob>;
+    /** What 'default' means for a client with no default of its own. */
+    readonly defaultChunk?: number;
   },
 ): Tool {
-  const { script, needs, extra, ...described } = tool;
+  const { script, needs, extra, defaultChunk, ...described } = tool;
   return {
     ...described,
     node: true,
     async unavailableReason() {
       return needs === undefined || (await exists(needs.path)) ? null : needs.reason;
     },
-    command: (job, hook) => nodeClient(context, script, { ...job, ...extra }, hook),
+    command: (job, hook) =>
+      nodeClient(
+        context,
+        script,
+        {
+          ...job,
+          ...extra,
+          ...(defaultChunk !== undefined && job.chunk === 'default' ? { chunk: defaultChunk } : {}),
+        },
+        hook,
+      ),
     parse: parseNodeReport,
   };
 }
@@ -194,6 +208,21 @@ export const tusJsClientTool = (context: ToolContext): Tool =>
     chunked: true,
     createsVideo: false,
     script: 'tus-js-client.js',
+  });
+
+/**
+ * Node's own http without a library, in vimeo-tus's PATCHes and reads (at 'default' its default
+ * chunk size): the per-byte floor of a Node client, next to curl's.
+ */
+export const nodeHttpTool = (context: ToolContext): Tool =>
+  nodeTool(context, {
+    id: 'node-http',
+    label: 'Node http, no library (vimeo-tus PATCHes and reads)',
+    chunked: true,
+    createsVideo: false,
+    script: 'node-http.js',
+    extra: { readSizeBytes: READ_SIZE_BYTES, readBuffers: READ_BUFFER_COUNT },
+    defaultChunk: DEFAULT_CHUNK_SIZE_BYTES,
   });
 
 /** vimeo.js 3.0.3, Vimeo's official Node SDK: create + one PATCH. */
@@ -317,6 +346,7 @@ export function vimeoTusCliTool(context: ToolContext): Tool {
 export function allTools(context: ToolContext): Tool[] {
   return [
     curlTool(),
+    nodeHttpTool(context),
     tusJsClientTool(context),
     vimeoJsTool(context),
     vimeoTusLibraryTool(context),

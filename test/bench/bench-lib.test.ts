@@ -1,5 +1,6 @@
 /** Unit tests of the benchmark's pure helpers: units, statistics, report sections, SVG chart, time breakdown, targets. */
 import { describe, expect, it } from 'vitest';
+import type { ClientJob } from '../../bench/clients/client-io.js';
 import type { Timeline } from '../../bench/clients/timeline-hook.js';
 import { checkBatchTargets, checkTargets, summarizeTargets } from '../../bench/lib/bench-report.js';
 import { breakdownOf } from '../../bench/lib/breakdown.js';
@@ -8,7 +9,10 @@ import { readSection, replaceSection } from '../../bench/lib/report-file.js';
 import type { BenchResults, ConfigurationResult } from '../../bench/lib/results.js';
 import type { RunRecord } from '../../bench/lib/runs.js';
 import { pairRatios, spread } from '../../bench/lib/stats.js';
+import { nodeHttpTool, type ToolCommand } from '../../bench/lib/tools.js';
 import { MIB, parseBytes } from '../../bench/lib/units.js';
+import { READ_BUFFER_COUNT, READ_SIZE_BYTES } from '../../src/sources/read-size.js';
+import { DEFAULT_CHUNK_SIZE_BYTES } from '../../src/tus/constants.js';
 
 describe('parseBytes', () => {
   it('reads binary units and unlimited', () => {
@@ -320,5 +324,29 @@ describe('targets', () => {
     expect(summarizeTargets(steady)).toBe(
       `Met in this run: ${steady[1]?.target}.\n\nNot met in this run: ${steady[0]?.target}.`,
     );
+  });
+});
+
+describe('tools', () => {
+  const context = { compiledDir: '/x/bench/.work/js', distDir: '/x/dist' };
+  const job: ClientJob = {
+    filePath: '/f',
+    sizeBytes: 10,
+    uploadUrl: 'http://127.0.0.1:1/u',
+    chunk: 'default',
+    apiUrl: '',
+    token: '',
+  };
+  const jobOf = (command: ToolCommand): ClientJob => JSON.parse(command.args.at(-1) ?? '') as ClientJob;
+
+  it("gives the node-http probe vimeo-tus's default chunk size and reads, and a set size as it is", () => {
+    const tool = nodeHttpTool(context);
+    expect(jobOf(tool.command(job, null))).toMatchObject({
+      chunk: DEFAULT_CHUNK_SIZE_BYTES,
+      readSizeBytes: READ_SIZE_BYTES,
+      readBuffers: READ_BUFFER_COUNT,
+    });
+    expect(jobOf(tool.command({ ...job, chunk: MIB }, null)).chunk).toBe(MIB);
+    expect(jobOf(tool.command({ ...job, chunk: 'unlimited' }, null)).chunk).toBe('unlimited');
   });
 });

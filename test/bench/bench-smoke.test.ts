@@ -116,7 +116,9 @@ describe('bench smoke', () => {
     ]);
     const ran = results.tools.filter((tool) => tool.unavailableReason === null).map((tool) => tool.id);
     // curl is skipped (and reported) only where it is not installed.
-    expect(ran).toEqual(expect.arrayContaining(['tus-js-client', 'vimeo.js', 'vimeo-tus', 'vimeo-tus-cli']));
+    expect(ran).toEqual(
+      expect.arrayContaining(['node-http', 'tus-js-client', 'vimeo.js', 'vimeo-tus', 'vimeo-tus-cli']),
+    );
     for (const configuration of configurations) {
       for (const tool of ran) {
         const records = configuration?.records.filter((record) => record.tool === tool) ?? [];
