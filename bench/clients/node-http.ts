@@ -6,7 +6,7 @@
  * own cost shows as vimeo-tus ÷ node-http, and Node's against curl's as node-http ÷ curl.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { describeError, finish, readJob } from './client-io.js';
 
@@ -14,14 +14,15 @@ const job = readJob();
 const chunkBytes = job.chunk === 'unlimited' || job.chunk === 'default' ? job.sizeBytes : job.chunk;
 const readBytes = job.readSizeBytes ?? 1024 * 1024;
 const buffers = Array.from({ length: job.readBuffers ?? 2 }, () => Buffer.allocUnsafe(readBytes));
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const fd = openSync(job.filePath, 'r');
 
 /** One PATCH of [offset, offset + length): resolves on the server's 204. */
 function patch(offset: number, length: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const link = new URL(job.uploadUrl);
-    const req = request(
+    // Through the module object, as every client here does: the timeline hook wraps http.request.
+    const req = http.request(
       {
         agent,
         method: 'PATCH',

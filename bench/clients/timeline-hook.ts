@@ -21,6 +21,8 @@ export interface TimelineRequest {
   readonly method: string;
   readonly path: string;
   readonly startMs: number;
+  /** True when `startMs` is the channel's late time: the request was not made through `http.request`. */
+  readonly startFromChannel?: true;
   /** The whole request (headers and body) was handed to the kernel. */
   bodyDoneMs: number | null;
   /** The answer's headers arrived. */
@@ -54,10 +56,12 @@ if (file !== undefined && file !== '') {
   }
   subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
+    const madeMs = madeAt.get(request);
     const entry: TimelineRequest = {
       method: request.method,
       path: request.path.split('?')[0] ?? '',
-      startMs: madeAt.get(request) ?? performance.now(),
+      startMs: madeMs ?? performance.now(),
+      ...(madeMs === undefined ? { startFromChannel: true as const } : {}),
       bodyDoneMs: null,
       responseMs: null,
       endMs: null,

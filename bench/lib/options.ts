@@ -44,7 +44,7 @@ export const BENCH_USAGE = `npm run bench -- [options]     (or: npx tsx bench/ru
   --size SIZE           file size of the defaults and chunk sections (default 1GiB)
   --chunks LIST         chunk sizes (full 128MiB,256MiB,512000000,unlimited; publication the same
                         without 256MiB); 512000000 is 512 MB, the default policy's largest PATCH
-  --tools LIST          subset of curl,tus-js-client,vimeo.js,vimeo-tus,vimeo-tus-cli (default: all)
+  --tools LIST          subset of curl,node-http,tus-js-client,vimeo.js,vimeo-tus,vimeo-tus-cli (default: all)
   --only LIST           sections: defaults,chunks,scaling,batch,fleet (default: all)
   --scaling-sizes LIST  file sizes of the scaling section, each client at its defaults
                         (default 256MiB,1GiB,4GiB)

@@ -150,6 +150,8 @@ describe('bench smoke', () => {
       // The hook saw exactly the requests the sandbox counted for this run.
       const counted = Object.values(record.requests).reduce((sum, count) => sum + count, 0);
       expect(record.timeline?.requests.length).toBe(counted);
+      // Every request's start was taken when it was made, not when its body ended.
+      expect(record.timeline?.requests.filter((request) => request.startFromChannel)).toEqual([]);
       const breakdown = breakdownOf(record);
       expect(breakdown?.patches).toBe(record.requests.patch);
       expect(breakdown?.callsBeforePatch).toBeGreaterThanOrEqual(creates ? 1 : 0);
