@@ -1,7 +1,8 @@
 /**
  * Probe client: Node's own `http` with no library, sending the same PATCHes as vimeo-tus at the same
- * chunk setting (at 'default', vimeo-tus's 512 MB), from the same reads (1 MiB, synchronous, into 2
- * buffers that cycle between disk and socket), continuing an upload link the harness made. No create,
+ * chunk setting (at 'default', vimeo-tus's 512 MB, which the harness passes as the size), from the
+ * same reads (1 MiB, synchronous, into 2 buffers that cycle between disk and socket; the harness
+ * passes vimeo-tus's own figures), continuing an upload link the harness made. No create,
  * no retries, no progress, no verification: what any Node client pays per byte, so that the engine's
  * own cost shows as vimeo-tus ÷ node-http, and Node's against curl's as node-http ÷ curl.
  */

@@ -2,8 +2,8 @@
  * The clients the benchmark compares, each one adapter: how to start it for a job, and how to read
  * its account of the run. Adding a client means adding one entry here. Every client uploads to the
  * same sandbox (a Vimeo imitation whose upload host is @tus/server + @tus/file-store): those that
- * make their own video (vimeo.js, vimeo-tus) call its API; curl and tus-js-client get an upload
- * link the harness created, since they only speak tus.
+ * make their own video (vimeo.js, vimeo-tus) call its API; curl, tus-js-client and the node-http
+ * probe get an upload link the harness created, since they only speak tus.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
