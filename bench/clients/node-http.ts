@@ -13,8 +13,9 @@ import { describeError, finish, readJob } from './client-io.js';
 
 const job = readJob();
 const chunkBytes = job.chunk === 'unlimited' || job.chunk === 'default' ? job.sizeBytes : job.chunk;
-const readBytes = job.readSizeBytes ?? 1024 * 1024;
-const buffers = Array.from({ length: job.readBuffers ?? 2 }, () => Buffer.allocUnsafe(readBytes));
+const { readSizeBytes, readBuffers } = job;
+if (readSizeBytes === undefined || readBuffers === undefined) throw new Error('the job names no reads');
+const buffers = Array.from({ length: readBuffers }, () => Buffer.allocUnsafe(readSizeBytes));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const fd = openSync(job.filePath, 'r');
 
